@@ -1,0 +1,1 @@
+"""ExpressPoint kiosk: customer, courier and technician flows, the Qt screens, app wiring and CLI."""
