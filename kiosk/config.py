@@ -1,0 +1,163 @@
+"""The kiosk's configuration file (`/etc/expresspoint/kiosk.toml`, `config/demo.toml`).
+
+Validated once at start-up: any unknown key, wrong type or impossible value stops the
+kiosk with one line naming the file and key (see `sync.settings.ConfigError`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from sync.settings import (
+    CentralSection,
+    ConfigError,
+    DatabaseSection,
+    LockerSection,
+    SyncSection,
+    field,
+    load_toml,
+    parse_table,
+    positive,
+)
+
+SIZES = ("S", "M", "L", "XL")
+
+
+@dataclass(frozen=True, kw_only=True)
+class BoardSection:
+    port: str = field(check=lambda v: None if v else "give the serial port URL of the lock board")
+    protocol: Literal["cu16", "8a", "cu48"] = "cu16"
+    baudrate: int | None = None
+    # Which hook-switch reading means "door closed": depends on NO/NC wiring.
+    closed_when: Literal["bit_set", "bit_clear"] = "bit_set"
+    reply_timeout_ms: int = field(400, check=positive)
+    poll_interval_ms: int = field(500, check=positive)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ColumnSection:
+    """One column of compartments, listed top to bottom; ids are <name><row:02>."""
+
+    name: str = field(check=lambda v: None if v.isalnum() else "letters and digits only")
+    board: int = field(check=lambda v: None if 0 <= v <= 31 else "board address must be 0..31")
+    sizes: list[str] = field(
+        check=lambda v: (
+            None
+            if v and all(s in SIZES for s in v)
+            else f"a non-empty list of sizes from {', '.join(SIZES)}"
+        )
+    )
+    first_lock: int = field(1, check=lambda v: None if v >= 1 else "locks are numbered from 1")
+    # Rows that a seated person can reach (1 = top); parcels flagged "accessible" go there.
+    accessible_rows: list[int] = dataclasses.field(default_factory=list)
+
+
+@dataclass(frozen=True, kw_only=True)
+class LayoutSection:
+    columns: list[ColumnSection] = field(check=lambda v: None if v else "at least one column")
+
+
+@dataclass(frozen=True, kw_only=True)
+class CompartmentSpec:
+    id: str
+    board: int
+    lock: int
+    size: str
+    column: int
+    row: int
+    accessible: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class CameraSection:
+    # An integer index, a /dev/video path, or an image/video file for demos and tests.
+    source: str = "0"
+    decoder: Literal["auto", "zxing", "pyzbar", "opencv"] = "auto"
+    enabled: bool = True
+
+
+@dataclass(frozen=True, kw_only=True)
+class UiSection:
+    languages: list[str] = dataclasses.field(default_factory=lambda: ["en", "ru", "zh_CN"])
+    default_language: str = "en"
+    fullscreen: bool = True
+    idle_timeout_s: float = field(60.0, check=positive)
+
+
+@dataclass(frozen=True, kw_only=True)
+class TechnicianEntry:
+    id: str
+    name: str = ""
+    # "scrypt$n$r$p$salt_hex$hash_hex", made with `expresspoint hash-pin`.
+    pin_hash: str = field(
+        check=lambda v: (
+            None
+            if v.startswith("scrypt$") and v.count("$") == 5
+            else "make it with `expresspoint hash-pin`"
+        )
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class KioskConfig:
+    locker: LockerSection
+    central: CentralSection
+    database: DatabaseSection
+    board: BoardSection
+    layout: LayoutSection
+    sync: SyncSection = dataclasses.field(default_factory=SyncSection)
+    camera: CameraSection = dataclasses.field(default_factory=CameraSection)
+    ui: UiSection = dataclasses.field(default_factory=UiSection)
+    technicians: list[TechnicianEntry] = dataclasses.field(default_factory=list)
+    # Where this config was read from (set by load_config, not a key in the file).
+    source: Path = dataclasses.field(default=Path("kiosk.toml"), metadata={"internal": True})
+
+    def compartments(self) -> list[CompartmentSpec]:
+        specs: list[CompartmentSpec] = []
+        for col_index, column in enumerate(self.layout.columns):
+            for row_index, size in enumerate(column.sizes, start=1):
+                specs.append(
+                    CompartmentSpec(
+                        id=f"{column.name}{row_index:02d}",
+                        board=column.board,
+                        lock=column.first_lock + row_index - 1,
+                        size=size,
+                        column=col_index,
+                        row=row_index,
+                        accessible=row_index in column.accessible_rows,
+                    )
+                )
+        return specs
+
+
+def _check_layout(config: KioskConfig) -> None:
+    seen_ids: set[str] = set()
+    seen_locks: dict[tuple[int, int], str] = {}
+    for spec in config.compartments():
+        if spec.id in seen_ids:
+            raise ConfigError(
+                config.source, "layout.columns", f"compartment {spec.id} appears twice"
+            )
+        seen_ids.add(spec.id)
+        where = (spec.board, spec.lock)
+        if where in seen_locks:
+            raise ConfigError(
+                config.source,
+                "layout.columns",
+                f"{spec.id} and {seen_locks[where]} both use board {spec.board} lock {spec.lock}",
+            )
+        seen_locks[where] = spec.id
+    if config.ui.default_language not in config.ui.languages:
+        raise ConfigError(config.source, "ui.default_language", "must be one of ui.languages")
+
+
+def load_config(path: str | Path) -> KioskConfig:
+    path = Path(path)
+    table = load_toml(path)
+    config = parse_table(KioskConfig, {**table}, file=path)
+    config = dataclasses.replace(config, source=path)
+    _check_layout(config)
+    return config
