@@ -1,0 +1,207 @@
+"""What the flows need from the lock bank and the local cache, as small protocols.
+
+The flows are written against these names only. `kiosk.flows.adapters` maps the real
+`locker_driver` bank and `sync.cache.Cache` onto them, so a renamed method on either side
+is fixed in one place. Door and unlock values are `StrEnum`s with the same values the
+driver uses, so they compare equal to the driver's own enums.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Protocol
+
+from sync.codes import KdfParams
+
+
+class DoorState(StrEnum):
+    open = "open"
+    closed = "closed"
+    unknown = "unknown"  # a failed read is unknown, never closed
+
+
+class UnlockStatus(StrEnum):
+    sent = "sent"  # the board acknowledged the frame
+    not_sent = "not_sent"  # the frame never left (port down): nothing happened
+    outcome_unknown = "outcome_unknown"  # it left, no reply: the door may have opened
+
+
+class OpenOutcome(StrEnum):
+    opened = "opened"
+    already_open = "already_open"
+    jammed = "jammed"
+
+
+class CompartmentState(StrEnum):
+    free = "free"
+    reserved = "reserved"
+    occupied = "occupied"
+    out_of_service = "out_of_service"
+    fault = "fault"
+
+
+class ParcelState(StrEnum):
+    expected = "expected"
+    stored = "stored"
+    picked_up = "picked_up"
+    expired = "expired"
+    collected = "collected"
+    cancelled = "cancelled"
+
+
+class ActorKind(StrEnum):
+    customer = "customer"
+    courier = "courier"
+    technician = "technician"
+    operator = "operator"
+    system = "system"
+
+
+@dataclass(frozen=True)
+class Actor:
+    kind: ActorKind
+    id: str | None = None
+
+
+@dataclass(frozen=True)
+class DoorReading:
+    """One compartment's sensors as last read: door and, where the board has one,
+    the occupancy (infrared) bit."""
+
+    door: DoorState
+    occupied: bool | None = None
+
+
+@dataclass(frozen=True)
+class Compartment:
+    compartment_id: str
+    column: int
+    row: int
+    size: str
+    state: CompartmentState
+    accessible: bool = False  # within reach of a seated person
+
+
+@dataclass(frozen=True)
+class Parcel:
+    parcel_id: str
+    state: ParcelState
+    size: str
+    compartment_id: str | None
+    pickup_deadline: datetime | None
+    barcode: str | None = None
+    accessible: bool = False  # recipient asked for a compartment within seated reach
+
+
+@dataclass(frozen=True)
+class Courier:
+    courier_id: str
+    name: str
+    pin_hash: str | None
+    badge_hash: str | None
+    active: bool
+
+
+@dataclass(frozen=True)
+class RemoteCommand:
+    command_id: str
+    type: str
+    compartment_id: str | None
+    reason: str
+    expires_at: datetime | None
+
+
+@dataclass(frozen=True)
+class LockerProfile:
+    locker_id: str
+    name: str
+    code_salt: str
+    kdf: KdfParams = field(default_factory=KdfParams)
+
+
+class Bank(Protocol):
+    def unlock(self, compartment_id: str) -> UnlockStatus: ...
+
+    def read_states(self) -> Mapping[str, DoorReading]: ...
+
+
+class DoorConfirmer(Protocol):
+    """Decides from successive door readings whether an unlock opened the door."""
+
+    def update(self, door: DoorState, now: float) -> OpenOutcome | None: ...
+
+
+class ConfirmerFactory(Protocol):
+    def __call__(self, before: DoorState, started_at: float, timeout_s: float) -> DoorConfirmer:
+        ...
+
+
+class Store(Protocol):
+    """The cache, as the flows use it. Every write is one transaction."""
+
+    def profile(self) -> LockerProfile: ...
+
+    def locker_name(self, locker_id: str) -> str | None:
+        """Name of another locker of the fleet, if this kiosk knows it."""
+        ...
+
+    def compartments(self) -> Sequence[Compartment]: ...
+
+    def parcels_for_code_hash(self, code_hash: str) -> Sequence[Parcel]: ...
+
+    def parcel_by_barcode(self, barcode: str) -> Parcel | None: ...
+
+    def parcels_to_collect(self) -> Sequence[Parcel]:
+        """Stored parcels a courier must take away: expired, cancelled, returns."""
+        ...
+
+    def free_compartments(self, size: str) -> Sequence[Compartment]: ...
+
+    def record_open_intent(
+        self, compartment_id: str, *, actor: Actor, reason: str, parcel_id: str | None = None
+    ) -> str:
+        """Audit + outbox the opening before the unlock frame leaves; returns its id."""
+        ...
+
+    def record_pickup(self, parcel_id: str, compartment_id: str, actor: Actor) -> None: ...
+
+    def record_deposit(self, parcel_id: str, compartment_id: str, actor: Actor) -> None: ...
+
+    def record_collection(self, parcel_id: str, compartment_id: str, actor: Actor) -> None: ...
+
+    def set_compartment_state(
+        self, compartment_id: str, state: CompartmentState, *, actor: Actor, reason: str
+    ) -> None: ...
+
+    def record_event(
+        self,
+        event_type: str,
+        *,
+        actor: Actor,
+        parcel_id: str | None = None,
+        compartment_id: str | None = None,
+        data: Mapping[str, Any] | None = None,
+    ) -> None: ...
+
+    def audit(
+        self,
+        action: str,
+        *,
+        actor: Actor,
+        compartment_id: str | None = None,
+        parcel_id: str | None = None,
+        detail: Mapping[str, Any] | None = None,
+    ) -> None: ...
+
+    def courier_by_id(self, courier_id: str) -> Courier | None: ...
+
+    def courier_by_badge_hash(self, badge_hash: str) -> Courier | None: ...
+
+    def pending_commands(self) -> Sequence[RemoteCommand]: ...
+
+    def finish_command(self, command_id: str, *, ok: bool, detail: str) -> bool:
+        """Mark a command done; False if it was already finished (never run it twice)."""
+        ...
