@@ -130,3 +130,27 @@ def new_code() -> str:
 
 def new_salt() -> str:
     return secrets.token_hex(16)
+
+
+def make_pin_record(pin: str, params: KdfParams | None = None) -> str:
+    """A self-contained PIN hash for config files: `scrypt$n$r$p$salt$hash`.
+
+    Technician PINs live in the kiosk config rather than the central service, so the
+    record carries its own salt and parameters.
+    """
+    if not (pin.isascii() and pin.isdigit() and PIN_MIN_LENGTH <= len(pin) <= PIN_MAX_LENGTH):
+        raise MalformedCode(f"A PIN has {PIN_MIN_LENGTH} to {PIN_MAX_LENGTH} digits.")
+    params = params or KdfParams()
+    salt = new_salt()
+    digest = hash_secret(pin, salt, params)
+    return f"scrypt${params.n}${params.r}${params.p}${salt}${digest}"
+
+
+def verify_pin_record(pin: str, record: str) -> bool:
+    """Check a PIN against a `make_pin_record` string; a malformed record never matches."""
+    try:
+        name, n, r, p, salt, digest = record.split("$")
+        params = KdfParams(name=name, n=int(n), r=int(r), p=int(p), dklen=len(digest) // 2)
+        return verify_secret(pin, digest, salt, params)
+    except ValueError:
+        return False

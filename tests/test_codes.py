@@ -62,3 +62,16 @@ def test_verify_secret_is_exact():
 def test_unsupported_kdf_is_rejected():
     with pytest.raises(ValueError):
         KdfParams(name="md5")
+
+
+def test_pin_record_verifies_only_the_right_pin():
+    from sync.codes import make_pin_record, verify_pin_record
+
+    record = make_pin_record("482913", FAST)
+    assert record.startswith("scrypt$1024$8$1$")
+    assert "482913" not in record
+    assert verify_pin_record("482913", record)
+    assert not verify_pin_record("482914", record)
+    assert not verify_pin_record("482913", "scrypt$broken")
+    with pytest.raises(MalformedCode):
+        make_pin_record("12", FAST)
