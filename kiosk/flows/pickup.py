@@ -1,7 +1,424 @@
-"""Customer pickup: code in, doors open one after another, doors closed, thank you."""
+"""Customer pickup: code in, doors open one after another, doors closed, thank you.
+
+Every public method is one customer action or one clock/sensor event and returns the
+new `PickupView`. Calls are not thread-safe: the `FlowRunner` makes them one at a time.
+"""
 
 from __future__ import annotations
 
-from kiosk.flows.pickup_view import MalformedReason, PickupScreen, PickupSettings, PickupView
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
-__all__ = ["MalformedReason", "PickupScreen", "PickupSettings", "PickupView"]
+from kiosk.flows.clock import Clock
+from kiosk.flows.door import DoorJob, DoorOperator, DoorPhase
+from kiosk.flows.pickup_view import MalformedReason, PickupScreen, PickupSettings, PickupView
+from kiosk.flows.ports import (
+    Actor,
+    ActorKind,
+    Bank,
+    Compartment,
+    CompartmentState,
+    ConfirmerFactory,
+    DoorReading,
+    DoorState,
+    Parcel,
+    ParcelState,
+    Store,
+)
+from kiosk.flows.ratelimit import LockoutPolicy, RateLimiter
+from kiosk.flows.views import EMPTY_MAP, DoorPlace, LockerMap, countdown
+from sync.codes import CODE_LENGTH, MalformedCode, ScannedCode, hash_code, parse_scan
+
+__all__ = ["MalformedReason", "PickupFlow", "PickupScreen", "PickupSettings", "PickupView"]
+
+log = logging.getLogger(__name__)
+
+CUSTOMER = Actor(ActorKind.customer)
+
+# Why a code with no stored parcel fails, most telling first.
+_STATE_SCREENS: tuple[tuple[ParcelState, PickupScreen], ...] = (
+    (ParcelState.picked_up, PickupScreen.already_picked_up),
+    (ParcelState.expired, PickupScreen.expired),
+    (ParcelState.collected, PickupScreen.expired),
+    (ParcelState.cancelled, PickupScreen.cancelled),
+    (ParcelState.expected, PickupScreen.not_yet_arrived),
+)
+_ACCEPTS_CODE = frozenset({
+    PickupScreen.idle, PickupScreen.code_entry, PickupScreen.done, PickupScreen.unknown_code,
+    PickupScreen.malformed_code, PickupScreen.not_yet_arrived, PickupScreen.expired,
+    PickupScreen.already_picked_up, PickupScreen.cancelled, PickupScreen.wrong_locker,
+    PickupScreen.locked_out,
+})
+
+
+@dataclass(frozen=True)
+class _Pickup:
+    compartment: Compartment
+    parcel: Parcel
+
+
+def _malformed_reason(err: MalformedCode, text: str) -> MalformedReason:
+    stripped = text.strip()
+    if stripped.upper().startswith("XP1:"):
+        return MalformedReason.foreign_qr
+    digits = "".join(ch for ch in stripped if ch not in " -\t")
+    if not digits:
+        return MalformedReason.empty
+    if not (digits.isascii() and digits.isdigit()):
+        return MalformedReason.not_digits
+    return MalformedReason.wrong_length
+
+
+class PickupFlow:
+    def __init__(
+        self,
+        store: Store,
+        bank: Bank,
+        clock: Clock,
+        confirmers: ConfirmerFactory,
+        settings: PickupSettings | None = None,
+        *,
+        limiter: RateLimiter | None = None,
+        hasher: Callable[[str, str], str] | None = None,
+    ) -> None:
+        self.settings = s = settings or PickupSettings()
+        self._store = store
+        self._clock = clock
+        self._doors = DoorOperator(store, bank, clock, confirmers,
+                                   confirm_timeout_s=s.open_confirm_timeout_s)
+        self._limiter = limiter or RateLimiter(clock, LockoutPolicy(
+            free_attempts=s.free_attempts, base_s=s.lockout_base_s, factor=s.lockout_factor,
+            max_s=s.lockout_max_s, memory_s=s.failure_memory_s))
+        self._hasher = hasher
+        # Set by the runner to publish an intermediate view (checking, door_opening)
+        # while a long call is still running.
+        self.on_change: Callable[[], None] | None = None
+        self._readings: dict[str, DoorState] = {}
+        self._offline = False
+        self._board_ok = True
+        self._map: LockerMap = EMPTY_MAP
+        self._name = ""
+        self._reset(PickupScreen.idle)
+
+    # -- state -------------------------------------------------------------------
+
+    def _reset(self, screen: PickupScreen) -> None:
+        self._screen = screen
+        self._entry = ""
+        self._deadline: float | None = None
+        self._queue: list[_Pickup] = []
+        self._index = 0
+        self._job: DoorJob | None = None
+        self._retries = 0
+        self._reopens = 0
+        self._reopen_until: float | None = None
+        self._reminded = False
+        self._alarmed = False
+        self._malformed: MalformedReason | None = None
+        self._other_locker: tuple[str, str | None] | None = None
+        self._deadline_param = None
+
+    def _go(self, screen: PickupScreen, timeout_s: float | None = None) -> None:
+        self._screen = screen
+        self._deadline = None if timeout_s is None else self._clock.monotonic() + timeout_s
+        if self.on_change is not None:
+            self.on_change()
+
+    def _to_idle(self) -> None:
+        self._reset(PickupScreen.out_of_service if not self._board_ok else PickupScreen.idle)
+        self._go(self._screen)
+
+    def _error(self, screen: PickupScreen) -> None:
+        self._go(screen, self.settings.error_timeout_s)
+
+    # -- customer actions ----------------------------------------------------------
+
+    def start_code_entry(self) -> PickupView:
+        if self._screen in _ACCEPTS_CODE and self._screen is not PickupScreen.out_of_service:
+            if self._limiter.remaining_s() > 0:
+                self._show_lockout()
+            else:
+                self._reset(PickupScreen.code_entry)
+                self._go(PickupScreen.code_entry, self.settings.code_entry_timeout_s)
+        return self.view()
+
+    def press_digit(self, digit: str) -> PickupView:
+        if self._screen is PickupScreen.code_entry:
+            if len(digit) == 1 and digit.isascii() and digit.isdigit() and \
+                    len(self._entry) < CODE_LENGTH:
+                self._entry += digit
+            self._go(PickupScreen.code_entry, self.settings.code_entry_timeout_s)
+        return self.view()
+
+    def backspace(self) -> PickupView:
+        if self._screen is PickupScreen.code_entry:
+            self._entry = self._entry[:-1]
+            self._go(PickupScreen.code_entry, self.settings.code_entry_timeout_s)
+        return self.view()
+
+    def submit_code(self, text: str | None = None) -> PickupView:
+        """Keypad OK: checks `text`, or the digits typed so far."""
+        return self._submit(self._entry if text is None else text, source="keypad")
+
+    def submit_scan(self, text: str) -> PickupView:
+        """A QR payload (`XP1:<locker>:<code>`) or bare code from the camera or scanner."""
+        return self._submit(text, source="scan")
+
+    def cancel(self) -> PickupView:
+        """Back to idle, except while a door is moving or open (it must close first)."""
+        if self._screen not in (PickupScreen.door_opening, PickupScreen.door_open,
+                                PickupScreen.door_left_open):
+            self._to_idle()
+        return self.view()
+
+    def retry_door(self) -> PickupView:
+        """The customer's one retry after a door did not open (never automatic)."""
+        if self._screen is PickupScreen.door_failed and self._retries < \
+                self.settings.door_retry_limit:
+            self._retries += 1
+            self._open_current(reason="pickup_retry")
+        return self.view()
+
+    def next_door(self) -> PickupView:
+        """After a door failed for good, go on with the remaining parcels of the code."""
+        if self._screen is PickupScreen.door_failed and not self._retry_available() and \
+                self._index + 1 < len(self._queue):
+            self._index += 1
+            self._retries = 0
+            self._open_current(reason="pickup")
+        return self.view()
+
+    def reopen(self) -> PickupView:
+        """Open the last door again, offered for a while after it closed."""
+        now = self._clock.monotonic()
+        if self._screen is PickupScreen.done and self._reopen_until is not None and \
+                now < self._reopen_until and self._reopens < self.settings.reopen_limit:
+            self._reopens += 1
+            self._retries = self.settings.door_retry_limit  # a reopen gets no retry
+            self._open_current(reason="pickup_reopen")
+        return self.view()
+
+    # -- clock and sensors ---------------------------------------------------------
+
+    def set_offline(self, offline: bool) -> PickupView:
+        self._offline = offline
+        return self.view()
+
+    def set_board_available(self, ok: bool) -> PickupView:
+        """The runner reports whether the lock bank answers at all."""
+        self._board_ok = ok
+        if not ok and self._screen is PickupScreen.idle:
+            self._go(PickupScreen.out_of_service)
+        elif ok and self._screen is PickupScreen.out_of_service:
+            self._go(PickupScreen.idle)
+        return self.view()
+
+    def on_door_states(self, readings: Mapping[str, DoorReading]) -> PickupView:
+        for cid, reading in readings.items():
+            self._readings[cid] = DoorState(str(reading.door))
+        if self._job is not None:
+            self._follow_door(self._readings.get(self._job.compartment_id, DoorState.unknown))
+        return self.view()
+
+    def tick(self) -> PickupView:
+        now = self._clock.monotonic()
+        if self._job is not None and self._screen in (
+                PickupScreen.door_opening, PickupScreen.door_open, PickupScreen.door_left_open):
+            self._follow_door(None)
+        if self._screen is PickupScreen.locked_out and self._limiter.remaining_s() <= 0:
+            self._to_idle()
+        elif self._deadline is not None and now >= self._deadline:
+            log.debug("screen %s timed out", self._screen)
+            self._to_idle()
+        return self.view()
+
+    def poll_interval_s(self) -> float:
+        """How often the runner should read the doors right now."""
+        if self._screen in (PickupScreen.door_opening, PickupScreen.door_open,
+                            PickupScreen.door_left_open):
+            return self.settings.poll_interval_s
+        return self.settings.idle_poll_interval_s
+
+    @property
+    def busy_with_door(self) -> bool:
+        """A customer door is moving or open (remote opens must wait)."""
+        return self._job is not None and self._job.phase in (DoorPhase.opening, DoorPhase.open)
+
+    # -- the work ------------------------------------------------------------------
+
+    def _submit(self, text: str, *, source: str) -> PickupView:
+        if self._screen not in _ACCEPTS_CODE:
+            return self.view()
+        if self._limiter.remaining_s() > 0:
+            self._show_lockout()
+            return self.view()
+        self._reset(PickupScreen.checking)
+        try:
+            scanned = parse_scan(text)
+        except MalformedCode as err:
+            self._malformed = _malformed_reason(err, text)
+            self._error(PickupScreen.malformed_code)
+            return self.view()
+        self._go(PickupScreen.checking)
+        profile = self._store.profile()
+        self._name = profile.name
+        code_hash = (self._hasher(scanned.code, profile.code_salt) if self._hasher
+                     else hash_code(scanned.code, profile.code_salt, profile.kdf))
+        parcels = list(self._store.parcels_for_code_hash(code_hash))
+        if not parcels:
+            self._deny(scanned, source, profile.locker_id)
+            return self.view()
+        self._limiter.success()
+        self._map = LockerMap.of(self._store.compartments())
+        by_id = {c.compartment_id: c for c in self._store.compartments()}
+        ready = [
+            _Pickup(by_id[p.compartment_id], p)
+            for p in sorted(parcels, key=lambda p: p.compartment_id or "")
+            if p.state is ParcelState.stored and p.compartment_id in by_id
+        ]
+        if ready:
+            self._queue = ready
+            self._open_current(reason="pickup")
+            return self.view()
+        states = {p.state for p in parcels}
+        screen = next((scr for st, scr in _STATE_SCREENS if st in states),
+                      PickupScreen.unknown_code)
+        deadlines = [p.pickup_deadline for p in parcels if p.pickup_deadline is not None]
+        self._deadline_param = max(deadlines) if deadlines else None
+        self._store.audit("code_denied", actor=CUSTOMER,
+                          parcel_id=parcels[0].parcel_id, detail={"why": str(screen)})
+        self._error(screen)
+        return self.view()
+
+    def _deny(self, scanned: ScannedCode, source: str, own_locker: str) -> None:
+        lockout = self._limiter.failure()
+        detail = {"source": source, "failures": self._limiter.failures,
+                  "locker_named": scanned.locker_id}
+        self._store.audit("code_denied", actor=CUSTOMER, detail=detail)
+        self._store.record_event("code.denied", actor=CUSTOMER, data=detail)
+        if lockout is not None:
+            data = {"lockout_s": lockout, "lockouts": self._limiter.lockouts}
+            self._store.audit("alarm", actor=CUSTOMER, detail={"code_lockout": data})
+            self._store.record_event("code.lockout", actor=CUSTOMER, data=data)
+            self._show_lockout()
+        elif scanned.locker_id is not None and scanned.locker_id != own_locker:
+            self._other_locker = (scanned.locker_id, self._store.locker_name(scanned.locker_id))
+            self._error(PickupScreen.wrong_locker)
+        else:
+            self._error(PickupScreen.unknown_code)
+
+    def _show_lockout(self) -> None:
+        self._reset(PickupScreen.locked_out)
+        self._go(PickupScreen.locked_out)
+
+    def _open_current(self, *, reason: str) -> None:
+        item = self._queue[self._index]
+        cid = item.compartment.compartment_id
+        self._reminded = self._alarmed = False
+        self._reopen_until = None
+        self._go(PickupScreen.door_opening)
+        self._job = self._doors.open(
+            item.compartment, actor=CUSTOMER, reason=reason, parcel_id=item.parcel.parcel_id,
+            before=self._readings.get(cid, DoorState.unknown),
+        )
+        if self._job.phase is DoorPhase.not_sent:
+            self._job = None
+            self._board_ok = False
+            self._error(PickupScreen.out_of_service)
+
+    def _follow_door(self, door: DoorState | None) -> None:
+        job = self._job
+        assert job is not None
+        before = job.phase
+        phase = self._doors.update(job, door, CUSTOMER)
+        item = self._queue[self._index]
+        if before is DoorPhase.opening and phase is DoorPhase.open:
+            if job.reason != "pickup_reopen":
+                self._store.record_pickup(item.parcel.parcel_id, job.compartment_id, CUSTOMER)
+            self._go(PickupScreen.door_open)
+        elif phase is DoorPhase.jammed:
+            self._door_failed(job)
+        elif phase is DoorPhase.open:
+            self._check_left_open(job)
+        elif phase is DoorPhase.closed:
+            self._job = None
+            if self._index + 1 < len(self._queue) and job.reason != "pickup_reopen":
+                self._index += 1
+                self._retries = 0
+                self._open_current(reason="pickup")
+            else:
+                s = self.settings
+                self._reopen_until = self._clock.monotonic() + s.reopen_window_s
+                self._go(PickupScreen.done, max(s.done_timeout_s, s.reopen_window_s))
+
+    def _door_failed(self, job: DoorJob) -> None:
+        self._job = None
+        if self._retries >= self.settings.door_retry_limit:
+            # Out of retries: take the compartment out of use and tell central.
+            self._store.set_compartment_state(
+                job.compartment_id, CompartmentState.fault, actor=CUSTOMER,
+                reason="door did not open",
+            )
+            self._store.record_event(
+                "compartment.jammed", actor=CUSTOMER, compartment_id=job.compartment_id,
+                parcel_id=job.parcel_id,
+                data={"unlock": str(job.unlock), "tries": self._retries + 1},
+            )
+        self._error(PickupScreen.door_failed)
+
+    def _check_left_open(self, job: DoorJob) -> None:
+        s = self.settings
+        open_for = self._clock.monotonic() - (job.opened_at or self._clock.monotonic())
+        if open_for >= s.left_open_alarm_s and not self._alarmed:
+            self._alarmed = True
+            self._store.record_event(
+                "compartment.left_open", actor=CUSTOMER, compartment_id=job.compartment_id,
+                parcel_id=job.parcel_id, data={"open_s": round(open_for)},
+            )
+            # The alarm is raised; the kiosk goes back to serving after a while and the
+            # door monitor keeps watching the open door.
+            self._go(PickupScreen.door_left_open, s.error_timeout_s)
+        elif open_for >= s.left_open_reminder_s and not self._reminded:
+            self._reminded = True
+            self._go(PickupScreen.door_left_open)
+
+    def _retry_available(self) -> bool:
+        return self._screen is PickupScreen.door_failed and \
+            self._retries < self.settings.door_retry_limit
+
+    # -- view ----------------------------------------------------------------------
+
+    def view(self) -> PickupView:
+        now = self._clock.monotonic()
+        doors = tuple(DoorPlace.of(p.compartment) for p in self._queue)
+        door = doors[self._index] if doors else None
+        lockout = self._limiter.remaining_s()
+        reopen_left = None
+        if self._screen is PickupScreen.done and self._reopen_until is not None and \
+                self._reopens < self.settings.reopen_limit and now < self._reopen_until:
+            reopen_left = max(1, int(self._reopen_until - now + 0.999))
+        other = self._other_locker
+        return PickupView(
+            screen=self._screen,
+            locker_map=self._map,
+            doors=doors,
+            door=door,
+            door_number=self._index + 1 if doors else 0,
+            door_count=len(doors),
+            entry=self._entry,
+            entry_max=CODE_LENGTH,
+            malformed_reason=self._malformed,
+            locker_name=self._name,
+            other_locker_id=other[0] if other else None,
+            other_locker_name=other[1] if other else None,
+            support_contact=self.settings.support_contact,
+            deadline=self._deadline_param,
+            lockout_remaining_s=(int(lockout + 0.999) if self._screen is
+                                 PickupScreen.locked_out and lockout > 0 else None),
+            retry_available=self._retry_available(),
+            left_open_alarm=self._alarmed,
+            reopen_remaining_s=reopen_left,
+            timeout_remaining_s=countdown(self._deadline, now),
+            offline=self._offline,
+        )

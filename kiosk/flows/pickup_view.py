@@ -91,6 +91,7 @@ class PickupSettings:
     error_timeout_s: float = 20.0  # any error screen -> idle
     done_timeout_s: float = 15.0  # thank-you screen -> idle
     reopen_window_s: float = 15.0  # "reopen door" offered this long after closing
+    reopen_limit: int = 2  # reopens per pickup
     open_confirm_timeout_s: float = 4.0  # door sensor must show open within this
     door_retry_limit: int = 1  # customer retries before the compartment is marked fault
     left_open_reminder_s: float = 60.0  # door open this long -> reminder screen

@@ -1,0 +1,138 @@
+"""One door opening, from intent to close, shared by every flow that opens doors.
+
+The intent is written to the cache (audit + outbox) before the unlock frame leaves, so
+a power cut can never leave an opening nobody knows about. An unlock is sent once;
+`outcome_unknown` is confirmed by watching the door, never by sending again.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from kiosk.flows.clock import Clock
+from kiosk.flows.ports import (
+    Actor,
+    Bank,
+    Compartment,
+    ConfirmerFactory,
+    DoorConfirmer,
+    DoorState,
+    OpenOutcome,
+    Store,
+    UnlockStatus,
+)
+
+log = logging.getLogger(__name__)
+
+
+class DoorPhase(StrEnum):
+    opening = "opening"  # unlock sent (or its outcome unknown): watching the sensor
+    open = "open"  # confirmed open (opened or already_open), waiting for close
+    closed = "closed"
+    jammed = "jammed"  # the sensor never showed open within the confirm timeout
+    not_sent = "not_sent"  # the frame never left: the board is unreachable
+
+
+class BoardUnavailable(RuntimeError):
+    """The lock bank cannot be reached at all; show out-of-service, call a technician."""
+
+
+@dataclass
+class DoorJob:
+    compartment: Compartment
+    parcel_id: str | None
+    reason: str
+    intent_id: str
+    started_at: float
+    unlock: UnlockStatus | None = None
+    phase: DoorPhase = DoorPhase.opening
+    outcome: OpenOutcome | None = None
+    opened_at: float | None = None
+    closed_at: float | None = None
+    last_door: DoorState = DoorState.unknown
+    confirmer: DoorConfirmer | None = field(default=None, repr=False)
+
+    @property
+    def compartment_id(self) -> str:
+        return self.compartment.compartment_id
+
+
+class DoorOperator:
+    """Opens doors for one actor and follows each to its close."""
+
+    def __init__(
+        self,
+        store: Store,
+        bank: Bank,
+        clock: Clock,
+        confirmers: ConfirmerFactory,
+        *,
+        confirm_timeout_s: float,
+    ) -> None:
+        self._store = store
+        self._bank = bank
+        self._clock = clock
+        self._confirmers = confirmers
+        self._confirm_timeout_s = confirm_timeout_s
+
+    def open(
+        self,
+        compartment: Compartment,
+        *,
+        actor: Actor,
+        reason: str,
+        before: DoorState,
+        parcel_id: str | None = None,
+    ) -> DoorJob:
+        """Record the intent, send the unlock once, start confirming."""
+        intent = self._store.record_open_intent(
+            compartment.compartment_id, actor=actor, reason=reason, parcel_id=parcel_id
+        )
+        now = self._clock.monotonic()
+        job = DoorJob(compartment, parcel_id, reason, intent, now, last_door=before)
+        try:
+            job.unlock = UnlockStatus(str(self._bank.unlock(compartment.compartment_id)))
+        except BoardUnavailable:
+            job.unlock = UnlockStatus.not_sent
+        log.info("unlock %s for %s: %s", compartment.compartment_id, reason, job.unlock)
+        if job.unlock is UnlockStatus.not_sent:
+            job.phase = DoorPhase.not_sent
+            self._store.audit(
+                "door_outcome", actor=actor, compartment_id=compartment.compartment_id,
+                parcel_id=parcel_id, detail={"intent": intent, "outcome": "not_sent"},
+            )
+            return job
+        job.confirmer = self._confirmers(before, now, self._confirm_timeout_s)
+        return job
+
+    def update(self, job: DoorJob, door: DoorState | None, actor: Actor) -> DoorPhase:
+        """Feed a fresh reading (or None on a clock tick); returns the new phase."""
+        if door is not None:
+            job.last_door = DoorState(str(door))
+        now = self._clock.monotonic()
+        if job.phase is DoorPhase.opening and job.confirmer is not None:
+            outcome = job.confirmer.update(job.last_door, now)
+            if outcome is not None:
+                job.outcome = OpenOutcome(str(outcome))
+                self._store.audit(
+                    "door_outcome", actor=actor, compartment_id=job.compartment_id,
+                    parcel_id=job.parcel_id,
+                    detail={"intent": job.intent_id, "outcome": str(job.outcome),
+                            "unlock": str(job.unlock)},
+                )
+                if job.outcome is OpenOutcome.jammed:
+                    job.phase = DoorPhase.jammed
+                else:
+                    job.phase = DoorPhase.open
+                    job.opened_at = now
+        elif job.phase is DoorPhase.open and job.last_door is DoorState.closed:
+            job.phase = DoorPhase.closed
+            job.closed_at = now
+            self._store.record_event(
+                "compartment.closed", actor=actor, compartment_id=job.compartment_id,
+                parcel_id=job.parcel_id,
+                data={"open_s": round(now - (job.opened_at or now), 1)},
+            )
+        return job.phase
