@@ -1,0 +1,205 @@
+"""From frames to scans: a worker thread decodes the newest frame of a source, drops
+repeats of a code that is still being held up, and hands new codes to `on_scan`.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+
+import numpy as np
+
+from kiosk.scanning.decoders import Decoder, make_decoder
+from kiosk.scanning.frames import FrameSource
+from kiosk.scanning.model import DecodeStats, ScanResult
+
+log = logging.getLogger(__name__)
+
+ScanCallback = Callable[[ScanResult], None]
+
+
+class Deduplicator:
+    """Says whether a payload is new, or the same code still in front of the camera.
+
+    A code is reported again only after it was out of sight for `window_s` seconds: the
+    window restarts at every sighting, so a phone held up for a minute triggers once.
+    """
+
+    def __init__(self, window_s: float = 3.0, clock: Callable[[], float] = time.monotonic):
+        if window_s < 0:
+            raise ValueError("window_s must not be negative")
+        self.window_s = window_s
+        self._clock = clock
+        self._last_seen: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def is_new(self, text: str) -> bool:
+        now = self._clock()
+        with self._lock:
+            # Forget codes that left the picture long ago, so memory stays small.
+            for old in [t for t, at in self._last_seen.items() if now - at > self.window_s]:
+                del self._last_seen[old]
+            fresh = text not in self._last_seen
+            self._last_seen[text] = now
+        return fresh
+
+    def reset(self) -> None:
+        """Forget everything: the next sighting of any code is reported."""
+        with self._lock:
+            self._last_seen.clear()
+
+
+class ScanPipeline:
+    """Decodes frames from `source` in its own thread and reports new codes.
+
+    - `on_scan` runs on the pipeline's worker thread: forward it (a Qt signal, a queue)
+      and return quickly; an exception in it is logged and does not stop scanning;
+    - the worker always takes the newest frame, so a slow decoder skips frames instead
+      of falling behind;
+    - `pause()` stops decoding but keeps the source running (live preview on a screen
+      that does not accept codes);
+    - the pipeline starts and stops its source unless `owns_source=False`.
+    """
+
+    def __init__(
+        self,
+        source: FrameSource,
+        on_scan: ScanCallback,
+        decoder: Decoder | None = None,
+        *,
+        dedup_window_s: float = 3.0,
+        clock: Callable[[], float] = time.monotonic,
+        owns_source: bool = True,
+        stats_window: int = 50,
+    ) -> None:
+        self.source = source
+        self.decoder = decoder if decoder is not None else make_decoder("auto")
+        self._on_scan = on_scan
+        self._clock = clock
+        self._owns_source = owns_source
+        self.dedup = Deduplicator(dedup_window_s, clock)
+        self._stop = threading.Event()
+        self._paused = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+        self._counts = {"decoded": 0, "with_symbol": 0, "reported": 0, "dupes": 0, "errors": 0}
+        self._times: deque[tuple[float, float]] = deque(maxlen=stats_window)  # (at, ms)
+        self._last_error = ""
+
+    # -- lifecycle ----------------------------------------------------------------------
+
+    def start(self) -> None:
+        if self._thread is not None and self._thread.is_alive():
+            return
+        self._stop.clear()
+        if self._owns_source:
+            self.source.start()
+        self._thread = threading.Thread(
+            target=self._run, name=f"scan:{self.source.name}", daemon=True
+        )
+        self._thread.start()
+
+    def stop(self, timeout: float = 2.0) -> None:
+        """Stops the worker (and the source it owns); returns within about `timeout` s."""
+        self._stop.set()
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+            if thread.is_alive():
+                log.warning("scan worker for %s is still decoding a frame", self.source.name)
+        self._thread = None
+        if self._owns_source:
+            self.source.stop(timeout)
+
+    def pause(self) -> None:
+        self._paused.set()
+
+    def resume(self) -> None:
+        # Dedup memory is kept: a phone still held up after the door screen must not
+        # open a second flow. Call `dedup.reset()` to accept the same code at once.
+        self._paused.clear()
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    @property
+    def paused(self) -> bool:
+        return self._paused.is_set()
+
+    # -- for screens --------------------------------------------------------------------
+
+    def latest_frame(self) -> np.ndarray | None:
+        """The newest camera image (BGR or grey as the source delivers), for a preview."""
+        frame = self.source.latest_frame()
+        return None if frame is None else frame.image
+
+    def stats(self) -> DecodeStats:
+        with self._lock:
+            counts = dict(self._counts)
+            times = list(self._times)
+            last_error = self._last_error
+        durations = [ms for _, ms in times]
+        fps = 0.0
+        if len(times) >= 2 and times[-1][0] > times[0][0]:
+            fps = (len(times) - 1) / (times[-1][0] - times[0][0])
+        return DecodeStats(
+            decoder=self.decoder.name,
+            source=self.source.name,
+            source_state=self.source.state,
+            frames_decoded=counts["decoded"],
+            frames_with_symbol=counts["with_symbol"],
+            scans_reported=counts["reported"],
+            duplicates_suppressed=counts["dupes"],
+            decode_errors=counts["errors"],
+            last_decode_ms=durations[-1] if durations else 0.0,
+            mean_decode_ms=sum(durations) / len(durations) if durations else 0.0,
+            max_decode_ms=max(durations, default=0.0),
+            decode_fps=fps,
+            last_error=last_error,
+        )
+
+    # -- worker -------------------------------------------------------------------------
+
+    def _run(self) -> None:
+        last_seq = 0
+        while not self._stop.is_set():
+            frame = self.source.wait_frame(last_seq, timeout=0.2)
+            if frame is None:
+                continue
+            last_seq = frame.seq
+            if self._paused.is_set():
+                continue
+            started = time.perf_counter()
+            try:
+                found = self.decoder.decode(frame.image)
+            except Exception as exc:
+                # A frame the decoder chokes on must not end scanning; it is counted
+                # and shown on the camera test screen.
+                log.exception("decoder %s failed on a frame", self.decoder.name)
+                with self._lock:
+                    self._counts["errors"] += 1
+                    self._last_error = f"{type(exc).__name__}: {exc}"
+                continue
+            ms = (time.perf_counter() - started) * 1000.0
+            with self._lock:
+                self._counts["decoded"] += 1
+                self._counts["with_symbol"] += bool(found)
+                self._times.append((self._clock(), ms))
+            for symbol in found:
+                if not self.dedup.is_new(symbol.text):
+                    with self._lock:
+                        self._counts["dupes"] += 1
+                    continue
+                with self._lock:
+                    self._counts["reported"] += 1
+                result = ScanResult(
+                    symbol.text, symbol.symbology, self.source.name, frame.ts, ms, symbol.points
+                )
+                try:
+                    self._on_scan(result)
+                except Exception:
+                    log.exception("on_scan callback failed for %r", result)
