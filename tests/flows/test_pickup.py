@@ -1,0 +1,394 @@
+"""Customer pickup, state by state, on a clock moved by hand."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from kiosk.flows.pickup import MalformedReason, PickupScreen
+from kiosk.flows.ports import CompartmentState, DoorState, ParcelState, UnlockStatus
+from sync.codes import qr_payload
+from tests.flows.conftest import LOCKER_ID, World
+
+pytestmark = pytest.mark.unit
+
+CODE = "12345678"
+
+
+def type_code(flow, code: str):
+    flow.start_code_entry()
+    for digit in code:
+        flow.press_digit(digit)
+    return flow.submit_code()
+
+
+def test_typed_code_opens_the_door_and_closing_thanks_the_customer(world: World) -> None:
+    pid = world.add_parcel(CODE, "B02")
+    flow = world.pickup()
+    assert flow.view().screen is PickupScreen.idle
+    assert flow.start_code_entry().screen is PickupScreen.code_entry
+    for digit in CODE[:3]:
+        flow.press_digit(digit)
+    assert flow.backspace().entry == CODE[:2]
+    for digit in CODE[2:]:
+        flow.press_digit(digit)
+    assert flow.press_digit("9").entry == CODE  # no ninth digit
+
+    view = flow.submit_code()
+    assert view.screen is PickupScreen.door_opening
+    assert view.door is not None and view.door.label == "B02"
+    assert (view.door.column, view.door.row) == (1, 1)
+    assert (view.door_number, view.door_count) == (1, 1)
+    assert view.locker_map.columns == 3 and view.locker_map.rows == 4
+    assert view.entry == ""  # the code is gone from the view once submitted
+
+    view = world.poll(flow)
+    assert view.screen is PickupScreen.door_open
+    assert world.parcel_state(pid) is ParcelState.picked_up
+    world.close("B02")
+    view = world.poll(flow)
+    assert view.screen is PickupScreen.done
+    assert world.event_types() == ["compartment.opened", "parcel.picked_up",
+                                   "compartment.closed"]
+    # The intent was in the cache before the unlock frame left.
+    assert world.bank.intents_at_unlock == [1]
+    assert world.store.audits[0][0] == "door_open"
+
+
+def test_scanned_qr_payload_opens_the_door(world: World) -> None:
+    world.add_parcel(CODE, "A01")
+    flow = world.pickup()
+    assert flow.submit_scan(qr_payload(LOCKER_ID, CODE)).screen is PickupScreen.door_opening
+    assert world.bank.unlocks == ["A01"]
+    assert world.poll(flow).screen is PickupScreen.door_open
+
+
+def test_several_parcels_open_one_after_another(world: World) -> None:
+    first, second = world.add_parcel(CODE, "C04"), world.add_parcel(CODE, "A02")
+    flow = world.pickup()
+    view = flow.submit_scan(CODE)
+    assert [d.label for d in view.doors] == ["A02", "C04"]
+    assert (view.door.label, view.door_number, view.door_count) == ("A02", 1, 2)
+    world.poll(flow)
+    assert world.bank.unlocks == ["A02"]  # one door at a time
+    world.close("A02")
+    view = world.poll(flow)
+    assert (view.screen, view.door.label, view.door_number) == (
+        PickupScreen.door_opening, "C04", 2)
+    assert world.poll(flow).screen is PickupScreen.door_open
+    world.close("C04")
+    assert world.poll(flow).screen is PickupScreen.done
+    assert {world.parcel_state(first), world.parcel_state(second)} == {ParcelState.picked_up}
+
+
+def test_unknown_code_is_denied_audited_and_never_stored_in_plain(world: World) -> None:
+    world.add_parcel(CODE, "A01")
+    flow = world.pickup(support_contact="+1 555 0100")
+    view = type_code(flow, "87654321")
+    assert view.screen is PickupScreen.unknown_code
+    assert view.support_contact == "+1 555 0100"
+    assert world.bank.unlocks == []
+    assert world.event_types() == ["code.denied"]
+    assert world.store.audits[-1][0] == "code_denied"
+    everything = repr(world.store.events) + repr(world.store.audits) + repr(view)
+    assert "87654321" not in everything
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    ("123", MalformedReason.wrong_length),
+    ("12ab5678", MalformedReason.not_digits),
+    ("   ", MalformedReason.empty),
+    ("XP1:only-two", MalformedReason.foreign_qr),
+])
+def test_malformed_codes_say_why_and_do_not_count_as_attempts(
+        world: World, text: str, reason: MalformedReason) -> None:
+    flow = world.pickup(free_attempts=1)
+    view = flow.submit_scan(text)
+    assert (view.screen, view.malformed_reason) == (PickupScreen.malformed_code, reason)
+    assert world.event_types() == []
+    assert flow.submit_scan(text).screen is PickupScreen.malformed_code  # not locked out
+
+
+@pytest.mark.parametrize(("state", "expected"), [
+    (ParcelState.expired, PickupScreen.expired),
+    (ParcelState.collected, PickupScreen.expired),
+    (ParcelState.picked_up, PickupScreen.already_picked_up),
+    (ParcelState.cancelled, PickupScreen.cancelled),
+    (ParcelState.expected, PickupScreen.not_yet_arrived),
+])
+def test_codes_of_parcels_not_in_a_compartment_explain_why(
+        world: World, state: ParcelState, expected: PickupScreen) -> None:
+    deadline = datetime(2026, 11, 20, 18, 0, tzinfo=UTC)
+    world.add_parcel(CODE, "A01" if state is not ParcelState.expected else None,
+                     state=state, deadline=deadline)
+    flow = world.pickup(support_contact="help@example.org", free_attempts=1)
+    view = flow.submit_scan(CODE)
+    assert view.screen is expected
+    assert view.deadline == deadline
+    assert view.support_contact == "help@example.org"
+    assert world.bank.unlocks == []
+    # A real code is no attempt at guessing: no lockout even with one free attempt.
+    assert flow.submit_scan(CODE).screen is expected
+
+
+def test_qr_of_another_locker_names_where_the_parcel_waits(world: World) -> None:
+    world.store.other_lockers["L-STATION"] = "Central Station"
+    flow = world.pickup()
+    view = flow.submit_scan(qr_payload("L-STATION", CODE))
+    assert view.screen is PickupScreen.wrong_locker
+    assert (view.other_locker_id, view.other_locker_name) == ("L-STATION", "Central Station")
+    view = flow.submit_scan(qr_payload("L-UNKNOWN", CODE))
+    assert (view.other_locker_id, view.other_locker_name) == ("L-UNKNOWN", None)
+
+
+def test_qr_naming_another_locker_still_opens_a_parcel_that_is_here(world: World) -> None:
+    world.add_parcel(CODE, "A03")
+    flow = world.pickup()
+    assert flow.submit_scan(qr_payload("L-OLD", CODE)).screen is PickupScreen.door_opening
+
+
+def test_wrong_codes_lock_the_kiosk_out_for_growing_times(world: World) -> None:
+    world.add_parcel(CODE, "A01")
+    flow = world.pickup(free_attempts=3, lockout_base_s=30, lockout_factor=2)
+    for _ in range(2):
+        assert flow.submit_scan("11111111").screen is PickupScreen.unknown_code
+    view = flow.submit_scan("11111111")
+    assert (view.screen, view.lockout_remaining_s) == (PickupScreen.locked_out, 30)
+    assert world.event_types().count("code.lockout") == 1
+    # Even the right code waits, and the keypad is not offered.
+    assert flow.submit_scan(CODE).screen is PickupScreen.locked_out
+    assert flow.start_code_entry().screen is PickupScreen.locked_out
+    world.clock.advance(12)
+    assert flow.tick().lockout_remaining_s == 18
+    world.clock.advance(18)
+    assert flow.tick().screen is PickupScreen.idle
+    # After a lockout fewer tries are allowed, and the next lockout is longer.
+    flow.submit_scan("22222222")
+    view = flow.submit_scan("22222222")
+    assert (view.screen, view.lockout_remaining_s) == (PickupScreen.locked_out, 60)
+    assert world.event_types().count("code.denied") == 5
+    assert world.event_types().count("code.lockout") == 2
+    world.clock.advance(60)
+    flow.tick()
+    assert flow.submit_scan(CODE).screen is PickupScreen.door_opening
+
+
+def test_door_that_does_not_open_offers_one_retry_then_marks_the_compartment(
+        world: World) -> None:
+    pid = world.add_parcel(CODE, "B03")
+    world.bank.jammed.add("B03")
+    flow = world.pickup(open_confirm_timeout_s=3, support_contact="+1 555 0100")
+    flow.submit_scan(CODE)
+    view = world.run(flow, 3)
+    assert (view.screen, view.retry_available) == (PickupScreen.door_failed, True)
+    assert view.door.label == "B03"
+    view = flow.retry_door()
+    assert view.screen is PickupScreen.door_opening
+    view = world.run(flow, 3)
+    assert (view.screen, view.retry_available) == (PickupScreen.door_failed, False)
+    assert view.support_contact == "+1 555 0100"
+    assert flow.retry_door().screen is PickupScreen.door_failed
+    assert world.bank.unlocks == ["B03", "B03"]  # the customer's retry, nothing more
+    assert world.compartment_state("B03") is CompartmentState.fault
+    assert world.event_types().count("compartment.jammed") == 1
+    assert world.parcel_state(pid) is ParcelState.stored  # nobody took it
+    assert world.run(flow, 20).screen is PickupScreen.idle
+
+
+def test_retry_that_works_carries_on_normally(world: World) -> None:
+    pid = world.add_parcel(CODE, "B03")
+    world.bank.jammed.add("B03")
+    flow = world.pickup(open_confirm_timeout_s=2)
+    flow.submit_scan(CODE)
+    assert world.run(flow, 2).screen is PickupScreen.door_failed
+    world.bank.jammed.clear()
+    flow.retry_door()
+    assert world.poll(flow).screen is PickupScreen.door_open
+    assert world.parcel_state(pid) is ParcelState.picked_up
+    assert world.compartment_state("B03") is not CompartmentState.fault
+
+
+def test_failed_door_lets_the_customer_go_on_with_the_next_parcel(world: World) -> None:
+    world.add_parcel(CODE, "A01")
+    second = world.add_parcel(CODE, "A02")
+    world.bank.jammed.add("A01")
+    flow = world.pickup(open_confirm_timeout_s=1, door_retry_limit=0)
+    flow.submit_scan(CODE)
+    view = world.run(flow, 1)
+    assert (view.screen, view.retry_available, view.door_count) == (
+        PickupScreen.door_failed, False, 2)
+    view = flow.next_door()
+    assert (view.door.label, view.door_number) == ("A02", 2)
+    world.poll(flow)
+    assert world.parcel_state(second) is ParcelState.picked_up
+
+
+def test_unknown_unlock_outcome_is_confirmed_by_the_door_never_resent(world: World) -> None:
+    world.add_parcel(CODE, "A02")
+    world.bank.next_unlock = UnlockStatus.outcome_unknown
+    flow = world.pickup()
+    flow.submit_scan(CODE)
+    assert world.poll(flow).screen is PickupScreen.door_open
+    assert world.bank.unlocks == ["A02"]
+
+
+def test_unknown_unlock_outcome_with_a_shut_door_fails_without_resending(
+        world: World) -> None:
+    world.add_parcel(CODE, "A02")
+    world.bank.next_unlock = UnlockStatus.outcome_unknown
+    world.bank.jammed.add("A02")
+    flow = world.pickup(open_confirm_timeout_s=4)
+    flow.submit_scan(CODE)
+    assert world.run(flow, 4).screen is PickupScreen.door_failed
+    assert world.bank.unlocks == ["A02"]
+
+
+def test_door_already_open_counts_as_open(world: World) -> None:
+    pid = world.add_parcel(CODE, "A02")
+    world.open_by_hand("A02")
+    flow = world.pickup()
+    world.poll(flow)
+    flow.submit_scan(CODE)
+    assert world.poll(flow).screen is PickupScreen.door_open
+    assert world.parcel_state(pid) is ParcelState.picked_up
+
+
+def test_unlock_not_sent_shows_out_of_service_until_the_board_answers(world: World) -> None:
+    pid = world.add_parcel(CODE, "A02")
+    world.bank.next_unlock = UnlockStatus.not_sent
+    flow = world.pickup()
+    view = flow.submit_scan(CODE)
+    assert view.screen is PickupScreen.out_of_service
+    assert world.parcel_state(pid) is ParcelState.stored
+    assert flow.submit_scan(CODE).screen is PickupScreen.out_of_service
+    assert flow.set_board_available(True).screen is PickupScreen.idle
+    assert flow.set_board_available(False).screen is PickupScreen.out_of_service
+
+
+def test_door_left_open_reminds_then_raises_the_alarm(world: World) -> None:
+    world.add_parcel(CODE, "C01")
+    flow = world.pickup(left_open_reminder_s=30, left_open_alarm_s=90, error_timeout_s=20)
+    flow.submit_scan(CODE)
+    world.poll(flow)
+    assert world.run(flow, 29.75).screen is PickupScreen.door_open
+    view = world.run(flow, 0.25)
+    assert (view.screen, view.left_open_alarm) == (PickupScreen.door_left_open, False)
+    assert flow.cancel().screen is PickupScreen.door_left_open  # the door is still open
+    view = world.run(flow, 60)
+    assert (view.screen, view.left_open_alarm) == (PickupScreen.door_left_open, True)
+    assert world.event_types().count("compartment.left_open") == 1
+    assert flow.busy_with_door
+    assert world.run(flow, 20).screen is PickupScreen.idle
+    assert world.event_types().count("compartment.left_open") == 1
+    assert not flow.busy_with_door
+
+
+def test_closing_after_the_reminder_finishes_normally(world: World) -> None:
+    world.add_parcel(CODE, "C01")
+    flow = world.pickup(left_open_reminder_s=30)
+    flow.submit_scan(CODE)
+    assert world.run(flow, 31).screen is PickupScreen.door_left_open
+    world.close("C01")
+    assert world.poll(flow).screen is PickupScreen.done
+    assert "compartment.left_open" not in world.event_types()
+
+
+def test_reopen_is_offered_for_a_while_after_closing(world: World) -> None:
+    world.add_parcel(CODE, "A04")
+    flow = world.pickup(reopen_window_s=15, done_timeout_s=15, reopen_limit=1)
+    flow.submit_scan(CODE)
+    world.poll(flow)
+    world.close("A04")
+    view = world.poll(flow)
+    assert (view.screen, view.reopen_remaining_s) == (PickupScreen.done, 15)
+    world.clock.advance(5)
+    assert flow.tick().reopen_remaining_s == 10
+    assert flow.reopen().screen is PickupScreen.door_opening
+    assert world.poll(flow).screen is PickupScreen.door_open
+    world.close("A04")
+    view = world.poll(flow)
+    assert view.screen is PickupScreen.done
+    assert view.reopen_remaining_s is None  # reopen limit reached
+    assert flow.reopen().screen is PickupScreen.done
+    assert world.bank.unlocks == ["A04", "A04"]
+    assert world.event_types().count("parcel.picked_up") == 1
+    intents = [reason for _, reason, _ in world.store.intents]
+    assert intents == ["pickup", "pickup_reopen"]
+
+
+def test_reopen_window_ends(world: World) -> None:
+    world.add_parcel(CODE, "A04")
+    flow = world.pickup(reopen_window_s=5, done_timeout_s=15)
+    flow.submit_scan(CODE)
+    world.poll(flow)
+    world.close("A04")
+    world.poll(flow)
+    view = world.run(flow, 5)
+    assert (view.screen, view.reopen_remaining_s) == (PickupScreen.done, None)
+    assert flow.reopen().screen is PickupScreen.done
+    assert world.run(flow, 10).screen is PickupScreen.idle
+
+
+def test_keypad_times_out_to_idle_with_a_countdown_and_forgets_the_digits(
+        world: World) -> None:
+    flow = world.pickup(code_entry_timeout_s=30)
+    flow.start_code_entry()
+    flow.press_digit("4")
+    world.clock.advance(19)
+    assert flow.tick().timeout_remaining_s is None
+    world.clock.advance(1)
+    view = flow.tick()
+    assert (view.screen, view.timeout_remaining_s, view.entry) == (
+        PickupScreen.code_entry, 10, "4")
+    flow.press_digit("2")  # a touch restarts the countdown
+    assert flow.view().timeout_remaining_s is None
+    world.clock.advance(30)
+    view = flow.tick()
+    assert (view.screen, view.entry) == (PickupScreen.idle, "")
+    assert flow.start_code_entry().entry == ""
+
+
+@pytest.mark.parametrize("error", ["unknown", "malformed"])
+def test_error_screens_time_out_to_idle(world: World, error: str) -> None:
+    flow = world.pickup(error_timeout_s=20)
+    view = flow.submit_scan("99999999" if error == "unknown" else "1")
+    assert view.screen.is_error
+    world.clock.advance(19.5)
+    assert flow.tick().timeout_remaining_s == 1
+    world.clock.advance(0.5)
+    assert flow.tick().screen is PickupScreen.idle
+
+
+def test_cancel_returns_to_idle_from_code_entry_and_errors(world: World) -> None:
+    flow = world.pickup()
+    flow.start_code_entry()
+    flow.press_digit("1")
+    assert flow.cancel().screen is PickupScreen.idle
+    flow.submit_scan("1")
+    assert flow.cancel().screen is PickupScreen.idle
+
+
+def test_a_door_in_use_ignores_new_codes(world: World) -> None:
+    world.add_parcel(CODE, "A01")
+    other = world.add_parcel("55555555", "A02")
+    flow = world.pickup()
+    flow.submit_scan(CODE)
+    world.poll(flow)
+    assert flow.submit_scan("55555555").screen is PickupScreen.door_open
+    assert world.parcel_state(other) is ParcelState.stored
+
+
+def test_offline_flag_reaches_the_view(world: World) -> None:
+    flow = world.pickup()
+    assert flow.set_offline(True).offline
+    assert not flow.set_offline(False).offline
+
+
+def test_poll_interval_is_faster_while_a_door_is_in_use(world: World) -> None:
+    world.add_parcel(CODE, "A01")
+    flow = world.pickup(poll_interval_s=0.2, idle_poll_interval_s=1.0)
+    assert flow.poll_interval_s() == 1.0
+    flow.submit_scan(CODE)
+    assert flow.poll_interval_s() == 0.2
+    assert world.bank.doors["A01"] is DoorState.open
