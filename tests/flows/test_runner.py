@@ -1,0 +1,93 @@
+"""The runner: calls on its own thread, views delivered as they change, board loss."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from kiosk.flows.pickup import PickupScreen, PickupView
+from kiosk.flows.runner import FlowRunner, RunnerStopped
+from tests.flows.conftest import World
+
+pytestmark = pytest.mark.unit
+
+CODE = "12345678"
+
+
+class Views:
+    def __init__(self) -> None:
+        self.seen: list[PickupView] = []
+        self.threads: set[str] = set()
+        self._cond = threading.Condition()
+
+    def __call__(self, view: PickupView) -> None:
+        with self._cond:
+            self.seen.append(view)
+            self.threads.add(threading.current_thread().name)
+            self._cond.notify_all()
+
+    def wait_for(self, pred: Callable[[PickupView], bool], timeout: float = 5.0) -> PickupView:
+        with self._cond:
+            ok = self._cond.wait_for(lambda: any(pred(v) for v in self.seen), timeout)
+            assert ok, f"no such view; saw {[str(v.screen) for v in self.seen]}"
+            return next(v for v in self.seen if pred(v))
+
+
+@pytest.fixture
+def running(world: World) -> Any:
+    views = Views()
+    flow = world.pickup(poll_interval_s=0.01, idle_poll_interval_s=0.01)
+    runner = FlowRunner(flow, world.bank, views, tick_s=0.01,
+                        read_errors=(ConnectionError,))
+    runner.start()
+    yield runner, flow, views
+    runner.stop()
+
+
+def test_a_pickup_runs_on_the_worker_and_every_screen_reaches_the_ui(
+        world: World, running: Any) -> None:
+    runner, flow, views = running
+    world.add_parcel(CODE, "B01")
+    view = runner.call(flow.submit_scan, CODE).result(timeout=5)
+    assert view.screen in (PickupScreen.door_opening, PickupScreen.door_open)
+    views.wait_for(lambda v: v.screen is PickupScreen.door_open)
+    world.close("B01")
+    views.wait_for(lambda v: v.screen is PickupScreen.done)
+    screens = [v.screen for v in views.seen]
+    # The "working" states were published while the call was still running.
+    assert PickupScreen.checking in screens and PickupScreen.door_opening in screens
+    assert views.threads == {"flow-runner"}
+    assert all(a != b for a, b in zip(views.seen, views.seen[1:], strict=False))
+
+
+def test_losing_the_board_shows_out_of_service_and_recovers(world: World, running: Any
+                                                              ) -> None:
+    runner, flow, views = running
+    world.bank.down = True
+    views.wait_for(lambda v: v.screen is PickupScreen.out_of_service)
+    world.bank.down = False
+    views.seen.clear()
+    views.wait_for(lambda v: v.screen is PickupScreen.idle)
+
+
+def test_a_failing_call_reports_its_error_and_the_runner_goes_on(running: Any) -> None:
+    runner, flow, views = running
+
+    def broken() -> None:
+        raise ValueError("boom")
+
+    with pytest.raises(ValueError):
+        runner.call(broken).result(timeout=5)
+    assert runner.call(flow.start_code_entry).result(timeout=5).screen is \
+        PickupScreen.code_entry
+
+
+def test_calls_after_stop_fail_cleanly(world: World) -> None:
+    runner = FlowRunner(world.pickup(), world.bank, lambda v: None, tick_s=0.01)
+    runner.start()
+    runner.stop()
+    with pytest.raises(RunnerStopped):
+        runner.call(runner.flow.view).result(timeout=5)
