@@ -1,0 +1,306 @@
+"""The kiosk window: a header strip, the screen stack, timeouts and the working state.
+
+Flow views arrive through `show_view` (queued from the FlowRunner thread by the
+ViewBridge). The window picks the page for the view's screen id and lets it render;
+it never calls the flow itself, only the `PickupActions` the screens are given.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QMouseEvent, QResizeEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.ui import theme, view_access
+from kiosk.ui.language import LanguageSwitcher
+from kiosk.ui.screens.base import Screen, ScreenContext
+from kiosk.ui.settings import UiSettings
+from kiosk.ui.widgets.countdown import Countdown
+from kiosk.ui.widgets.offline_badge import OfflineBadge
+
+log = logging.getLogger(__name__)
+
+WORKING_SCREEN = "checking"
+IDLE_SCREEN = "idle"
+
+
+class BrandLabel(QLabel):
+    """The locker name in the top-left corner; also the hidden technician tap zone."""
+
+    tapped = Signal()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        self.tapped.emit()
+        super().mousePressEvent(event)
+
+
+class InputShield(QWidget):
+    """Covers the window while an answer is pending, so a second tap cannot double-submit.
+
+    It is transparent: the previous screen stays visible until the working screen is due.
+    """
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.hide()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        event.accept()
+
+
+class MainWindow(QWidget):
+    """Full-screen, frameless kiosk window.
+
+    Signals: `service_requested` (courier / service entrance on the attract screen),
+    `technician_requested` (the hidden gesture: several quick taps on the locker name).
+    """
+
+    service_requested = Signal()
+    technician_requested = Signal()
+    page_changed = Signal(str)
+
+    def __init__(self, ctx: ScreenContext, languages: LanguageSwitcher | None = None) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.settings: UiSettings = ctx.settings
+        self.setObjectName("main_window")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.setWindowTitle("ExpressPoint")
+        self.languages = languages or LanguageSwitcher(self)
+        self.languages.language_changed.connect(self._on_language_changed)
+
+        self.brand = BrandLabel(self)
+        self.brand.setObjectName("brand")
+        self.brand.setProperty("role", "small")
+        self.countdown = Countdown(self)
+        self.offline_badge = OfflineBadge(self)
+        self.header = QWidget(self)
+        header = QHBoxLayout(self.header)
+        header.addWidget(self.brand, 0, Qt.AlignmentFlag.AlignVCenter)
+        header.addStretch(1)
+        header.addWidget(self.countdown, 0, Qt.AlignmentFlag.AlignVCenter)
+        header.addStretch(1)
+        header.addWidget(self.offline_badge, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.stack = QStackedWidget(self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        # The window size is the screen's; content that does not fit is a layout bug the
+        # clipping tests catch, not a reason to grow past the screen.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+        layout.addWidget(self.header)
+        layout.addWidget(self.stack, 1)
+        self.shield = InputShield(self)
+
+        self.pages: dict[str, Screen] = {}
+        self._screen_to_page: dict[str, str] = {}
+        self._current: Screen | None = None
+        self._metrics = theme.Metrics.for_size(1920, 1080)
+        self._style_key: tuple[float, bool] | None = None
+
+        self._working_timer = QTimer(self)
+        self._working_timer.setSingleShot(True)
+        self._working_timer.timeout.connect(self._show_working)
+        self._pending_view: Any = None
+
+        self._deadline: float | None = None
+        self._tick = QTimer(self)
+        self._tick.setInterval(250)
+        self._tick.timeout.connect(self._on_tick)
+        self._tick.start()
+        self._taps: list[float] = []
+        self.brand.tapped.connect(self._on_brand_tap)
+        QApplication.instance().installEventFilter(self)
+        self._retranslate()
+
+    # --- pages ----------------------------------------------------------------------
+    def add_page(self, page: Screen, screen_ids: tuple[str, ...] = ()) -> None:
+        """Add a page; `screen_ids` are the flow screen ids it renders."""
+        self.pages[page.name] = page
+        for sid in screen_ids or (page.name,):
+            self._screen_to_page[sid] = page.name
+        self.stack.addWidget(page)
+        page.navigate.connect(self.show_page)
+        page.apply_metrics(self._metrics)
+        if self._current is None:
+            self._set_page(page)
+
+    @property
+    def current_page(self) -> Screen | None:
+        return self._current
+
+    def show_page(self, name: str, view: Any = None) -> None:
+        """Show a page by name (UI-only pages such as "scan" are shown this way)."""
+        page = self.pages[name]
+        if view is not None:
+            page.show_view(view)
+        self._set_page(page)
+
+    def _set_page(self, page: Screen) -> None:
+        if page is not self._current:
+            if self._current is not None:
+                self._current.on_leave()
+            self._current = page
+            self.stack.setCurrentWidget(page)
+            page.on_enter()
+            self.page_changed.emit(page.name)
+        self._restart_timeout()
+
+    # --- views from the flow --------------------------------------------------------
+    def show_view(self, view: Any) -> None:
+        """Render a flow view (GUI thread; the bridge delivers it queued)."""
+        self.set_offline(view_access.offline(view))
+        sid = view_access.screen_id(view)
+        if sid == WORKING_SCREEN:
+            # The working screen appears only if the answer takes longer than the delay;
+            # until then the current screen stays, shielded from a second tap.
+            self._pending_view = view
+            self._show_shield(True)
+            if not self._working_timer.isActive():
+                self._working_timer.start(self.settings.working_delay_ms)
+            return
+        self._working_timer.stop()
+        self._pending_view = None
+        self._show_shield(False)
+        name = self._screen_to_page.get(sid)
+        if name is None:
+            log.error("no page renders flow screen %r; showing the attract screen", sid)
+            name = IDLE_SCREEN
+        page = self.pages[name]
+        page.show_view(view)
+        self._set_page(page)
+        flow_countdown = view_access.countdown(view)
+        if flow_countdown is not None:
+            self._show_countdown(flow_countdown)
+
+    def _show_working(self) -> None:
+        name = self._screen_to_page.get(WORKING_SCREEN)
+        if name is None or self._pending_view is None:
+            return
+        page = self.pages[name]
+        page.show_view(self._pending_view)
+        self._set_page(page)
+
+    def _show_shield(self, on: bool) -> None:
+        self.shield.setGeometry(self.rect())
+        self.shield.setVisible(on)
+        if on:
+            self.shield.raise_()
+
+    def set_offline(self, offline: bool) -> None:
+        self.offline_badge.setVisible(offline)
+
+    # --- timeouts -------------------------------------------------------------------
+    def _timeout_s(self) -> float | None:
+        page = self._current
+        if page is None or page.timeout == "none":
+            return None
+        if page.timeout == "message":
+            return self.settings.message_timeout_s
+        return self.settings.screen_timeout_s
+
+    def _restart_timeout(self) -> None:
+        seconds = self._timeout_s()
+        self._deadline = None if seconds is None else time.monotonic() + seconds
+        self.countdown.hide()
+
+    def seconds_left(self) -> float | None:
+        return None if self._deadline is None else max(0.0, self._deadline - time.monotonic())
+
+    def _on_tick(self) -> None:
+        left = self.seconds_left()
+        if left is None:
+            return
+        if left <= 0:
+            self.time_out()
+        elif left <= self.settings.countdown_s:
+            self._show_countdown(int(left + 0.999))
+
+    def _show_countdown(self, seconds: int) -> None:
+        if self.countdown.seconds != seconds or not self.countdown.isVisible():
+            self.countdown.set_seconds(seconds)
+            self.countdown.show()
+
+    def time_out(self) -> None:
+        """Back to the attract screen: clear private input, reset the language."""
+        page = self._current
+        self._deadline = None
+        self.countdown.hide()
+        if page is not None:
+            page.on_timeout()
+        log.info("screen %s timed out", page.name if page else "?")
+        self.show_page(IDLE_SCREEN)
+        self.ctx.actions.cancel()
+        self.languages.set_language(self.settings.default_language)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() in (
+            QEvent.Type.MouseButtonPress,
+            QEvent.Type.TouchBegin,
+            QEvent.Type.KeyPress,
+        ) and self._deadline is not None:
+            self._restart_timeout()
+        return False
+
+    # --- technician gesture ---------------------------------------------------------
+    def _on_brand_tap(self) -> None:
+        now = time.monotonic()
+        window = self.settings.technician_tap_window_s
+        self._taps = [t for t in self._taps if now - t <= window] + [now]
+        if len(self._taps) >= self.settings.technician_taps:
+            self._taps.clear()
+            self.technician_requested.emit()
+
+    # --- language and metrics -------------------------------------------------------
+    def set_language(self, code: str) -> None:
+        self.languages.set_language(code)
+
+    def _on_language_changed(self, code: str) -> None:
+        self._apply_style(force=True)
+
+    def _retranslate(self) -> None:
+        self.brand.setText(self.settings.locker_name)
+        self.offline_badge.retranslate()
+        self.countdown.retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+        super().changeEvent(event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._apply_style()
+        self.shield.setGeometry(self.rect())
+
+    def _apply_style(self, force: bool = False) -> None:
+        m = theme.Metrics.for_size(self.width(), self.height())
+        cjk = self.languages.current.startswith("zh")
+        key = (m.width, m.height, cjk)
+        if key == self._style_key and not force:
+            return
+        self._style_key = key
+        self._metrics = m
+        self.setStyleSheet(theme.style_sheet(m, cjk=cjk))
+        self.header.layout().setContentsMargins(m.margin, m.px(10), m.margin, 0)
+        self.header.setMinimumHeight(max(44, m.px(64)))
+        self.offline_badge.apply_metrics(m.px(32))
+        self.countdown.apply_metrics(m.px(32))
+        for page in self.pages.values():
+            page.apply_metrics(m)
+
+    @property
+    def metrics(self) -> theme.Metrics:
+        return self._metrics

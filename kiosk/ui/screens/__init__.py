@@ -1,0 +1,1 @@
+"""One module per kiosk screen; each renders a flow view and emits what was touched."""

@@ -1,0 +1,99 @@
+"""A big button whose label wraps instead of being cut off.
+
+QPushButton never wraps its text, and Russian labels run ~30 % longer than English
+ones, so the label is a word-wrapped QLabel inside the button. Pressed feedback comes
+from the style sheet (`:pressed`), which Qt paints on the press itself.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QWidget
+
+
+class TouchButton(QPushButton):
+    """Variants: "primary" (the one main action), "secondary", "key", "quiet"."""
+
+    def __init__(
+        self,
+        text: str = "",
+        variant: str = "secondary",
+        parent: QWidget | None = None,
+        min_height: int = 60,
+    ) -> None:
+        super().__init__(parent)
+        self.setProperty("variant", variant)
+        self._min_height = min_height
+        self._label = QLabel(text, self)
+        self._label.setWordWrap(variant != "key")
+        self._label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        # No layout on purpose: Qt's layouts ask a child layout, not our heightForWidth,
+        # for the height of a widget that has one.
+        self._pad_h = 12
+        self._pad_v = 6
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    # QPushButton.text() stays empty: the label holds the text.
+    def label_text(self) -> str:
+        return self._label.text()
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt API)
+        self._label.setText(text)
+        self.setAccessibleName(text)
+        self.updateGeometry()
+
+    @property
+    def label(self) -> QLabel:
+        return self._label
+
+    def set_min_height(self, px: int) -> None:
+        self._min_height = px
+        self.updateGeometry()
+
+    def set_padding(self, horizontal: int, vertical: int) -> None:
+        self._pad_h, self._pad_v = horizontal, vertical
+        self._place_label()
+        self.updateGeometry()
+
+    def _pad(self) -> tuple[int, int]:
+        return 2 * self._pad_h, 2 * self._pad_v
+
+    def _place_label(self) -> None:
+        self._label.setGeometry(
+            self.rect().adjusted(self._pad_h, self._pad_v, -self._pad_h, -self._pad_v)
+        )
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._place_label()
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        ph, pv = self._pad()
+        fm = self._label.fontMetrics()
+        width = fm.horizontalAdvance(self._label.text()) + ph + 8
+        return QSize(width, max(self._min_height, fm.height() + pv))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        ph, _ = self._pad()
+        longest = max(
+            (self._label.fontMetrics().horizontalAdvance(w) for w in self._label.text().split()),
+            default=0,
+        )
+        if not self._label.wordWrap():
+            longest = self._label.fontMetrics().horizontalAdvance(self._label.text())
+        return QSize(longest + ph + 8, self._min_height)
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802
+        ph, pv = self._pad()
+        inner = self._label.heightForWidth(max(1, width - ph))
+        if inner < 0:
+            inner = self._label.sizeHint().height()
+        return max(self._min_height, inner + pv)
