@@ -178,11 +178,14 @@ class ScanPipeline:
                 found = self.decoder.decode(frame.image)
             except Exception as exc:
                 # A frame the decoder chokes on must not end scanning; it is counted
-                # and shown on the camera test screen.
-                log.exception("decoder %s failed on a frame", self.decoder.name)
+                # and shown on the camera test screen. The same error on every frame
+                # is logged once, not 30 times a second.
+                error = f"{type(exc).__name__}: {exc}"
+                if error != self._last_error:
+                    log.exception("decoder %s failed on a frame", self.decoder.name)
                 with self._lock:
                     self._counts["errors"] += 1
-                    self._last_error = f"{type(exc).__name__}: {exc}"
+                    self._last_error = error
                 continue
             ms = (time.perf_counter() - started) * 1000.0
             with self._lock:
