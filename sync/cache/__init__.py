@@ -1,0 +1,60 @@
+"""The local SQLite cache: tables, migrations and the query API the kiosk calls.
+
+Open it with `Cache.open(path)`; see `sync.cache.cache` for the API and docs/sync.md for
+what the sync worker does with the same file.
+"""
+
+from sync.cache.cache import Cache
+from sync.cache.errors import (
+    CacheError,
+    InvalidTransition,
+    LayoutConflict,
+    NotFound,
+    ProfileMissing,
+)
+from sync.cache.migrate import MigrationFailed
+from sync.cache.models import (
+    ActorKind,
+    AuditEntry,
+    AuditKind,
+    Command,
+    CommandStatus,
+    CommandType,
+    Compartment,
+    CompartmentState,
+    Courier,
+    DoorState,
+    EventType,
+    OutboxEvent,
+    Parcel,
+    ParcelState,
+)
+from sync.cache.records import CompartmentSpec, LayoutChange, LockerProfile, SyncStatus
+
+__all__ = [
+    "ActorKind",
+    "AuditEntry",
+    "AuditKind",
+    "Cache",
+    "CacheError",
+    "Command",
+    "CommandStatus",
+    "CommandType",
+    "Compartment",
+    "CompartmentSpec",
+    "CompartmentState",
+    "Courier",
+    "DoorState",
+    "EventType",
+    "InvalidTransition",
+    "LayoutChange",
+    "LayoutConflict",
+    "LockerProfile",
+    "MigrationFailed",
+    "NotFound",
+    "OutboxEvent",
+    "Parcel",
+    "ParcelState",
+    "ProfileMissing",
+    "SyncStatus",
+]

@@ -1,0 +1,252 @@
+"""Tables of the local cache and the states stored in them.
+
+The kiosk process and the sync worker share these tables through one SQLite file.
+States that are stored or sent are `StrEnum`s, so the database holds the same words the
+central API uses. Times are timezone-aware UTC `datetime`s.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Column, DateTime, Dialect, Text, TypeDecorator
+from sqlalchemy import Enum as SAEnum
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """UTC in, aware UTC out: SQLite drops the offset, so it is normalised on the way in."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the cache; pass an aware UTC time")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+def _enum(enum: type[StrEnum], index: bool = False) -> Column:  # type: ignore[type-arg]
+    # The value ("picked_up"), not the member name, is stored: the same word the API uses.
+    # No CHECK constraint, so adding a state later needs no table rebuild.
+    kind = SAEnum(
+        enum,
+        values_callable=lambda e: [m.value for m in e],
+        native_enum=False,
+        length=32,
+        validate_strings=True,
+    )
+    return Column(kind, nullable=False, index=index)
+
+
+def _ts(nullable: bool = True, index: bool = False) -> Column:  # type: ignore[type-arg]
+    return Column(UTCDateTime(), nullable=nullable, index=index)
+
+
+class CompartmentState(StrEnum):
+    FREE = "free"
+    RESERVED = "reserved"
+    OCCUPIED = "occupied"
+    OUT_OF_SERVICE = "out_of_service"
+    FAULT = "fault"
+
+
+class DoorState(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+    UNKNOWN = "unknown"
+
+
+class ParcelState(StrEnum):
+    EXPECTED = "expected"
+    STORED = "stored"
+    PICKED_UP = "picked_up"
+    EXPIRED = "expired"
+    COLLECTED = "collected"
+    CANCELLED = "cancelled"
+
+
+class ActorKind(StrEnum):
+    CUSTOMER = "customer"
+    COURIER = "courier"
+    TECHNICIAN = "technician"
+    OPERATOR = "operator"
+    SYSTEM = "system"
+
+
+class EventType(StrEnum):
+    PARCEL_DEPOSITED = "parcel.deposited"
+    PARCEL_PICKED_UP = "parcel.picked_up"
+    PARCEL_COLLECTED = "parcel.collected"
+    PARCEL_DEPOSIT_FAILED = "parcel.deposit_failed"
+    COMPARTMENT_OPENED = "compartment.opened"
+    COMPARTMENT_CLOSED = "compartment.closed"
+    COMPARTMENT_FORCED_OPEN = "compartment.forced_open"
+    COMPARTMENT_LEFT_OPEN = "compartment.left_open"
+    COMPARTMENT_JAMMED = "compartment.jammed"
+    COMPARTMENT_OUT_OF_SERVICE = "compartment.out_of_service"
+    COMPARTMENT_IN_SERVICE = "compartment.in_service"
+    CODE_DENIED = "code.denied"
+    CODE_LOCKOUT = "code.lockout"
+    COURIER_LOGIN = "courier.login"
+    COURIER_LOGIN_FAILED = "courier.login_failed"
+    TECHNICIAN_LOGIN = "technician.login"
+    COMMAND_COMPLETED = "command.completed"
+    COMMAND_FAILED = "command.failed"
+    LOCKER_STARTED = "locker.started"
+
+
+class AuditKind(StrEnum):
+    DOOR_OPEN = "door_open"  # intent written before the unlock frame leaves
+    DOOR_OUTCOME = "door_outcome"
+    CODE_DENIED = "code_denied"
+    LOGIN = "login"
+    LOGIN_FAILED = "login_failed"
+    PICKUP = "pickup"
+    DEPOSIT = "deposit"
+    COLLECTION = "collection"
+    COMPARTMENT_STATE = "compartment_state"
+    LAYOUT = "layout"
+    COMMAND = "command"
+    ALARM = "alarm"
+    NOTE = "note"
+
+
+class CommandType(StrEnum):
+    OPEN_COMPARTMENT = "open_compartment"
+    SET_OUT_OF_SERVICE = "set_out_of_service"
+    SET_IN_SERVICE = "set_in_service"
+    RESYNC = "resync"
+
+
+class CommandStatus(StrEnum):
+    PENDING = "pending"
+    RUNNING = "running"  # claimed by the kiosk; never handed out again
+    DONE = "done"
+    FAILED = "failed"
+
+
+class Compartment(SQLModel, table=True):
+    id: str = Field(primary_key=True, max_length=16)  # the label on the door, e.g. "A07"
+    board: int
+    channel: int
+    size: str = Field(max_length=16)  # S/M/L/XL or the operator's own
+    column: int
+    row: int
+    state: CompartmentState = Field(
+        default=CompartmentState.FREE, sa_column=_enum(CompartmentState)
+    )
+    door: DoorState = Field(default=DoorState.UNKNOWN, sa_column=_enum(DoorState))
+    occupied: bool | None = None
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts(nullable=False))
+
+
+class Parcel(SQLModel, table=True):
+    parcel_id: str = Field(primary_key=True)
+    order_ref: str = ""
+    state: ParcelState = Field(sa_column=_enum(ParcelState, index=True))
+    size: str | None = None
+    compartment_id: str | None = Field(default=None, index=True)
+    pickup_code_hash: str | None = Field(default=None, index=True)
+    pickup_deadline: datetime | None = Field(default=None, sa_column=_ts())
+    barcode: str | None = Field(default=None, index=True)
+    recipient_hint: str | None = None
+    version: int = 0
+    # Central version the parcel had when the kiosk changed it locally; while set, a
+    # pulled copy that is not newer does not undo the local change (see sync.md).
+    local_base_version: int | None = None
+
+
+class Courier(SQLModel, table=True):
+    courier_id: str = Field(primary_key=True)
+    name: str = ""
+    pin_hash: str | None = None
+    badge_hash: str | None = Field(default=None, index=True)
+    active: bool = True
+    version: int = 0
+
+
+class OutboxEvent(SQLModel, table=True):
+    __tablename__ = "outbox"
+
+    event_id: str = Field(primary_key=True, max_length=36)  # UUID, the idempotency key
+    seq: int = Field(unique=True, index=True)
+    type: EventType = Field(sa_column=_enum(EventType))
+    occurred_at: datetime = Field(sa_column=_ts(nullable=False))
+    parcel_id: str | None = Field(default=None, index=True)
+    compartment_id: str | None = None
+    actor_kind: ActorKind = Field(default=ActorKind.SYSTEM, sa_column=_enum(ActorKind))
+    actor_id: str | None = None
+    data: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts(nullable=False))
+    attempts: int = 0
+    last_attempt_at: datetime | None = Field(default=None, sa_column=_ts())
+    sent_at: datetime | None = Field(default=None, sa_column=_ts(index=True))
+    rejected_code: str | None = None
+    rejected_message: str | None = None
+
+
+class Command(SQLModel, table=True):
+    command_id: str = Field(primary_key=True)
+    type: str  # a CommandType, kept as text so an unknown type is stored and failed
+    compartment_id: str | None = None
+    reason: str = ""
+    expires_at: datetime | None = Field(default=None, sa_column=_ts())
+    received_at: datetime = Field(default_factory=utcnow, sa_column=_ts(nullable=False))
+    status: CommandStatus = Field(
+        default=CommandStatus.PENDING, sa_column=_enum(CommandStatus, index=True)
+    )
+    finished_at: datetime | None = Field(default=None, sa_column=_ts())
+    detail: str | None = None
+
+
+class AuditEntry(SQLModel, table=True):
+    __tablename__ = "audit"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, sa_column=_ts(nullable=False, index=True))
+    kind: AuditKind = Field(sa_column=_enum(AuditKind))
+    actor_kind: ActorKind = Field(default=ActorKind.SYSTEM, sa_column=_enum(ActorKind))
+    actor_id: str | None = None
+    compartment_id: str | None = None
+    parcel_id: str | None = None
+    event_id: str | None = None
+    detail: str = ""
+
+
+class SyncState(SQLModel, table=True):
+    """One row (id=1): the locker profile, cursors and the worker's health."""
+
+    __tablename__ = "sync_state"
+
+    id: int = Field(default=1, primary_key=True)
+    locker_id: str | None = None
+    locker_name: str | None = None
+    address: str | None = None
+    timezone: str | None = None
+    code_salt: str | None = None
+    code_kdf: str | None = None  # JSON, as the profile sends it
+    layout_version: str | None = None
+    profile_updated_at: datetime | None = Field(default=None, sa_column=_ts())
+    parcel_cursor: str | None = None
+    courier_cursor: str | None = None
+    last_event_seq: int = 0
+    last_success_at: datetime | None = Field(default=None, sa_column=_ts())
+    last_attempt_at: datetime | None = Field(default=None, sa_column=_ts())
+    last_error: str | None = None
+    last_error_at: datetime | None = Field(default=None, sa_column=_ts())
+    offline_since: datetime | None = Field(default=None, sa_column=_ts())
+    clock_skew_s: float | None = None
+    outbox_depth: int = 0
+    last_heartbeat_at: datetime | None = Field(default=None, sa_column=_ts())

@@ -1,0 +1,85 @@
+"""Plain values the cache hands out besides table rows: the locker profile, the layout
+spec a config file produces, and the sync status diagnostics show."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sync.codes import KdfParams
+
+
+@dataclass(frozen=True)
+class LockerProfile:
+    """What `GET /v1/lockers/{id}` said last time, as kept in the cache."""
+
+    locker_id: str
+    name: str
+    address: str
+    timezone: str
+    code_salt: str
+    kdf: KdfParams
+    layout_version: str | None
+    updated_at: datetime | None
+
+
+@dataclass(frozen=True)
+class CompartmentSpec:
+    """One compartment of the configured layout (the door label is the id)."""
+
+    id: str
+    board: int
+    channel: int
+    size: str
+    column: int
+    row: int
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any], where: str = "layout") -> CompartmentSpec:
+        """From a TOML table; a bad entry raises ValueError naming the key and `where`."""
+        out: dict[str, Any] = {}
+        for key, kind in (("id", str), ("board", int), ("channel", int), ("size", str),
+                          ("column", int), ("row", int)):
+            if key not in data:
+                raise ValueError(f"{where}: compartment entry {dict(data)!r} lacks {key!r}")
+            value = data[key]
+            if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
+                raise ValueError(f"{where}: {key!r} of {data.get('id')!r} must be an integer")
+            if kind is str and (not isinstance(value, str) or not value):
+                raise ValueError(f"{where}: {key!r} of {data.get('id')!r} must be a text")
+            out[key] = value
+        return cls(**out)
+
+
+@dataclass(frozen=True)
+class LayoutChange:
+    added: tuple[str, ...]
+    updated: tuple[str, ...]
+    removed: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    """The sync worker's health as diagnostics show it.
+
+    `offline_since` is set from the first failed round of a streak and cleared by the next
+    success; `outbox_depth` counts events not yet acknowledged (rejected ones excluded,
+    they are in `rejected_events`).
+    """
+
+    last_success_at: datetime | None
+    last_attempt_at: datetime | None
+    last_error: str | None
+    last_error_at: datetime | None
+    offline_since: datetime | None
+    clock_skew_s: float | None
+    outbox_depth: int
+    rejected_events: int
+    last_event_seq: int
+    last_heartbeat_at: datetime | None
+
+    @property
+    def online(self) -> bool:
+        return self.last_success_at is not None and self.offline_since is None
