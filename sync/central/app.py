@@ -1,0 +1,95 @@
+"""The FastAPI application of the central service."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from starlette.concurrency import run_in_threadpool
+
+from sync.central import lockers, parcels, routes_device, routes_operator
+from sync.central.context import ServiceContext
+from sync.central.http_errors import install as install_error_handlers
+from sync.wire import EventBatch
+
+log = logging.getLogger(__name__)
+
+API_VERSION = "1"
+
+
+def sweep_all(ctx: ServiceContext) -> int:
+    """One pass of the deadline sweep over every locker; returns parcels expired."""
+    now = ctx.clock()
+    with ctx.db.read() as conn:
+        due = [lid for lid in lockers.all_ids(conn) if parcels.has_due(conn, lid, now)]
+    expired = 0
+    for locker_id in due:
+        with ctx.db.write() as conn:
+            expired += parcels.sweep_expired(conn, locker_id, now)
+    return expired
+
+
+async def _sweeper(ctx: ServiceContext) -> None:
+    while True:
+        await asyncio.sleep(ctx.sweep_interval_s)
+        try:
+            await run_in_threadpool(sweep_all, ctx)
+        except Exception:  # noqa: BLE001 - the timer must survive a bad pass; it is logged
+            log.exception("deadline sweep failed; retrying in %.0f s", ctx.sweep_interval_s)
+
+
+def create_app(ctx: ServiceContext) -> FastAPI:
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        task = asyncio.create_task(_sweeper(ctx)) if ctx.sweep_interval_s > 0 else None
+        try:
+            yield
+        finally:
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+
+    app = FastAPI(
+        title="ExpressPoint central order service",
+        version=API_VERSION,
+        summary="Reference implementation of the central API the ExpressPoint kiosks sync with.",
+        lifespan=lifespan,
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.ctx = ctx
+    install_error_handlers(app)
+    app.include_router(routes_device.router)
+    app.include_router(routes_operator.router)
+
+    @app.get("/healthz", tags=["service"], summary="Liveness and database check")
+    def healthz() -> dict[str, str]:
+        with ctx.db.read() as conn:
+            lockers.all_ids(conn)[:0]
+        return {"status": "ok"}
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(
+                title=app.title,
+                version=app.version,
+                summary=app.summary,
+                routes=app.routes,
+            )
+            # The events endpoint parses its body event by event (one bad event must
+            # not fail the batch), so FastAPI cannot see its model: add it by hand.
+            batch = EventBatch.model_json_schema(ref_template="#/components/schemas/{model}")
+            components = schema.setdefault("components", {}).setdefault("schemas", {})
+            components.update(batch.pop("$defs", {}))
+            components["EventBatch"] = batch
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app

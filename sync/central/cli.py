@@ -1,0 +1,85 @@
+"""`expresspoint central ...`: run, seed and operate the reference central service.
+
+Server-side commands (`serve`, `seed`, `token`) open the database directly; operator
+commands (`announce`, `command`, `events`, `fleet`, `courier`, `cancel`) talk to a
+running service over HTTP with the operator token, exactly as any operator tool would.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+DEFAULT_DB = "sqlite:///expresspoint-central.db"
+DEFAULT_URL = "http://127.0.0.1:8080"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    central = subparsers.add_parser(
+        "central", help="reference central order service: serve, seed, operate"
+    )
+    sub = central.add_subparsers(dest="central_command", metavar="ACTION")
+    central.set_defaults(func=lambda _args: central.print_help() or 2)
+
+    serve = sub.add_parser("serve", help="run the HTTP service")
+    _db_arg(serve)
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080, help="0 picks a free port")
+    serve.add_argument(
+        "--operator-token-file",
+        type=Path,
+        help="operator token; the file is created (mode 0600) with a new token if missing",
+    )
+    serve.add_argument(
+        "--sweep-interval",
+        type=float,
+        default=60.0,
+        help="seconds between deadline sweeps over all lockers (0 = only on pull)",
+    )
+    serve.add_argument("--access-log", action="store_true", help="log every request line")
+    serve.set_defaults(func=_cmd_serve)
+
+    from sync.central.cli_operator import register_operator
+    from sync.central.cli_seed import register_seed
+
+    register_seed(sub, _db_arg)
+    register_operator(sub)
+
+
+def _db_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        default=os.environ.get("EXPRESSPOINT_CENTRAL_DB", DEFAULT_DB),
+        help="SQLAlchemy URL or SQLite file path (default: $EXPRESSPOINT_CENTRAL_DB or "
+        f"{DEFAULT_DB}); postgresql://... uses psycopg 3",
+    )
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from sync.central.db import DatabaseUrlError
+    from sync.central.server import TokenFileError, serve
+
+    try:
+        return serve(
+            args.db,
+            args.host,
+            args.port,
+            operator_token_file=args.operator_token_file,
+            sweep_interval_s=args.sweep_interval,
+            access_log=args.access_log,
+        )
+    except (DatabaseUrlError, TokenFileError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+def print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, indent=2, default=str)
+    sys.stdout.write("\n")

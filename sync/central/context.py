@@ -1,0 +1,28 @@
+"""What every request handler needs: the database and the clock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from fastapi import Request
+
+from sync.central.db import Database
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class ServiceContext:
+    db: Database
+    clock: Callable[[], datetime] = utc_now
+    sweep_interval_s: float = 60.0
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+def get_context(request: Request) -> ServiceContext:
+    ctx: ServiceContext = request.app.state.ctx
+    return ctx

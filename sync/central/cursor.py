@@ -1,0 +1,42 @@
+"""Opaque pull cursors.
+
+A cursor names the resource, the locker and the last change sequence the client has
+applied, base64url-encoded so clients treat it as opaque. It is pure data (no server
+state), so it stays valid across restarts and across replicas of the service.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from sync.central.errors import Invalid
+
+_VERSION = "c1"
+
+
+def encode(kind: str, locker_id: str, seq: int) -> str:
+    raw = f"{_VERSION}|{kind}|{locker_id}|{seq}".encode()
+    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+
+
+def decode(cursor: str | None, kind: str, locker_id: str) -> int:
+    """The change sequence in `cursor`; 0 for no cursor (from the start)."""
+    if not cursor:
+        return 0
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        version, c_kind, c_locker, c_seq = raw.split("|")
+        seq = int(c_seq)
+    except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
+        raise Invalid(
+            "cursor was not issued by this service; resend without a cursor to start over",
+            code="invalid_cursor",
+        ) from exc
+    if version != _VERSION or c_kind != kind or c_locker != locker_id or seq < 0:
+        raise Invalid(
+            f"cursor belongs to another resource or locker (expected {kind} of {locker_id}); "
+            "resend without a cursor to start over",
+            code="invalid_cursor",
+        )
+    return seq

@@ -1,0 +1,263 @@
+"""Event ingestion (idempotent by event id) and the operator's event log.
+
+Outcome of each event in a batch:
+- `duplicates`: its id is already stored for this locker (or repeated in the batch).
+- `rejected`: it cannot be valid as sent (bad shape, unknown type, a parcel event for a
+  parcel this locker does not hold, an id already used by another locker). Rejected
+  events are not stored; sending one again gives the same answer.
+- `accepted`: stored; parcel events also move the parcel (physical truth wins).
+
+Sequence numbers are recorded as sent. A seq lower than one seen before is accepted
+(a kiosk whose disk was replaced restarts at 1) and logged, because refusing a real
+pickup for bookkeeping reasons would lose physical truth.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import Connection, func, insert, select, update
+
+from sync.central import cursor, lockers, parcels
+from sync.central.errors import Invalid
+from sync.central.schema import commands, events
+from sync.wire import (
+    MAX_EVENTS_PER_BATCH,
+    Actor,
+    CommandStatus,
+    Event,
+    EventLog,
+    EventRecord,
+    EventResult,
+    EventType,
+    ParcelState,
+    RejectedEvent,
+)
+
+log = logging.getLogger(__name__)
+
+CURSOR_KIND = "events"
+
+PHYSICAL: dict[EventType, ParcelState] = {
+    EventType.PARCEL_DEPOSITED: ParcelState.STORED,
+    EventType.PARCEL_PICKED_UP: ParcelState.PICKED_UP,
+    EventType.PARCEL_COLLECTED: ParcelState.COLLECTED,
+}
+COMMAND_RESULTS: dict[EventType, CommandStatus] = {
+    EventType.COMMAND_COMPLETED: CommandStatus.COMPLETED,
+    EventType.COMMAND_FAILED: CommandStatus.FAILED,
+}
+
+
+def _describe(exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors()[:5]:
+        where = ".".join(str(p) for p in err["loc"]) or "event"
+        parts.append(f"{where}: {err['msg']}")
+    return "; ".join(parts)
+
+
+def parse_batch(payload: Any) -> list[tuple[str, Event | RejectedEvent]]:
+    """Split a raw request body into parsed events and per-event rejections.
+
+    Only a body that is not `{"events": [...]}` with 1..500 items, or an item without a
+    usable `event_id`, fails the whole request (422): everything else is judged per
+    event, so one bad event never blocks the ones behind it.
+    """
+    if not isinstance(payload, dict) or not isinstance(payload.get("events"), list):
+        raise Invalid('body must be {"events": [Event, ...]}')
+    items = payload["events"]
+    if not 1 <= len(items) <= MAX_EVENTS_PER_BATCH:
+        raise Invalid(f"send 1 to {MAX_EVENTS_PER_BATCH} events per batch, not {len(items)}")
+    out: list[tuple[str, Event | RejectedEvent]] = []
+    for index, item in enumerate(items):
+        raw_id = item.get("event_id") if isinstance(item, dict) else None
+        if not isinstance(raw_id, str) or not raw_id:
+            raise Invalid(f"events[{index}] has no event_id; every event needs a UUID event_id")
+        try:
+            out.append((raw_id, Event.model_validate(item)))
+        except ValidationError as exc:
+            out.append(
+                (
+                    raw_id,
+                    RejectedEvent(event_id=raw_id, code="invalid_event", message=_describe(exc)),
+                )
+            )
+    return out
+
+
+def ingest(
+    conn: Connection,
+    locker_id: str,
+    batch: Sequence[tuple[str, Event | RejectedEvent]],
+    now: datetime,
+) -> EventResult:
+    """Store a batch for `locker_id` in the caller's transaction."""
+    # Take the locker lock first so parcel states read below cannot change under us.
+    # Two values per event: one for the event row, one for the parcel it may move.
+    first_seq = lockers.next_seq(conn, locker_id, 2 * len(batch))
+    seqs = iter(range(first_seq, first_seq + 2 * len(batch)))
+    ids = [e.event_id for _, e in batch if isinstance(e, Event)]
+    known = (
+        {
+            r.event_id: r.locker_id
+            for r in conn.execute(
+                select(events.c.event_id, events.c.locker_id).where(events.c.event_id.in_(ids))
+            )
+        }
+        if ids
+        else {}
+    )
+    parcel_rows = parcels.rows_by_id(
+        conn, {e.parcel_id for _, e in batch if isinstance(e, Event) and e.parcel_id}
+    )
+    accepted: list[str] = []
+    duplicates: list[str] = []
+    rejected: list[RejectedEvent] = []
+    max_seq_seen = _max_seq(conn, locker_id)
+    for _raw_id, item in batch:
+        if isinstance(item, RejectedEvent):
+            rejected.append(item)
+            continue
+        ev = item
+        owner = known.get(ev.event_id)
+        if owner == locker_id:
+            duplicates.append(ev.event_id)
+            continue
+        if owner is not None:
+            rejected.append(
+                RejectedEvent(
+                    event_id=ev.event_id,
+                    code="event_id_conflict",
+                    message="this event id is already used by another locker; "
+                    "generate a new UUID for each event",
+                )
+            )
+            continue
+        problem = _check(ev, locker_id, parcel_rows)
+        if problem is not None:
+            rejected.append(problem)
+            continue
+        if max_seq_seen is not None and ev.seq <= max_seq_seen:
+            log.warning(
+                "locker %s sent seq %d after %d (event %s): accepted; was its database reset?",
+                locker_id,
+                ev.seq,
+                max_seq_seen,
+                ev.event_id,
+            )
+        max_seq_seen = ev.seq if max_seq_seen is None else max(max_seq_seen, ev.seq)
+        _store(conn, locker_id, ev, next(seqs), now)
+        known[ev.event_id] = locker_id
+        if ev.type in PHYSICAL and ev.parcel_id:
+            parcels.apply_physical(
+                conn,
+                ev.parcel_id,
+                PHYSICAL[ev.type],
+                ev.compartment_id,
+                ev.occurred_at,
+                next(seqs),
+                now,
+            )
+        elif ev.type in COMMAND_RESULTS:
+            _close_command(conn, locker_id, ev, now)
+        accepted.append(ev.event_id)
+    if rejected:
+        log.warning("locker %s: %d event(s) rejected", locker_id, len(rejected))
+    return EventResult(accepted=accepted, duplicates=duplicates, rejected=rejected)
+
+
+def _max_seq(conn: Connection, locker_id: str) -> int | None:
+    return conn.execute(
+        select(func.max(events.c.seq)).where(events.c.locker_id == locker_id)
+    ).scalar()
+
+
+def _check(ev: Event, locker_id: str, parcel_rows: dict[str, Any]) -> RejectedEvent | None:
+    if ev.type not in PHYSICAL:
+        return None
+    if not ev.parcel_id:
+        return RejectedEvent(
+            event_id=ev.event_id, code="parcel_id_missing", message=f"{ev.type} needs a parcel_id"
+        )
+    row = parcel_rows.get(ev.parcel_id)
+    if row is None or row.locker_id != locker_id:
+        return RejectedEvent(
+            event_id=ev.event_id,
+            code="unknown_parcel",
+            message=f"parcel {ev.parcel_id} is not announced for locker {locker_id}",
+        )
+    return None
+
+
+def _store(conn: Connection, locker_id: str, ev: Event, seq: int, now: datetime) -> None:
+    conn.execute(
+        insert(events).values(
+            event_id=ev.event_id,
+            locker_id=locker_id,
+            seq=ev.seq,
+            type=ev.type.value,
+            occurred_at=ev.occurred_at,
+            parcel_id=ev.parcel_id,
+            compartment_id=ev.compartment_id,
+            actor_kind=ev.actor.kind.value,
+            actor_id=ev.actor.id,
+            data=ev.data,
+            received_at=now,
+            change_seq=seq,
+        )
+    )
+
+
+def _close_command(conn: Connection, locker_id: str, ev: Event, now: datetime) -> None:
+    command_id = ev.data.get("command_id")
+    if not isinstance(command_id, str):
+        log.warning("%s event %s carries no data.command_id", ev.type, ev.event_id)
+        return
+    conn.execute(
+        update(commands)
+        .where(commands.c.command_id == command_id, commands.c.locker_id == locker_id)
+        .values(status=COMMAND_RESULTS[ev.type].value, result_at=now, result=ev.data)
+    )
+
+
+def page(
+    conn: Connection,
+    locker_id: str,
+    after: str | None,
+    limit: int,
+    types: Sequence[str] = (),
+) -> EventLog:
+    """The operator's view: events of one locker in the order they were received."""
+    start = cursor.decode(after, CURSOR_KIND, locker_id)
+    query = select(events).where(events.c.locker_id == locker_id, events.c.change_seq > start)
+    if types:
+        query = query.where(events.c.type.in_(list(types)))
+    rows = conn.execute(query.order_by(events.c.change_seq).limit(limit + 1)).all()
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    last = rows[-1].change_seq if rows else start
+    return EventLog(
+        events=[_record(r) for r in rows],
+        next_cursor=cursor.encode(CURSOR_KIND, locker_id, last),
+        has_more=has_more,
+    )
+
+
+def _record(row: Any) -> EventRecord:
+    return EventRecord(
+        event_id=row.event_id,
+        seq=row.seq,
+        type=EventType(row.type),
+        occurred_at=row.occurred_at,
+        parcel_id=row.parcel_id,
+        compartment_id=row.compartment_id,
+        actor=Actor(kind=row.actor_kind, id=row.actor_id),
+        data=row.data or {},
+        locker_id=row.locker_id,
+        received_at=row.received_at,
+    )

@@ -1,0 +1,88 @@
+"""Endpoints the kiosk's sync worker calls (device token of the locker)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Query
+
+from sync.central import commands, couriers, events, fleet, lockers, parcels
+from sync.central.auth import Ctx, DeviceLocker, ReadableLocker
+from sync.central.http_errors import ERROR_RESPONSES
+from sync.wire import (
+    MAX_PAGE_LIMIT,
+    CourierPage,
+    EventResult,
+    Heartbeat,
+    HeartbeatReply,
+    LockerProfile,
+    ParcelPage,
+)
+
+router = APIRouter(prefix="/v1/lockers", tags=["locker"], responses=ERROR_RESPONSES)
+
+Cursor = Annotated[
+    str | None,
+    Query(max_length=200, description="next_cursor of the previous page; omit to start"),
+]
+Limit = Annotated[int, Query(ge=1, le=MAX_PAGE_LIMIT)]
+
+
+@router.get("/{locker_id}", response_model=LockerProfile, summary="Locker profile")
+def get_profile(locker_id: ReadableLocker, ctx: Ctx) -> LockerProfile:
+    with ctx.db.read() as conn:
+        return lockers.profile(conn, locker_id)
+
+
+@router.get("/{locker_id}/parcels", response_model=ParcelPage, summary="Pull parcel changes")
+def pull_parcels(
+    locker_id: ReadableLocker, ctx: Ctx, cursor: Cursor = None, limit: Limit = 500
+) -> ParcelPage:
+    now = ctx.clock()
+    with ctx.db.read() as conn:
+        lockers.keys(conn, locker_id)  # 404 for an operator asking about no locker
+        due = parcels.has_due(conn, locker_id, now)
+    if due:
+        with ctx.db.write() as conn:
+            parcels.sweep_expired(conn, locker_id, now)
+    with ctx.db.read() as conn:
+        return parcels.page(conn, locker_id, cursor, limit)
+
+
+@router.get("/{locker_id}/couriers", response_model=CourierPage, summary="Pull courier changes")
+def pull_couriers(
+    locker_id: ReadableLocker, ctx: Ctx, cursor: Cursor = None, limit: Limit = 500
+) -> CourierPage:
+    with ctx.db.read() as conn:
+        lockers.keys(conn, locker_id)
+        return couriers.page(conn, locker_id, cursor, limit)
+
+
+@router.post(
+    "/{locker_id}/events",
+    response_model=EventResult,
+    summary="Push events (idempotent by event_id)",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/EventBatch"}}
+            },
+        }
+    },
+)
+def push_events(locker_id: DeviceLocker, ctx: Ctx, payload: Annotated[Any, Body()]) -> EventResult:
+    batch = events.parse_batch(payload)
+    with ctx.db.write() as conn:
+        return events.ingest(conn, locker_id, batch, ctx.clock())
+
+
+@router.post(
+    "/{locker_id}/heartbeat", response_model=HeartbeatReply, summary="Heartbeat; get commands"
+)
+def heartbeat(locker_id: DeviceLocker, beat: Heartbeat, ctx: Ctx) -> HeartbeatReply:
+    now = ctx.clock()
+    with ctx.db.write() as conn:
+        fleet.record_heartbeat(conn, locker_id, beat, now)
+        pending = commands.for_delivery(conn, locker_id, now)
+    return HeartbeatReply(server_time=now, commands=pending)

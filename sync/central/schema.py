@@ -1,0 +1,191 @@
+"""Tables of the central service (SQLAlchemy Core, on a MetaData of its own).
+
+The central tables live in their own MetaData so they never collide with the kiosk
+cache's SQLModel tables when both are imported in one process (tests, the demo).
+
+Change sequence: every locker row holds a counter, `change_seq`. Each change to one of
+its parcels, courier assignments or events takes the next value(s) of that counter in
+the same transaction (UPDATE ... RETURNING, which row-locks the locker until commit), and
+stamps the changed row with it. Because the counter row stays locked until the writer
+commits, a value is handed out only after every smaller value of that locker is
+committed or rolled back; a reader therefore never sees seq 7 while seq 6 is still in
+flight, and "everything with change_seq > cursor" never skips a change. A global
+autoincrement id would not have that property on PostgreSQL (ids are allocated at
+insert but become visible at commit, out of order).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+metadata = MetaData()
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in, aware UTC datetimes out, on SQLite (naive) and PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+lockers = Table(
+    "central_locker",
+    metadata,
+    Column("locker_id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("address", String(500), nullable=False, default=""),
+    Column("timezone", String(64), nullable=False, default="UTC"),
+    Column("code_salt", String(64), nullable=False),
+    Column("kdf_n", Integer, nullable=False),
+    Column("kdf_r", Integer, nullable=False),
+    Column("kdf_p", Integer, nullable=False),
+    Column("kdf_dklen", Integer, nullable=False),
+    Column("layout", JSON, nullable=False),
+    Column("layout_version", Integer, nullable=False, default=1),
+    Column("change_seq", BigInteger, nullable=False, default=0),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+locker_status = Table(
+    "central_locker_status",
+    metadata,
+    Column("locker_id", String(64), ForeignKey(lockers.c.locker_id), primary_key=True),
+    Column("last_heartbeat_at", UtcDateTime),
+    Column("sent_at", UtcDateTime),
+    Column("software_version", String(64)),
+    Column("outbox_depth", Integer),
+    Column("last_event_seq", BigInteger),
+    Column("board_ok", Boolean),
+    Column("compartments", JSON),
+)
+
+tokens = Table(
+    "central_token",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("kind", String(16), nullable=False),  # "device" | "operator"
+    Column("locker_id", String(64), ForeignKey(lockers.c.locker_id), nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("revoked_at", UtcDateTime, nullable=True),
+    Index("ix_central_token_locker", "locker_id"),
+)
+
+parcels = Table(
+    "central_parcel",
+    metadata,
+    Column("parcel_id", String(64), primary_key=True),
+    Column("locker_id", String(64), ForeignKey(lockers.c.locker_id), nullable=False),
+    Column("order_ref", String(128), nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("size", String(4), nullable=False),
+    Column("compartment_id", String(32)),
+    Column("barcode", String(128), nullable=False),
+    Column("pickup_code_hash", String(128)),
+    Column("pickup_deadline", UtcDateTime, nullable=False),
+    Column("recipient_hint", String(200)),
+    Column("version", Integer, nullable=False),
+    Column("change_seq", BigInteger, nullable=False),
+    # occurred_at (kiosk clock) of the last physical event applied; older ones are stale
+    Column("physical_at", UtcDateTime),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    UniqueConstraint("locker_id", "order_ref", name="uq_central_parcel_order_ref"),
+    Index("ix_central_parcel_pull", "locker_id", "change_seq"),
+    Index("ix_central_parcel_deadline", "state", "pickup_deadline"),
+    Index("ix_central_parcel_barcode", "locker_id", "barcode"),
+)
+
+couriers = Table(
+    "central_courier",
+    metadata,
+    Column("courier_id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+# One row per (courier, locker) ever assigned: hashes use that locker's salt, and an
+# unassignment stays as a row (assigned = false) so the locker pulls it as inactive.
+courier_lockers = Table(
+    "central_courier_locker",
+    metadata,
+    Column("courier_id", String(64), ForeignKey(couriers.c.courier_id), nullable=False),
+    Column("locker_id", String(64), ForeignKey(lockers.c.locker_id), nullable=False),
+    Column("pin_hash", String(128)),
+    Column("badge_hash", String(128)),
+    Column("assigned", Boolean, nullable=False),
+    Column("change_seq", BigInteger, nullable=False),
+    PrimaryKeyConstraint("courier_id", "locker_id"),
+    Index("ix_central_courier_pull", "locker_id", "change_seq"),
+)
+
+events = Table(
+    "central_event",
+    metadata,
+    Column("event_id", String(36), primary_key=True),
+    Column("locker_id", String(64), ForeignKey(lockers.c.locker_id), nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("type", String(64), nullable=False),
+    Column("occurred_at", UtcDateTime, nullable=False),
+    Column("parcel_id", String(64)),
+    Column("compartment_id", String(32)),
+    Column("actor_kind", String(16), nullable=False),
+    Column("actor_id", String(64)),
+    Column("data", JSON, nullable=False),
+    Column("received_at", UtcDateTime, nullable=False),
+    Column("change_seq", BigInteger, nullable=False),
+    Index("ix_central_event_log", "locker_id", "change_seq"),
+    Index("ix_central_event_seq", "locker_id", "seq"),
+    Index("ix_central_event_type", "type", "received_at"),
+)
+
+commands = Table(
+    "central_command",
+    metadata,
+    Column("command_id", String(36), primary_key=True),
+    Column("locker_id", String(64), ForeignKey(lockers.c.locker_id), nullable=False),
+    Column("type", String(32), nullable=False),
+    Column("compartment_id", String(32)),
+    Column("reason", Text, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("delivered_at", UtcDateTime),
+    Column("result_at", UtcDateTime),
+    Column("result", JSON),
+    Index("ix_central_command_open", "locker_id", "status"),
+)

@@ -1,0 +1,92 @@
+"""Run the central service under uvicorn and announce the URL once it accepts calls."""
+
+from __future__ import annotations
+
+import logging
+import socket
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+
+from sync.central import tokens
+from sync.central.app import create_app
+from sync.central.context import ServiceContext, utc_now
+from sync.central.db import Database, redact
+from sync.central.tokens import TokenKind
+
+log = logging.getLogger(__name__)
+
+
+class TokenFileError(ValueError):
+    """The operator token file cannot be read or written."""
+
+
+def load_or_create_token(path: Path) -> str:
+    """Read a token file; create it (mode 0600) with a fresh token when missing."""
+    if path.exists():
+        token = path.read_text(encoding="utf-8").strip()
+        if not token:
+            raise TokenFileError(f"{path} is empty: put a token in it or delete it")
+        return token
+    token = tokens.new_token()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600)
+    path.write_text(token + "\n", encoding="utf-8")
+    log.info("wrote a new operator token to %s", path)
+    return token
+
+
+class _AnnouncingServer(uvicorn.Server):
+    """uvicorn.Server that prints one 'ready at URL' line once its socket listens."""
+
+    def __init__(self, config: uvicorn.Config, db_label: str) -> None:
+        super().__init__(config)
+        self._db_label = db_label
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.should_exit:
+            return
+        port = self.config.port
+        for server in getattr(self, "servers", []):
+            for sock in server.sockets:
+                port = sock.getsockname()[1]
+        print(
+            f"ExpressPoint central service ready at http://{self.config.host}:{port} "
+            f"(db {self._db_label})",
+            flush=True,
+        )
+
+
+def serve(
+    db_url: str,
+    host: str,
+    port: int,
+    *,
+    operator_token_file: Path | None = None,
+    sweep_interval_s: float = 60.0,
+    access_log: bool = False,
+    log_level: str = "warning",
+) -> int:
+    db = Database(db_url)
+    db.create_schema()
+    if operator_token_file is not None:
+        token = load_or_create_token(operator_token_file)
+        with db.write() as conn:
+            tokens.register(conn, token, TokenKind.OPERATOR, utc_now())
+    ctx = ServiceContext(db=db, sweep_interval_s=sweep_interval_s)
+    config_kwargs: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "access_log": access_log,
+        "log_level": log_level,
+        "log_config": None,  # keep the process's logging set-up
+        "timeout_graceful_shutdown": 5,
+    }
+    server = _AnnouncingServer(uvicorn.Config(create_app(ctx), **config_kwargs), redact(db.url))
+    try:
+        server.run()
+    finally:
+        db.dispose()
+    return 0 if server.started else 1
