@@ -42,9 +42,9 @@ class BoardUnavailable(RuntimeError):
 @dataclass
 class DoorJob:
     compartment: Compartment
-    parcel_id: str | None
+    parcel_ids: tuple[str, ...]
     reason: str
-    intent_id: str
+    intent_id: int
     started_at: float
     unlock: UnlockStatus | None = None
     phase: DoorPhase = DoorPhase.opening
@@ -84,14 +84,14 @@ class DoorOperator:
         actor: Actor,
         reason: str,
         before: DoorState,
-        parcel_id: str | None = None,
+        parcel_ids: tuple[str, ...] = (),
     ) -> DoorJob:
         """Record the intent, send the unlock once, start confirming."""
         intent = self._store.record_open_intent(
-            compartment.compartment_id, actor=actor, reason=reason, parcel_id=parcel_id
+            compartment.compartment_id, actor=actor, reason=reason, parcel_ids=parcel_ids
         )
         now = self._clock.monotonic()
-        job = DoorJob(compartment, parcel_id, reason, intent, now, last_door=before)
+        job = DoorJob(compartment, parcel_ids, reason, intent, now, last_door=before)
         try:
             job.unlock = UnlockStatus(str(self._bank.unlock(compartment.compartment_id)))
         except BoardUnavailable:
@@ -99,10 +99,7 @@ class DoorOperator:
         log.info("unlock %s for %s: %s", compartment.compartment_id, reason, job.unlock)
         if job.unlock is UnlockStatus.not_sent:
             job.phase = DoorPhase.not_sent
-            self._store.audit(
-                "door_outcome", actor=actor, compartment_id=compartment.compartment_id,
-                parcel_id=parcel_id, detail={"intent": intent, "outcome": "not_sent"},
-            )
+            self._store.record_open_outcome(intent, "not_sent")
             return job
         job.confirmer = self._confirmers(before, now, self._confirm_timeout_s)
         return job
@@ -116,12 +113,8 @@ class DoorOperator:
             outcome = job.confirmer.update(job.last_door, now)
             if outcome is not None:
                 job.outcome = OpenOutcome(str(outcome))
-                self._store.audit(
-                    "door_outcome", actor=actor, compartment_id=job.compartment_id,
-                    parcel_id=job.parcel_id,
-                    detail={"intent": job.intent_id, "outcome": str(job.outcome),
-                            "unlock": str(job.unlock)},
-                )
+                self._store.record_open_outcome(
+                    job.intent_id, str(job.outcome), f"unlock {job.unlock}")
                 if job.outcome is OpenOutcome.jammed:
                     job.phase = DoorPhase.jammed
                 else:
@@ -132,7 +125,7 @@ class DoorOperator:
             job.closed_at = now
             self._store.record_event(
                 "compartment.closed", actor=actor, compartment_id=job.compartment_id,
-                parcel_id=job.parcel_id,
-                data={"open_s": round(now - (job.opened_at or now), 1)},
+                parcel_id=job.parcel_ids[0] if len(job.parcel_ids) == 1 else None,
+                data={"intent_id": job.intent_id, "open_s": round(now - (job.opened_at or now), 1)},
             )
         return job.phase

@@ -27,7 +27,7 @@ from kiosk.flows.ports import (
     Store,
 )
 from kiosk.flows.ratelimit import LockoutPolicy, RateLimiter
-from kiosk.flows.views import EMPTY_MAP, DoorPlace, LockerMap, countdown
+from kiosk.flows.views import EMPTY_MAP, LockerMap, countdown
 from sync.codes import CODE_LENGTH, MalformedCode, ScannedCode, hash_code, parse_scan
 
 __all__ = ["MalformedReason", "PickupFlow", "PickupScreen", "PickupSettings", "PickupView"]
@@ -54,8 +54,14 @@ _ACCEPTS_CODE = frozenset({
 
 @dataclass(frozen=True)
 class _Pickup:
+    """One door to open for the code, and the parcels behind it."""
+
     compartment: Compartment
-    parcel: Parcel
+    parcels: tuple[Parcel, ...]
+
+    @property
+    def parcel_ids(self) -> tuple[str, ...]:
+        return tuple(p.parcel_id for p in self.parcels)
 
 
 def _malformed_reason(err: MalformedCode, text: str) -> MalformedReason:
@@ -272,11 +278,11 @@ class PickupFlow:
         self._limiter.success()
         self._map = LockerMap.of(self._store.compartments())
         by_id = {c.compartment_id: c for c in self._store.compartments()}
-        ready = [
-            _Pickup(by_id[p.compartment_id], p)
-            for p in sorted(parcels, key=lambda p: p.compartment_id or "")
-            if p.state is ParcelState.stored and p.compartment_id in by_id
-        ]
+        behind: dict[str, list[Parcel]] = {}
+        for p in parcels:
+            if p.state == ParcelState.stored and p.compartment_id in by_id:
+                behind.setdefault(p.compartment_id, []).append(p)
+        ready = [_Pickup(by_id[cid], tuple(ps)) for cid, ps in sorted(behind.items())]
         if ready:
             self._queue = ready
             self._open_current(reason="pickup")
@@ -286,21 +292,20 @@ class PickupFlow:
                       PickupScreen.unknown_code)
         deadlines = [p.pickup_deadline for p in parcels if p.pickup_deadline is not None]
         self._deadline_param = max(deadlines) if deadlines else None
-        self._store.audit("code_denied", actor=CUSTOMER,
-                          parcel_id=parcels[0].parcel_id, detail={"why": str(screen)})
+        self._store.audit("code_denied", actor=CUSTOMER, parcel_id=parcels[0].parcel_id,
+                          detail=f"valid code, parcel {screen}")
         self._error(screen)
         return self.view()
 
     def _deny(self, scanned: ScannedCode, source: str, own_locker: str) -> None:
         lockout = self._limiter.failure()
-        detail = {"source": source, "failures": self._limiter.failures,
-                  "locker_named": scanned.locker_id}
-        self._store.audit("code_denied", actor=CUSTOMER, detail=detail)
-        self._store.record_event("code.denied", actor=CUSTOMER, data=detail)
+        # The cache audits denied codes and lockouts with their events. No code, no hash.
+        self._store.record_event("code.denied", actor=CUSTOMER, data={
+            "source": source, "locker_named": scanned.locker_id,
+            "failures": self._limiter.failures})
         if lockout is not None:
-            data = {"lockout_s": lockout, "lockouts": self._limiter.lockouts}
-            self._store.audit("alarm", actor=CUSTOMER, detail={"code_lockout": data})
-            self._store.record_event("code.lockout", actor=CUSTOMER, data=data)
+            self._store.record_event("code.lockout", actor=CUSTOMER, data={
+                "lockout_s": lockout, "lockouts": self._limiter.lockouts})
             self._show_lockout()
         elif scanned.locker_id is not None and scanned.locker_id != own_locker:
             self._other_locker = (scanned.locker_id, self._store.locker_name(scanned.locker_id))
@@ -319,7 +324,7 @@ class PickupFlow:
         self._reopen_until = None
         self._go(PickupScreen.door_opening)
         self._job = self._doors.open(
-            item.compartment, actor=CUSTOMER, reason=reason, parcel_id=item.parcel.parcel_id,
+            item.compartment, actor=CUSTOMER, reason=reason, parcel_ids=item.parcel_ids,
             before=self._readings.get(cid, DoorState.unknown),
         )
         if self._job.phase is DoorPhase.not_sent:
@@ -335,7 +340,8 @@ class PickupFlow:
         item = self._queue[self._index]
         if before is DoorPhase.opening and phase is DoorPhase.open:
             if job.reason != "pickup_reopen":
-                self._store.record_pickup(item.parcel.parcel_id, job.compartment_id, CUSTOMER)
+                self._store.record_pickup(item.parcel_ids, job.compartment_id, actor=CUSTOMER,
+                                          intent_id=job.intent_id)
             self._go(PickupScreen.door_open)
         elif phase is DoorPhase.jammed:
             self._door_failed(job)
@@ -355,15 +361,11 @@ class PickupFlow:
     def _door_failed(self, job: DoorJob) -> None:
         self._job = None
         if self._retries >= self.settings.door_retry_limit:
-            # Out of retries: take the compartment out of use and tell central.
+            # Out of retries: take the compartment out of use. Central already heard
+            # of each jam through the outcome's compartment.jammed event.
             self._store.set_compartment_state(
                 job.compartment_id, CompartmentState.fault, actor=CUSTOMER,
-                reason="door did not open",
-            )
-            self._store.record_event(
-                "compartment.jammed", actor=CUSTOMER, compartment_id=job.compartment_id,
-                parcel_id=job.parcel_id,
-                data={"unlock": str(job.unlock), "tries": self._retries + 1},
+                reason=f"door did not open after {self._retries + 1} tries",
             )
         self._error(PickupScreen.door_failed)
 
@@ -374,7 +376,7 @@ class PickupFlow:
             self._alarmed = True
             self._store.record_event(
                 "compartment.left_open", actor=CUSTOMER, compartment_id=job.compartment_id,
-                parcel_id=job.parcel_id, data={"open_s": round(open_for)},
+                data={"open_s": round(open_for), "intent_id": job.intent_id},
             )
             # The alarm is raised; the kiosk goes back to serving after a while and the
             # door monitor keeps watching the open door.
@@ -391,7 +393,7 @@ class PickupFlow:
 
     def view(self) -> PickupView:
         now = self._clock.monotonic()
-        doors = tuple(DoorPlace.of(p.compartment) for p in self._queue)
+        doors = tuple(self._map.place(p.compartment.compartment_id) for p in self._queue)
         door = doors[self._index] if doors else None
         lockout = self._limiter.remaining_s()
         reopen_left = None

@@ -140,7 +140,12 @@ class ConfirmerFactory(Protocol):
 
 
 class Store(Protocol):
-    """The cache, as the flows use it. Every write is one transaction."""
+    """The cache, as the flows use it. Every write is one transaction; the writes that
+    the central service must hear of queue their outbox event in that same transaction
+    (a jammed outcome raises `compartment.jammed`, leaving or returning to service raises
+    `compartment.out_of_service`/`in_service`, finishing a command raises
+    `command.completed`/`failed`). Denied codes, logins and alarms recorded through
+    `record_event` get their audit row there too."""
 
     def profile(self) -> LockerProfile: ...
 
@@ -148,29 +153,45 @@ class Store(Protocol):
         """Name of another locker of the fleet, if this kiosk knows it."""
         ...
 
-    def compartments(self) -> Sequence[Compartment]: ...
+    def compartments(self) -> Sequence[Compartment]:
+        """Every compartment, in fill order (column, row)."""
+        ...
 
     def parcels_for_code_hash(self, code_hash: str) -> Sequence[Parcel]: ...
 
     def parcel_by_barcode(self, barcode: str) -> Parcel | None: ...
 
     def parcels_to_collect(self) -> Sequence[Parcel]:
-        """Stored parcels a courier must take away: expired, cancelled, returns."""
+        """Parcels a courier must take away (expired, cancelled) still in a compartment."""
         ...
 
-    def free_compartments(self, size: str) -> Sequence[Compartment]: ...
+    def free_compartments(self, size: str) -> Sequence[Compartment]:
+        """Free compartments of one size, in fill order."""
+        ...
 
     def record_open_intent(
-        self, compartment_id: str, *, actor: Actor, reason: str, parcel_id: str | None = None
-    ) -> str:
-        """Audit + outbox the opening before the unlock frame leaves; returns its id."""
+        self, compartment_id: str, *, actor: Actor, reason: str,
+        parcel_ids: Sequence[str] = (),
+    ) -> int:
+        """Audit + `compartment.opened` before the unlock frame leaves; returns its id."""
         ...
 
-    def record_pickup(self, parcel_id: str, compartment_id: str, actor: Actor) -> None: ...
+    def record_open_outcome(self, intent_id: int, outcome: str, detail: str = "") -> None:
+        """opened / already_open / jammed / not_sent, for the intent."""
+        ...
 
-    def record_deposit(self, parcel_id: str, compartment_id: str, actor: Actor) -> None: ...
+    def record_pickup(
+        self, parcel_ids: Sequence[str], compartment_id: str, *, actor: Actor, intent_id: int
+    ) -> None: ...
 
-    def record_collection(self, parcel_id: str, compartment_id: str, actor: Actor) -> None: ...
+    def record_deposit(
+        self, parcel_id: str, compartment_id: str, *, actor: Actor, intent_id: int
+    ) -> None: ...
+
+    def record_collection(
+        self, parcel_ids: Sequence[str], compartment_id: str, *, actor: Actor,
+        intent_id: int | None,
+    ) -> None: ...
 
     def set_compartment_state(
         self, compartment_id: str, state: CompartmentState, *, actor: Actor, reason: str
@@ -188,20 +209,29 @@ class Store(Protocol):
 
     def audit(
         self,
-        action: str,
+        kind: str,
         *,
         actor: Actor,
         compartment_id: str | None = None,
         parcel_id: str | None = None,
-        detail: Mapping[str, Any] | None = None,
-    ) -> None: ...
+        detail: str = "",
+    ) -> None:
+        """An audit row on its own (cache AuditKind values: note, alarm, login...)."""
+        ...
 
     def courier_by_id(self, courier_id: str) -> Courier | None: ...
 
     def courier_by_badge_hash(self, badge_hash: str) -> Courier | None: ...
 
-    def pending_commands(self) -> Sequence[RemoteCommand]: ...
+    def pending_commands(self) -> Sequence[RemoteCommand]:
+        """Unclaimed, unexpired remote commands, oldest first."""
+        ...
 
-    def finish_command(self, command_id: str, *, ok: bool, detail: str) -> bool:
-        """Mark a command done; False if it was already finished (never run it twice)."""
+    def claim_command(self, command_id: str) -> RemoteCommand | None:
+        """Mark a command running before it runs (at most once); None if it was already
+        claimed, finished or has expired (then it is failed by the cache)."""
+        ...
+
+    def finish_command(self, command_id: str, *, ok: bool, detail: str) -> None:
+        """Record the result; the cache queues `command.completed` / `command.failed`."""
         ...

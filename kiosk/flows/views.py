@@ -23,14 +23,12 @@ class DoorPlace:
     column: int  # 0 = leftmost column
     row: int  # 0 = top row
 
-    @classmethod
-    def of(cls, compartment: Compartment) -> DoorPlace:
-        return cls(compartment.compartment_id, compartment.column, compartment.row)
-
 
 @dataclass(frozen=True)
 class LockerMap:
-    """Every door of the bank, for drawing the map the current door is highlighted on."""
+    """Every door of the bank, for drawing the map the current door is highlighted on.
+
+    Positions are normalised to start at 0, whatever numbering the layout uses."""
 
     columns: int
     rows: int
@@ -38,11 +36,21 @@ class LockerMap:
 
     @classmethod
     def of(cls, compartments: Iterable[Compartment]) -> LockerMap:
-        doors = tuple(sorted((DoorPlace.of(c) for c in compartments),
-                             key=lambda d: (d.column, d.row)))
-        columns = max((d.column for d in doors), default=-1) + 1
-        rows = max((d.row for d in doors), default=-1) + 1
-        return cls(columns, rows, doors)
+        comps = list(compartments)
+        if not comps:
+            return cls(0, 0, ())
+        col0 = min(c.column for c in comps)
+        row0 = min(c.row for c in comps)
+        doors = tuple(sorted(
+            (DoorPlace(c.compartment_id, c.column - col0, c.row - row0) for c in comps),
+            key=lambda d: (d.column, d.row)))
+        return cls(max(d.column for d in doors) + 1, max(d.row for d in doors) + 1, doors)
+
+    def place(self, compartment_id: str) -> DoorPlace:
+        for door in self.doors:
+            if door.label == compartment_id:
+                return door
+        return DoorPlace(compartment_id, -1, -1)  # not on the map: drawn without a place
 
 
 EMPTY_MAP = LockerMap(0, 0, ())

@@ -1,0 +1,159 @@
+"""The real cache (`sync.cache.Cache`) seen through the flows' `Store` port.
+
+Rows come back as the flows' frozen records, so a flow never holds a live SQLModel row
+and a renamed column is fixed here only. Which compartments a seated person can reach is
+layout configuration, not cache data, so it is passed in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from kiosk.flows.ports import (
+    Actor,
+    Compartment,
+    CompartmentState,
+    Courier,
+    LockerProfile,
+    Parcel,
+    ParcelState,
+    RemoteCommand,
+)
+from sync import cache as c
+
+
+def _actor_kind(actor: Actor) -> c.ActorKind:
+    return c.ActorKind(str(actor.kind))
+
+
+class CacheStore:
+    def __init__(
+        self,
+        cache: c.Cache,
+        *,
+        accessible: Iterable[str] = (),
+        other_lockers: Mapping[str, str] | None = None,
+    ) -> None:
+        self.cache = cache
+        self._accessible = frozenset(accessible)
+        self._other_lockers = other_lockers if other_lockers is not None else {}
+
+    # -- records -------------------------------------------------------------------
+
+    def _compartment(self, row: c.Compartment) -> Compartment:
+        return Compartment(
+            compartment_id=row.id, column=row.column, row=row.row, size=row.size,
+            state=CompartmentState(str(row.state)), accessible=row.id in self._accessible,
+        )
+
+    @staticmethod
+    def _parcel(row: c.Parcel) -> Parcel:
+        return Parcel(
+            parcel_id=row.parcel_id, state=ParcelState(str(row.state)), size=row.size or "",
+            compartment_id=row.compartment_id, pickup_deadline=row.pickup_deadline,
+            barcode=row.barcode,
+        )
+
+    @staticmethod
+    def _courier(row: c.Courier | None) -> Courier | None:
+        if row is None:
+            return None
+        return Courier(row.courier_id, row.name, row.pin_hash, row.badge_hash, row.active)
+
+    @staticmethod
+    def _command(row: c.Command) -> RemoteCommand:
+        return RemoteCommand(row.command_id, row.type, row.compartment_id, row.reason,
+                             row.expires_at)
+
+    # -- reads ---------------------------------------------------------------------
+
+    def profile(self) -> LockerProfile:
+        p = self.cache.profile()
+        return LockerProfile(p.locker_id, p.name, p.code_salt, p.kdf)
+
+    def locker_name(self, locker_id: str) -> str | None:
+        return self._other_lockers.get(locker_id)
+
+    def compartments(self) -> Sequence[Compartment]:
+        return [self._compartment(r) for r in self.cache.compartments()]
+
+    def parcels_for_code_hash(self, code_hash: str) -> Sequence[Parcel]:
+        return [self._parcel(r) for r in self.cache.parcels_for_code_hash(code_hash)]
+
+    def parcel_by_barcode(self, barcode: str) -> Parcel | None:
+        row = self.cache.parcel_by_barcode(barcode)
+        return None if row is None else self._parcel(row)
+
+    def parcels_to_collect(self) -> Sequence[Parcel]:
+        return [self._parcel(r) for r in self.cache.parcels_to_collect()]
+
+    def free_compartments(self, size: str) -> Sequence[Compartment]:
+        return [self._compartment(r) for r in self.cache.free_compartments(size)]
+
+    def courier_by_id(self, courier_id: str) -> Courier | None:
+        return self._courier(self.cache.courier(courier_id))
+
+    def courier_by_badge_hash(self, badge_hash: str) -> Courier | None:
+        return self._courier(self.cache.courier_by_badge_hash(badge_hash))
+
+    def pending_commands(self) -> Sequence[RemoteCommand]:
+        return [self._command(r) for r in self.cache.pending_commands()]
+
+    def sync_status(self) -> c.SyncStatus:
+        return self.cache.sync_status()
+
+    def recent_audit(self, limit: int = 100) -> list[c.AuditEntry]:
+        return self.cache.recent_audit(limit)
+
+    # -- writes --------------------------------------------------------------------
+
+    def record_open_intent(self, compartment_id: str, *, actor: Actor, reason: str,
+                           parcel_ids: Sequence[str] = ()) -> int:
+        return self.cache.record_open_intent(
+            compartment_id, list(parcel_ids), _actor_kind(actor), actor.id, reason)
+
+    def record_open_outcome(self, intent_id: int, outcome: str, detail: str = "") -> None:
+        self.cache.record_open_outcome(intent_id, outcome, detail)
+
+    def record_pickup(self, parcel_ids: Sequence[str], compartment_id: str, *, actor: Actor,
+                      intent_id: int) -> None:
+        self.cache.record_pickup(list(parcel_ids), compartment_id,
+                                 actor_kind=_actor_kind(actor), actor_id=actor.id,
+                                 intent_id=intent_id)
+
+    def record_deposit(self, parcel_id: str, compartment_id: str, *, actor: Actor,
+                       intent_id: int) -> None:
+        self.cache.record_deposit(parcel_id, compartment_id, courier_id=actor.id or "",
+                                  intent_id=intent_id)
+
+    def record_collection(self, parcel_ids: Sequence[str], compartment_id: str, *,
+                          actor: Actor, intent_id: int | None) -> None:
+        self.cache.record_collection(list(parcel_ids), compartment_id,
+                                     courier_id=actor.id or "", intent_id=intent_id)
+
+    def set_compartment_state(self, compartment_id: str, state: CompartmentState, *,
+                              actor: Actor, reason: str) -> None:
+        self.cache.set_compartment_state(
+            compartment_id, c.CompartmentState(str(state)), actor_kind=_actor_kind(actor),
+            actor_id=actor.id, reason=reason)
+
+    def record_event(self, event_type: str, *, actor: Actor, parcel_id: str | None = None,
+                     compartment_id: str | None = None,
+                     data: Mapping[str, Any] | None = None) -> None:
+        self.cache.record_event(
+            c.EventType(event_type), parcel_id=parcel_id, compartment_id=compartment_id,
+            actor_kind=_actor_kind(actor), actor_id=actor.id, data=data)
+
+    def audit(self, kind: str, *, actor: Actor, compartment_id: str | None = None,
+              parcel_id: str | None = None, detail: str = "") -> None:
+        self.cache.audit(c.AuditKind(kind), actor_kind=_actor_kind(actor), actor_id=actor.id,
+                         compartment_id=compartment_id, parcel_id=parcel_id, detail=detail)
+
+    def claim_command(self, command_id: str) -> RemoteCommand | None:
+        row = self.cache.claim_command(command_id)
+        return None if row is None else self._command(row)
+
+    def finish_command(self, command_id: str, *, ok: bool, detail: str) -> None:
+        self.cache.mark_command_done(command_id, ok, detail)
+
