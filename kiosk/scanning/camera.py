@@ -71,17 +71,23 @@ class CameraSource(ThreadedFrameSource):
 
     @property
     def state(self) -> SourceState:
+        """The reader's own state, except that a reader stuck inside the driver (open or
+        read not returning for `stale_after_s`) shows as DISCONNECTED."""
         state = super().state
-        last = self._last_frame_at
-        if (
-            state.status is SourceStatus.RUNNING
-            and last is not None
-            and self._clock() - last > self.stale_after_s
-        ):
+        now = self._clock()
+        if state.status is SourceStatus.RUNNING:
+            last = self._last_frame_at if self._last_frame_at is not None else state.since
+            if now - last > self.stale_after_s:
+                return SourceState(
+                    SourceStatus.DISCONNECTED,
+                    f"no frame for {now - last:.1f} s",
+                    last + self.stale_after_s,
+                )
+        elif state.status is SourceStatus.CONNECTING and now - state.since > self.stale_after_s:
             return SourceState(
                 SourceStatus.DISCONNECTED,
-                f"no frame for {self._clock() - last:.1f} s",
-                last + self.stale_after_s,
+                f"{_describe(self.device)} has not opened for {now - state.since:.1f} s",
+                state.since + self.stale_after_s,
             )
         return state
 

@@ -114,6 +114,7 @@ class SerialScannerSource:
 
     def _read(self, port: serial.SerialBase) -> None:
         buffer = bytearray()
+        discarding = False  # inside an overlong run: drop up to the next line end
         last_byte_at = self._clock()
         while not self._stop.is_set():
             chunk = port.read(max(1, port.in_waiting))
@@ -130,18 +131,22 @@ class SerialScannerSource:
             last_byte_at = now
             for byte in chunk:
                 if byte in TERMINATORS:
-                    if buffer:
+                    if buffer and not discarding:
                         self._emit(bytes(buffer))
-                        buffer.clear()
+                    buffer.clear()
+                    discarding = False
+                    continue
+                if discarding:
                     continue
                 buffer.append(byte)
                 if len(buffer) > self.max_line:
                     log.warning(
-                        "%s: %d bytes without a line end dropped (noise or wrong baud rate?)",
+                        "%s: over %d bytes without a line end dropped (noise or wrong baud rate?)",
                         self.name,
-                        len(buffer),
+                        self.max_line,
                     )
                     buffer.clear()
+                    discarding = True
 
     def _emit(self, raw: bytes) -> None:
         try:
