@@ -14,7 +14,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--log-level", default="INFO")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     register(sub)
-    args = parser.parse_args(["central", *(sys.argv[1:] if argv is None else argv)])
+    rest = list(sys.argv[1:] if argv is None else argv)
+    lead: list[str] = []  # options of this parser come before the action
+    while rest and rest[0].startswith("--log-level"):
+        lead.append(rest.pop(0))
+        if "=" not in lead[-1] and rest:
+            lead.append(rest.pop(0))
+    args = parser.parse_args([*lead, "central", *rest])
     logging.basicConfig(
         level=getattr(logging, str(args.log_level).upper(), logging.INFO),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
