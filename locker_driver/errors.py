@@ -51,6 +51,7 @@ class BoardError(DriverError):
     def __init__(self, board: int | None, message: str) -> None:
         super().__init__(message if board is None else f"board {board}: {message}")
         self.board = board
+        self.detail = message
 
 
 class BoardNotAnswering(BoardError):

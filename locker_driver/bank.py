@@ -1,0 +1,271 @@
+"""The lock bank the kiosk uses: compartments by id, unlock and read door states.
+
+One bank is one serial port with its bus worker. Door states come only from what a
+board answered: a board that does not answer gives UNKNOWN for its compartments, never
+CLOSED. An unlock is never re-sent by the driver.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future
+from dataclasses import dataclass
+from functools import partial
+
+from locker_driver.bus import Bus, Priority
+from locker_driver.codec import BoardCodec, BoardStatus, ReplyKind, codec_for
+from locker_driver.config import BankConfig
+from locker_driver.errors import (
+    BoardNotAnswering,
+    DriverError,
+    FrameError,
+    PortError,
+    UnknownCompartment,
+)
+from locker_driver.link import Expect, Link
+from locker_driver.port import PortSettings, PortStatus
+from locker_driver.records import BoardStats, FrameRecord
+from locker_driver.states import CompartmentReading, DoorState, LockAddress, UnlockResult
+
+log = logging.getLogger(__name__)
+
+DEFAULT_SCAN_TIMEOUT_S = 0.3
+
+
+@dataclass(frozen=True)
+class UnlockReport:
+    """The unlock result with its reason: `error` is set for NOT_SENT/OUTCOME_UNKNOWN;
+    `door` is the door state in the board's acknowledgement, if it sent one (it is read
+    right after the pulse, so OPEN is rare; confirm by polling)."""
+
+    compartment_id: str
+    address: LockAddress
+    result: UnlockResult
+    error: DriverError | None = None
+    door: DoorState | None = None
+
+
+@dataclass(frozen=True)
+class BoardInfo:
+    """A board address probed by `scan()`."""
+
+    board: int
+    answered: bool
+    latency_s: float | None
+    locks: int | None  # lock bits in its status reply
+    error: str | None = None
+
+
+class LockerBank:
+    """Thread-safe handle on one bank of lock boards.
+
+    `LockerBank.open(config)` starts it; use it as a context manager or call close().
+    """
+
+    def __init__(self, config: BankConfig, *, clock: Callable[[], float] = time.monotonic):
+        self.config = config
+        self.codec: BoardCodec = codec_for(config.protocol)
+        t = config.timeouts
+        settings = PortSettings(
+            url=config.port_url,
+            baudrate=config.effective_baudrate,
+            read_poll_s=min(t.quiet_gap_s / 2, 0.01),
+            exclusive=config.exclusive,
+            rts=config.rts,
+            dtr=config.dtr,
+            rs485=config.rs485,
+        )
+        self._bus = Bus(
+            settings, t, config.reconnect, frame_log_size=config.frame_log_size, clock=clock
+        )
+        self._clock = clock
+        self._started = False
+
+    @classmethod
+    def open(cls, config: BankConfig, *, require_port: bool = True, **kwargs) -> LockerBank:
+        """Open the port and start the bus worker.
+
+        With require_port (default) a port that cannot be opened raises PortBusy or
+        PortUnavailable now; without it the bank starts anyway, reports UNKNOWN and
+        NOT_SENT, and keeps trying to reopen the port.
+        """
+        bank = cls(config, **kwargs)
+        bank.start(require_port=require_port)
+        return bank
+
+    def start(self, *, require_port: bool = True) -> None:
+        self._bus.start(require_port=require_port)
+        self._started = True
+
+    def close(self) -> None:
+        self._bus.close()
+
+    def __enter__(self) -> LockerBank:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- compartments ---------------------------------------------------------------
+
+    @property
+    def compartments(self) -> dict[str, LockAddress]:
+        return dict(self.config.compartments)
+
+    def address_of(self, compartment_id: str) -> LockAddress:
+        try:
+            return self.config.compartments[compartment_id]
+        except KeyError:
+            raise UnknownCompartment(compartment_id) from None
+
+    # --- unlock ---------------------------------------------------------------------
+
+    def unlock(self, compartment_id: str) -> UnlockResult:
+        """Fire the lock once. Never re-sent: on OUTCOME_UNKNOWN confirm by reading."""
+        return self.unlock_report(compartment_id).result
+
+    def unlock_report(self, compartment_id: str) -> UnlockReport:
+        address = self.address_of(compartment_id)
+        job = partial(self._unlock_job, compartment_id, address)
+        return self._bus.submit(Priority.UNLOCK, job).result()
+
+    def unlock_lock(self, address: LockAddress) -> UnlockReport:
+        """Fire a lock by address, configured or not (bench and technician work)."""
+        if address.board not in self.codec.boards or not 1 <= address.lock <= self.codec.max_locks:
+            raise ValueError(f"{address} is not addressable on {self.codec.protocol} boards")
+        label = self._label(address)
+        return self._bus.submit(Priority.UNLOCK, partial(self._unlock_job, label, address)).result()
+
+    def _label(self, address: LockAddress) -> str:
+        for cid, addr in self.config.compartments.items():
+            if addr == address:
+                return cid
+        return f"{address.board}:{address.lock}"
+
+    def _unlock_job(self, compartment_id: str, address: LockAddress, link: Link) -> UnlockReport:
+        request = self.codec.unlock_request(address.board, address.lock)
+        expect = Expect(
+            kind=self.codec.unlock_reply,
+            parse=partial(self.codec.parse_unlock_reply, request),
+            is_start=self.codec.is_reply_start,
+            length=self.codec.reply_length(request),
+            min_length=self.codec.min_reply_length(request),
+        )
+        try:
+            hook = link.exchange(request, address.board, expect)
+        except DriverError as exc:
+            result = UnlockResult.OUTCOME_UNKNOWN if link.write_started else UnlockResult.NOT_SENT
+            log.warning("unlock %s (%s): %s: %s", compartment_id, address, result, exc)
+            return UnlockReport(compartment_id, address, result, error=exc)
+        door = None if hook is None else self.config.polarity.door(hook)
+        log.info("unlock %s (%s) sent", compartment_id, address)
+        return UnlockReport(compartment_id, address, UnlockResult.SENT, door=door)
+
+    # --- status ---------------------------------------------------------------------
+
+    def read_states(
+        self, compartments: Iterable[str] | None = None
+    ) -> dict[str, CompartmentReading]:
+        """Poll the boards of the given compartments (default: all configured) and return
+        one reading per compartment. A board that fails gives UNKNOWN for all of its
+        compartments; occupied is None without IR sensors or after a failed read."""
+        wanted = (
+            dict(self.config.compartments)
+            if compartments is None
+            else {cid: self.address_of(cid) for cid in compartments}
+        )
+        boards = sorted({a.board for a in wanted.values()})
+        futures = {
+            b: self._bus.submit(Priority.STATUS, partial(self._status_job, b)) for b in boards
+        }
+        statuses: dict[int, BoardStatus | None] = {}
+        for board, future in futures.items():
+            statuses[board] = self._status_result(board, future)
+        out: dict[str, CompartmentReading] = {}
+        for cid, addr in wanted.items():
+            out[cid] = self._reading(statuses[addr.board], addr)
+        return out
+
+    def read_board(self, board: int) -> BoardStatus:
+        """The raw status bits of one board (raises the board's error)."""
+        return self._bus.submit(Priority.STATUS, partial(self._status_job, board)).result()
+
+    def _status_result(self, board: int, future: Future[BoardStatus]) -> BoardStatus | None:
+        try:
+            return future.result()
+        except (BoardNotAnswering, FrameError, PortError) as exc:
+            log.warning("status of board %d unknown: %s", board, exc)
+            return None
+
+    def _reading(self, status: BoardStatus | None, addr: LockAddress) -> CompartmentReading:
+        if status is None:
+            return CompartmentReading(DoorState.UNKNOWN, None)
+        hook = status.hook(addr.lock)
+        if hook is None:
+            return CompartmentReading(DoorState.UNKNOWN, None)
+        return CompartmentReading(self.config.polarity.door(hook), status.occupied(addr.lock))
+
+    def _status_expect(self, request: bytes) -> Expect[BoardStatus]:
+        return Expect(
+            kind=ReplyKind.REQUIRED,
+            parse=partial(self.codec.parse_status_reply, request),
+            is_start=self.codec.is_reply_start,
+            length=self.codec.reply_length(request),
+            min_length=self.codec.min_reply_length(request),
+        )
+
+    def _status_job(self, board: int, link: Link, timeout_s: float | None = None) -> BoardStatus:
+        request = self.codec.status_request(board)
+        expect = self._status_expect(request)
+        # A garbled reply is worth asking again; a silent board is not asked again
+        # until the next poll, so one dead board does not stall the others.
+        for attempt in range(self.config.status_retries + 1):
+            try:
+                status = link.exchange(request, board, expect, timeout_s)
+            except FrameError:
+                if attempt == self.config.status_retries:
+                    raise
+                continue
+            assert status is not None  # REQUIRED replies are never None
+            return status
+        raise AssertionError("unreachable")
+
+    # --- diagnostics ----------------------------------------------------------------
+
+    def scan(
+        self, boards: Iterable[int] | None = None, *, timeout_s: float = DEFAULT_SCAN_TIMEOUT_S
+    ) -> list[BoardInfo]:
+        """Probe board addresses (default: every address of the protocol) with a status
+        request. Returns the boards that answered, plus configured boards that did not."""
+        addresses = list(self.codec.boards if boards is None else boards)
+        configured = set(self.config.boards)
+        out: list[BoardInfo] = []
+        for board in addresses:
+            future = self._bus.submit(Priority.SCAN, partial(self._probe_job, board, timeout_s))
+            info = future.result()
+            if info.answered or board in configured:
+                out.append(info)
+        return out
+
+    def _probe_job(self, board: int, timeout_s: float, link: Link) -> BoardInfo:
+        request = self.codec.status_request(board)
+        try:
+            status = link.exchange(request, board, self._status_expect(request), timeout_s)
+        except (BoardNotAnswering, FrameError) as exc:
+            return BoardInfo(board, False, None, None, str(exc))
+        assert status is not None
+        latency = link.stats.snapshot()[board].last_latency_s
+        return BoardInfo(board, True, latency, len(status.hooks))
+
+    def stats(self) -> dict[int, BoardStats]:
+        """Per-board reply latency and error counters since the bank opened."""
+        return self._bus.stats()
+
+    def frame_log(self) -> list[FrameRecord]:
+        """The last frames on the line (config.frame_log_size), oldest first."""
+        return self._bus.frame_log()
+
+    def port_status(self) -> PortStatus:
+        return self._bus.port_status()

@@ -1,0 +1,267 @@
+"""One transaction at a time on the line: flush, write, collect a reply frame, drain.
+
+Framing: a reply whose length the protocol fixes is complete when that many bytes have
+arrived (however the USB adapter splits them); a reply of unknown length (8A query-all)
+is complete after a quiet gap. Before every request stale input is flushed; a leading
+copy of our own request (local echo on 2-wire RS-485) is skipped; bytes that cannot
+start a frame are dropped; a well-formed frame that does not answer the request (another
+address, a late reply) is logged and skipped. After a timeout or a bad frame the line
+must stay quiet for the late-reply guard before the next request, so a late reply is
+never taken as the next answer.
+"""
+
+from __future__ import annotations
+
+import logging
+import termios
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+import serial
+
+from locker_driver.codec import ReplyKind
+from locker_driver.config import Timeouts
+from locker_driver.errors import (
+    BoardNotAnswering,
+    BoardTimeout,
+    DriverError,
+    FrameError,
+    PortError,
+    WrongAddressReply,
+    WrongReply,
+)
+from locker_driver.port import PortHolder, classify
+from locker_driver.records import FrameDirection, FrameLog, StatsBook
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+_IO_ERRORS = (serial.SerialException, OSError, termios.error)
+_MAX_BUFFER = 4096
+
+
+@dataclass(frozen=True)
+class Expect(Generic[T]):
+    """What reply a request wants: whether one comes, its length, how to parse it."""
+
+    kind: ReplyKind
+    parse: Callable[[bytes], T]
+    is_start: Callable[[int], bool]
+    length: int | None = None  # None: a quiet gap ends the frame
+    min_length: int = 1
+
+
+class Link:
+    """Runs transactions on the port held by `holder`. Used by one thread only."""
+
+    def __init__(
+        self,
+        holder: PortHolder,
+        timeouts: Timeouts,
+        frames: FrameLog,
+        stats: StatsBook,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.holder = holder
+        self.timeouts = timeouts
+        self.frames = frames
+        self.stats = stats
+        self._clock = clock
+        self._sleep = sleep
+        self.write_started = False
+        self.echo_seen = False  # learned: this adapter reads back what it sends
+
+    def exchange(
+        self, request: bytes, board: int, expect: Expect[T], timeout_s: float | None = None
+    ) -> T | None:
+        """Send `request` and return the parsed reply (None when none is due).
+
+        Raises PortError (write_started tells whether bytes may have left),
+        BoardNotAnswering / BoardTimeout, or FrameError. Never re-sends.
+        """
+        self.write_started = False
+        timeout = timeout_s if timeout_s is not None else self.timeouts.reply_s
+        try:
+            port = self.holder.get()
+            self._flush_stale(port, board)
+            self.write_started = True
+            port.write(request)
+            port.flush()
+            sent_at = self._clock()
+            self.frames.add(FrameDirection.TX, request, board)
+            if expect.kind is ReplyKind.NONE:
+                self.stats.reply(board, None)
+                return None
+            try:
+                value = self._collect(port, request, board, expect, sent_at + timeout)
+            except (BoardNotAnswering, FrameError) as exc:
+                self._drain(port, board)
+                if expect.kind is ReplyKind.OPTIONAL:
+                    # Firmware that does not acknowledge is not a fault.
+                    self.stats.reply(board, None)
+                    return None
+                self._record_failure(board, exc)
+                raise
+            self.stats.reply(board, self._clock() - sent_at)
+            return value
+        except _IO_ERRORS as exc:
+            error = classify(self.holder.settings.url, exc)
+            self.stats.failure(board, "port_errors", str(error))
+            self.holder.lost(exc)
+            raise error from exc
+        except PortError as exc:
+            self.stats.failure(board, "port_errors", str(exc))
+            raise
+        finally:
+            if self.timeouts.inter_transaction_s:
+                self._sleep(self.timeouts.inter_transaction_s)
+
+    def _record_failure(self, board: int, exc: DriverError) -> None:
+        if isinstance(exc, WrongAddressReply):
+            counter = "wrong_address"
+        elif isinstance(exc, BoardTimeout):
+            counter = "timeouts"
+        else:
+            counter = "frame_errors"
+        self.stats.failure(board, counter, str(exc))
+
+    def _read_chunk(self, port: serial.SerialBase) -> bytes:
+        waiting = port.in_waiting
+        return bytes(port.read(waiting if waiting else 1))
+
+    def _flush_stale(self, port: serial.SerialBase, board: int) -> None:
+        waiting = port.in_waiting
+        stale = bytes(port.read(waiting)) if waiting else b""
+        port.reset_input_buffer()
+        if stale:
+            self.frames.add(FrameDirection.RX, stale, None, "stale, discarded")
+
+    def _collect(
+        self,
+        port: serial.SerialBase,
+        request: bytes,
+        board: int,
+        expect: Expect[T],
+        deadline: float,
+    ) -> T:
+        buf = bytearray()
+        echo_checked = False
+        last_rx = self._clock()
+        problem: FrameError | None = None
+        wrong: WrongReply | None = None
+        while True:
+            chunk = self._read_chunk(port)
+            now = self._clock()
+            if chunk:
+                buf += chunk
+                last_rx = now
+                if len(buf) > _MAX_BUFFER:
+                    raise FrameError(board, "a flood of bytes that form no frame; "
+                                     "check the baud rate and the bus wiring")
+            if not echo_checked:
+                echo_checked = self._skip_echo(buf, request, board, expect)
+            while echo_checked and buf:
+                skip = 0
+                while skip < len(buf) and not expect.is_start(buf[skip]):
+                    skip += 1
+                if skip:
+                    self.frames.add(FrameDirection.RX, bytes(buf[:skip]), board, "noise")
+                    del buf[:skip]
+                    continue
+                if expect.length is not None:
+                    if len(buf) < expect.length:
+                        break
+                    frame = bytes(buf[: expect.length])
+                    consumed = expect.length
+                elif len(buf) >= expect.min_length and not chunk and (
+                    now - last_rx >= self.timeouts.quiet_gap_s
+                ):
+                    frame = bytes(buf)
+                    consumed = len(buf)
+                else:
+                    break
+                try:
+                    value = expect.parse(frame)
+                except WrongReply as exc:
+                    self.frames.add(FrameDirection.RX, frame, board, f"not for this request: {exc}")
+                    wrong = exc
+                    del buf[:consumed]
+                    continue
+                except FrameError as exc:
+                    problem = exc
+                    # Maybe the start byte was noise: resynchronise one byte further.
+                    self.frames.add(FrameDirection.RX, frame[:1], board, f"bad frame: {exc.detail}")
+                    del buf[:1]
+                    continue
+                self.frames.add(FrameDirection.RX, frame, board)
+                del buf[:consumed]
+                if buf:
+                    self.frames.add(FrameDirection.RX, bytes(buf), board, "trailing, discarded")
+                return value
+            if not chunk and now >= deadline:
+                raise self._failure(board, bytes(buf), problem, wrong)
+
+    def _skip_echo(self, buf: bytearray, request: bytes, board: int, expect: Expect[T]) -> bool:
+        """Drop a leading copy of the request; False while the buffer is still a prefix."""
+        if len(buf) < len(request):
+            return not request.startswith(bytes(buf))
+        if buf.startswith(request):
+            try:
+                expect.parse(request)
+                could_be_reply = expect.length in (None, len(request))
+            except (FrameError, WrongReply):
+                could_be_reply = False
+            # An 8A unlock is answered with the very same 5 bytes: only an adapter that
+            # is known to echo makes the first copy an echo.
+            if not could_be_reply or self.echo_seen:
+                self.echo_seen = True
+                self.frames.add(FrameDirection.RX, request, board, "echo")
+                del buf[: len(request)]
+        return True
+
+    def _failure(
+        self, board: int, leftover: bytes, problem: FrameError | None, wrong: WrongReply | None
+    ) -> DriverError:
+        if leftover:
+            self.frames.add(FrameDirection.RX, leftover, board, "incomplete, discarded")
+        if problem is not None:
+            return FrameError(
+                board,
+                f"bad reply ({problem.detail}); check the baud rate, the A/B wiring and the "
+                "bus termination",
+            )
+        if wrong is not None:
+            return WrongAddressReply(
+                board,
+                f"no reply from this address, but {wrong}; check that no two boards share a "
+                "DIP-switch address",
+            )
+        if leftover:
+            return FrameError(
+                board,
+                f"incomplete reply {leftover.hex(' ')}; check the cable and the baud rate",
+            )
+        return BoardTimeout(
+            board,
+            f"no reply within {self.timeouts.reply_s:g} s; check the board's power, its "
+            "DIP-switch address, the A/B wiring and the baud rate",
+        )
+
+    def _drain(self, port: serial.SerialBase, board: int) -> None:
+        guard = max(self.timeouts.late_reply_guard_s, self.timeouts.quiet_gap_s)
+        start = quiet_since = self._clock()
+        limit = start + guard + self.timeouts.reply_s
+        drained = bytearray()
+        while True:
+            chunk = self._read_chunk(port)
+            now = self._clock()
+            if chunk:
+                drained += chunk
+                quiet_since = now
+            elif now - quiet_since >= guard or now >= limit:
+                break
+        if drained:
+            self.frames.add(FrameDirection.RX, bytes(drained), board, "drained after failure")
