@@ -291,8 +291,10 @@ class Cache:
             added, updated = [], []
             for cid, spec in wanted.items():
                 comp = current.get(cid)
-                fields = {"board": spec.board, "channel": spec.channel, "size": spec.size,
-                          "column": spec.column, "row": spec.row}
+                fields: dict[str, Any] = {
+                    "board": spec.board, "channel": spec.channel, "size": spec.size,
+                    "column": spec.column, "row": spec.row,
+                }
                 if comp is None:
                     s.add(Compartment(id=cid, updated_at=now, **fields))
                     added.append(cid)
@@ -496,7 +498,7 @@ class Cache:
         now = self._clock()
         with self.read() as s:
             q = select(Command).where(Command.status == CommandStatus.PENDING)
-            rows = list(s.exec(q.order_by(Command.received_at)))
+            rows = list(s.exec(q.order_by(col(Command.received_at))))
         return [c for c in rows if c.expires_at is None or c.expires_at > now]
 
     def claim_command(self, command_id: str) -> Command | None:
@@ -609,7 +611,7 @@ class Cache:
             return events
 
 
-_FILL_ORDER = (Compartment.column, Compartment.row, Compartment.id)
+_FILL_ORDER = (col(Compartment.column), col(Compartment.row), col(Compartment.id))
 
 
 def _get_compartment(s: Session, compartment_id: str) -> Compartment:

@@ -74,6 +74,9 @@ def upgrade(engines: Engines, path: Path, target: str = "head") -> Path | None:
     if copy is not None:
         log.info("cache %s: backed up to %s before migrating %s -> %s", path, copy, current, wanted)
     cfg = alembic_config()
+    alembic_log = logging.getLogger("alembic")
+    level = alembic_log.level
+    alembic_log.setLevel(max(level, logging.WARNING))  # its INFO lines are set-up noise
     try:
         with engines.writer.begin() as conn:
             cfg.attributes["connection"] = conn
@@ -83,6 +86,9 @@ def upgrade(engines: Engines, path: Path, target: str = "head") -> Path | None:
         raise MigrationFailed(
             f"migrating the cache {path} from {current} to {wanted} failed: {exc}{where}"
         ) from exc
+    finally:
+        alembic_log.setLevel(level)
+    log.info("cache %s migrated %s -> %s", path, current, wanted)
     return copy
 
 

@@ -37,7 +37,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         return None if value is None else value.replace(tzinfo=UTC)
 
 
-def _enum(enum: type[StrEnum], index: bool = False) -> Column:  # type: ignore[type-arg]
+def _enum(enum: type[StrEnum], index: bool = False) -> Column:
     # The value ("picked_up"), not the member name, is stored: the same word the API uses.
     # No CHECK constraint, so adding a state later needs no table rebuild.
     kind = SAEnum(
@@ -50,7 +50,7 @@ def _enum(enum: type[StrEnum], index: bool = False) -> Column:  # type: ignore[t
     return Column(kind, nullable=False, index=index)
 
 
-def _ts(nullable: bool = True, index: bool = False) -> Column:  # type: ignore[type-arg]
+def _ts(nullable: bool = True, index: bool = False) -> Column:
     return Column(UTCDateTime(), nullable=nullable, index=index)
 
 

@@ -1,0 +1,238 @@
+"""HTTP client for the locker endpoints of the central order service.
+
+One call, one attempt: retries and backoff belong to the sync worker, which knows the
+whole round. Every call has a connect and read timeout plus an overall deadline (a server
+that trickles one byte a second never trips a read timeout on its own), and a size cap
+on the body. Every answer is validated with the `sync.wire` models. Failures map to
+three typed errors:
+
+- `SyncUnavailable`: no usable answer now, try again later (connection refused, timeout,
+  408, 429, 5xx); carries `retry_after` when the server sent one.
+- `SyncRejected`: the server said no (401, 403, 404, 409, 422...): retrying the same
+  request will not help; a person has to act (token, locker id, configuration).
+- `MalformedResponse`: a 2xx answer that is not what the API promises (bad JSON, missing
+  fields, wrong types, too big).
+
+The device token goes into the Authorization header only; it never appears in an error
+message, a repr or a log line.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any, TypeVar
+
+import pydantic
+import requests
+
+from sync import wire
+
+log = logging.getLogger(__name__)
+
+M = TypeVar("M", bound=pydantic.BaseModel)
+
+MAX_BODY_BYTES = 8 * 1024 * 1024  # a full 1000-parcel page is ~0.5 MB
+
+
+class SyncError(Exception):
+    """Base of the client's errors; `endpoint` names the call (never the token)."""
+
+    def __init__(self, endpoint: str, message: str) -> None:
+        self.endpoint = endpoint
+        super().__init__(f"{endpoint}: {message}")
+
+
+class SyncUnavailable(SyncError):
+    def __init__(self, endpoint: str, message: str, retry_after: float | None = None) -> None:
+        super().__init__(endpoint, message)
+        self.retry_after = retry_after
+
+
+class SyncRejected(SyncError):
+    def __init__(self, endpoint: str, status: int, code: str, message: str) -> None:
+        hint = _REJECT_HINTS.get(status, "")
+        super().__init__(endpoint, f"HTTP {status} {code}: {message}{hint}")
+        self.status, self.code = status, code
+
+
+class MalformedResponse(SyncError):
+    pass
+
+
+_REJECT_HINTS = {
+    401: " (the device token is missing, wrong or revoked: put a valid one in the token file)",
+    403: " (the token belongs to another locker: check locker.id against the token)",
+    404: " (unknown locker or endpoint: check locker.id and central.url)",
+}
+
+
+def parse_retry_after(value: str | None, now: Callable[[], datetime]) -> float | None:
+    """Seconds from a Retry-After header (delta-seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - now()).total_seconds())
+
+
+class CentralClient:
+    """Calls for one locker. `timeout` is (connect, read) seconds; `deadline_s` caps a
+    whole call including the body."""
+
+    def __init__(
+        self,
+        base_url: str,
+        locker_id: str,
+        token: str,
+        *,
+        timeout: tuple[float, float] = (3.05, 10.0),
+        deadline_s: float = 30.0,
+        max_body_bytes: int = MAX_BODY_BYTES,
+        session: requests.Session | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._base = base_url.rstrip("/") + f"/v1/lockers/{locker_id}"
+        self._session = session or requests.Session()
+        self._session.headers["Authorization"] = f"Bearer {token}"
+        self._session.headers["Accept"] = "application/json"
+        self._timeout = timeout
+        self._deadline_s = deadline_s
+        self._max_body = max_body_bytes
+        self._clock = clock
+
+    def __repr__(self) -> str:
+        return f"CentralClient({self._base!r})"
+
+    def close(self) -> None:
+        self._session.close()
+
+    def profile(self) -> wire.LockerProfile:
+        return self._call("GET", "", "profile", wire.LockerProfile)
+
+    def parcels(self, cursor: str | None, limit: int) -> wire.ParcelPage:
+        params = {"limit": limit, **({"cursor": cursor} if cursor else {})}
+        return self._call("GET", "/parcels", "parcels", wire.ParcelPage, params=params)
+
+    def couriers(self, cursor: str | None, limit: int) -> wire.CourierPage:
+        params = {"limit": limit, **({"cursor": cursor} if cursor else {})}
+        return self._call("GET", "/couriers", "couriers", wire.CourierPage, params=params)
+
+    def push_events(self, events: Sequence[Mapping[str, Any]]) -> wire.EventResult:
+        return self._call("POST", "/events", "events", wire.EventResult, body={"events": events})
+
+    def heartbeat(self, body: Mapping[str, Any]) -> wire.HeartbeatReply:
+        return self._call("POST", "/heartbeat", "heartbeat", wire.HeartbeatReply, body=body)
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        name: str,
+        model: type[M],
+        *,
+        params: Mapping[str, Any] | None = None,
+        body: Any = None,
+    ) -> M:
+        endpoint = f"{method} {name}"
+        started = time.monotonic()
+        try:
+            resp = self._session.request(
+                method, self._base + path, params=params, json=body,
+                timeout=self._timeout, stream=True,
+            )
+        except requests.Timeout as exc:
+            raise SyncUnavailable(endpoint, f"timed out ({type(exc).__name__})") from None
+        except requests.ConnectionError as exc:
+            raise SyncUnavailable(endpoint, f"cannot connect: {_short(exc)}") from None
+        except requests.RequestException as exc:
+            raise SyncUnavailable(endpoint, f"request failed: {_short(exc)}") from None
+        with resp:
+            raw = self._read_body(resp, endpoint, started)
+            status = resp.status_code
+            if status in (408, 429) or status >= 500:
+                retry_after = parse_retry_after(resp.headers.get("Retry-After"), self._clock)
+                code, message = _error_fields(raw)
+                raise SyncUnavailable(endpoint, f"HTTP {status} {code}: {message}", retry_after)
+            if status >= 400:
+                code, message = _error_fields(raw)
+                raise SyncRejected(endpoint, status, code, message)
+            if status != 200:
+                raise MalformedResponse(endpoint, f"unexpected HTTP {status}")
+        try:
+            return model.model_validate_json(raw)
+        except pydantic.ValidationError as exc:
+            raise MalformedResponse(endpoint, _describe_validation(exc)) from None
+
+    def _read_body(self, resp: requests.Response, endpoint: str, started: float) -> bytes:
+        declared = resp.headers.get("Content-Length")
+        if declared and declared.isdigit() and int(declared) > self._max_body:
+            raise MalformedResponse(
+                endpoint, f"answer of {int(declared)} bytes exceeds the {self._max_body} limit"
+            )
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            for chunk in resp.iter_content(chunk_size=65536):
+                size += len(chunk)
+                if size > self._max_body:
+                    raise MalformedResponse(
+                        endpoint, f"answer exceeds the {self._max_body}-byte limit"
+                    )
+                if time.monotonic() - started > self._deadline_s:
+                    raise SyncUnavailable(endpoint, f"answer took over {self._deadline_s:.0f} s")
+                chunks.append(chunk)
+        except requests.RequestException as exc:
+            raise SyncUnavailable(endpoint, f"answer cut off: {_short(exc)}") from None
+        return b"".join(chunks)
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc)
+    return text if len(text) <= 200 else text[:197] + "..."
+
+
+def _error_fields(raw: bytes) -> tuple[str, str]:
+    try:
+        err = wire.ErrorBody.model_validate_json(raw).error
+        return err.code, err.message[:300]
+    except (pydantic.ValidationError, ValueError):
+        snippet = raw[:120].decode("utf-8", "replace").replace("\n", " ")
+        return "unknown", snippet or "(empty body)"
+
+
+def _describe_validation(exc: pydantic.ValidationError) -> str:
+    errors = exc.errors()
+    if not errors:
+        return "invalid answer"
+    first = errors[0]
+    if first["type"] == "json_invalid":
+        return "answer is not valid JSON"
+    where = ".".join(str(p) for p in first["loc"]) or "(body)"
+    more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
+    return f"invalid answer at {where}: {first['msg']}{more}"
+
+
+def event_body(event: Any) -> dict[str, Any]:
+    """The wire form of a cache outbox row."""
+    return {
+        "event_id": event.event_id,
+        "seq": event.seq,
+        "type": str(event.type),
+        "occurred_at": event.occurred_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+        "parcel_id": event.parcel_id,
+        "compartment_id": event.compartment_id,
+        "actor": {"kind": str(event.actor_kind), "id": event.actor_id},
+        "data": json.loads(event.data or "{}"),
+    }

@@ -1,0 +1,131 @@
+"""`expresspoint sync --config FILE [--once]`: run the sync worker.
+
+It reads the same TOML file as the kiosk but only the tables it needs: `[locker]`,
+`[central]`, `[database]` and `[sync]` (defined in `sync.settings`); the kiosk's own
+tables are left to the kiosk. A bad value stops start-up with one line naming the file
+and key. Exit codes: 0 ok, 1 `--once` round failed, 2 configuration or cache problem.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import logging
+import signal
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+from sync.settings import (
+    CentralSection,
+    ConfigError,
+    DatabaseSection,
+    LockerSection,
+    SyncSection,
+    load_toml,
+    parse_table,
+)
+
+log = logging.getLogger(__name__)
+
+
+@dataclasses.dataclass(frozen=True)
+class WorkerConfig:
+    locker: LockerSection
+    central: CentralSection
+    database: DatabaseSection
+    sync: SyncSection
+    source: Path
+
+
+def load_worker_config(path: str | Path) -> WorkerConfig:
+    """Read the worker's tables from the kiosk config; ConfigError names file and key."""
+    path = Path(path)
+    table = load_toml(path)
+
+    def section(name: str, cls: type[Any], required: bool = True) -> Any:
+        raw = table.get(name)
+        if raw is None:
+            if required:
+                raise ConfigError(path, f"[{name}]", "table is missing")
+            raw = {}
+        if not isinstance(raw, dict):
+            raise ConfigError(path, name, "must be a table")
+        return parse_table(cls, raw, file=path, prefix=name)
+
+    return WorkerConfig(
+        locker=section("locker", LockerSection),
+        central=section("central", CentralSection),
+        database=section("database", DatabaseSection),
+        sync=section("sync", SyncSection, required=False),
+        source=path,
+    )
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "sync", help="run the sync worker (cache <-> central service)",
+        description="Keep the local cache in step with the central order service.",
+    )
+    p.add_argument("--config", required=True, type=Path, help="the kiosk's TOML config")
+    p.add_argument("--once", action="store_true",
+                   help="run one full round (push, pull, heartbeat) and exit: 0 ok, 1 failed")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from sync.cache import Cache, CacheError, MigrationFailed
+    from sync.client import CentralClient
+    from sync.sdnotify import SystemdNotifier
+    from sync.worker import SyncWorker, WorkerSettings
+
+    try:
+        cfg = load_worker_config(args.config)
+        token = cfg.central.read_token(cfg.source)
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        cache = Cache.open(cfg.database.path)
+    except (MigrationFailed, CacheError, OSError) as exc:
+        print(f"error: cache {cfg.database.path}: {exc}", file=sys.stderr)
+        return 2
+    s = cfg.sync
+    settings = WorkerSettings(
+        pull_interval_s=s.pull_interval_s, push_interval_s=s.push_interval_s,
+        heartbeat_interval_s=s.heartbeat_interval_s, page_size=s.page_size,
+        push_batch=s.push_batch, backoff_max_s=s.backoff_max_s,
+    )
+    timeout = cfg.central.timeout_s
+    client = CentralClient(
+        cfg.central.url, cfg.locker.id, token,
+        timeout=(min(5.0, timeout), timeout), deadline_s=3 * timeout,
+    )
+    worker = SyncWorker(cache, client, settings)
+    try:
+        if args.once:
+            result = worker.run_round(force=True)
+            print(
+                f"{'ok' if result.ok else 'failed'}: pushed {result.pushed} event(s), "
+                f"pulled {result.pulled_parcels} parcel(s) and {result.pulled_couriers} "
+                f"courier(s), {result.commands} new command(s)"
+                + (f"; {result.error}" if result.error else "")
+            )
+            return 0 if result.ok else 1
+        stop = threading.Event()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: stop.set())
+        notifier = SystemdNotifier.from_environ()
+        notifier.ready("syncing")
+        log.info("sync worker for locker %s against %s", cfg.locker.id, cfg.central.url)
+
+        def on_round(result: Any) -> None:
+            notifier.watchdog()
+            notifier.status("online" if result.ok else f"offline: {result.error}")
+
+        worker.run_forever(stop, on_round=on_round, on_tick=notifier.watchdog)
+        return 0
+    finally:
+        client.close()
+        cache.close()
