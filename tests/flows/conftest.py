@@ -162,3 +162,10 @@ def world(tmp_path: Path) -> Iterator[World]:
 
 def screen(view: PickupView) -> str:
     return str(view.screen)
+
+
+def courier_flow(world: World, **settings: Any) -> Any:
+    from kiosk.flows.courier import CourierFlow, CourierSettings
+
+    return CourierFlow(world.store, world.bank, world.clock, SimpleConfirmer,
+                       CourierSettings(**settings))

@@ -1,0 +1,592 @@
+"""Courier visit: log in, deposit parcels, collect expired ones, check compartments.
+
+One door is driven at a time. The visit's tally, faults and occupancy mismatches stay
+in the view until the courier logs out. Calls are made one at a time by the runner.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+
+from kiosk.flows.clock import Clock
+from kiosk.flows.courier_view import (
+    CollectItem,
+    CollectStatus,
+    CourierScreen,
+    CourierSettings,
+    CourierView,
+    DepositRefusal,
+    Mismatch,
+    TallyItem,
+)
+from kiosk.flows.door import DoorJob, DoorOperator, DoorPhase
+from kiosk.flows.ports import (
+    Actor,
+    ActorKind,
+    Bank,
+    Compartment,
+    CompartmentState,
+    ConfirmerFactory,
+    Courier,
+    DoorReading,
+    DoorState,
+    Parcel,
+    ParcelState,
+    Store,
+)
+from kiosk.flows.ratelimit import LockoutPolicy, RateLimiter
+from kiosk.flows.views import EMPTY_MAP, LockerMap, countdown
+from sync.codes import hash_secret, verify_secret
+
+__all__ = ["CourierFlow", "CourierScreen", "CourierSettings", "CourierView"]
+
+log = logging.getLogger(__name__)
+
+_DOOR_SCREENS = frozenset({
+    CourierScreen.deposit_opening, CourierScreen.deposit_open,
+    CourierScreen.collect_opening, CourierScreen.collect_open,
+})
+_LOGIN_SCREENS = frozenset({
+    CourierScreen.login, CourierScreen.login_failed, CourierScreen.locked_out})
+_DEPOSIT_READY = frozenset({
+    CourierScreen.menu, CourierScreen.deposit_scan, CourierScreen.deposit_refused,
+    CourierScreen.no_compartment, CourierScreen.check_result, CourierScreen.collect_done,
+})
+
+
+class CourierFlow:
+    def __init__(
+        self,
+        store: Store,
+        bank: Bank,
+        clock: Clock,
+        confirmers: ConfirmerFactory,
+        settings: CourierSettings | None = None,
+        *,
+        limiter: RateLimiter | None = None,
+    ) -> None:
+        self.settings = s = settings or CourierSettings()
+        self._store = store
+        self._clock = clock
+        self._doors = DoorOperator(store, bank, clock, confirmers,
+                                   confirm_timeout_s=s.open_confirm_timeout_s)
+        # Shared with the technician login in the app, so guessing moves to no other door.
+        self._limiter = limiter or RateLimiter(clock, LockoutPolicy(
+            free_attempts=s.free_attempts, base_s=s.lockout_base_s, factor=s.lockout_factor,
+            max_s=s.lockout_max_s, memory_s=s.failure_memory_s))
+        self.on_change: Callable[[], None] | None = None
+        self._readings: dict[str, DoorReading] = {}
+        self._offline = False
+        self._courier: Courier | None = None
+        self._map: LockerMap = EMPTY_MAP
+        self._tally: list[TallyItem] = []
+        self._faults: list[str] = []
+        self._mismatches: dict[str, Mismatch] = {}
+        self._strays: list[DoorJob] = []  # doors left open behind us, followed to close
+        self._job: DoorJob | None = None
+        self._parcel: Parcel | None = None
+        self._tried: set[str] = set()
+        self._refusal: DepositRefusal | None = None
+        self._refused_state: str | None = None
+        self._collect: list[CollectItem] = []
+        self._collect_parcels: list[tuple[Compartment, tuple[Parcel, ...]]] = []
+        self._ci = 0
+        self._confirmed = False
+        self._intent: int | None = None  # of the door being collected from
+        self._screen = CourierScreen.login
+        self._deadline: float | None = None
+        self._touch(s.login_timeout_s)
+
+    # -- helpers ---------------------------------------------------------------------
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(ActorKind.courier, self._courier.courier_id if self._courier else None)
+
+    def _touch(self, timeout_s: float | None = None) -> None:
+        if timeout_s is None:
+            timeout_s = self.settings.session_timeout_s
+        self._deadline = self._clock.monotonic() + timeout_s
+
+    def _go(self, screen: CourierScreen) -> None:
+        self._screen = screen
+        if self.on_change is not None:
+            self.on_change()
+
+    def _logged_in(self) -> bool:
+        return self._courier is not None and self._screen is not CourierScreen.logged_out
+
+    # -- login -----------------------------------------------------------------------
+
+    def login_badge(self, payload: str) -> CourierView:
+        """A badge QR read by the camera or scanner."""
+        if self._screen not in _LOGIN_SCREENS or self._locked():
+            return self.view()
+        profile = self._store.profile()
+        courier = self._store.courier_by_badge_hash(
+            hash_secret(payload.strip(), profile.code_salt, profile.kdf))
+        return self._login_result(courier, claimed_id=None, method="badge")
+
+    def login_pin(self, courier_id: str, pin: str) -> CourierView:
+        if self._screen not in _LOGIN_SCREENS or self._locked():
+            return self.view()
+        profile = self._store.profile()
+        courier = self._store.courier_by_id(courier_id.strip())
+        # Hash even for an unknown id, so timing does not tell ids apart.
+        expected = courier.pin_hash if courier and courier.pin_hash else "0" * 64
+        ok = verify_secret(pin, expected, profile.code_salt, profile.kdf)
+        return self._login_result(courier if ok else None, claimed_id=courier_id.strip(),
+                                  method="pin")
+
+    def touch(self) -> CourierView:
+        """Any touch on a courier screen (typing an id or PIN) keeps the session alive."""
+        if self._screen in _LOGIN_SCREENS:
+            self._touch(self.settings.login_timeout_s)
+        elif self._logged_in():
+            self._touch()
+        return self.view()
+
+    def _locked(self) -> bool:
+        if self._limiter.remaining_s() > 0:
+            self._go(CourierScreen.locked_out)
+            return True
+        return False
+
+    def _login_result(self, courier: Courier | None, *, claimed_id: str | None,
+                      method: str) -> CourierView:
+        if courier is not None and courier.active:
+            self._limiter.success()
+            self._courier = courier
+            self._map = LockerMap.of(self._store.compartments())
+            self._store.record_event("courier.login", actor=self.actor,
+                                     data={"method": method})
+            self._touch()
+            self._go(CourierScreen.menu)
+            return self.view()
+        lockout = self._limiter.failure()
+        why = "inactive" if courier is not None else "no match"
+        self._store.record_event(
+            "courier.login_failed", actor=Actor(ActorKind.courier, claimed_id),
+            data={"method": method, "why": why, "failures": self._limiter.failures})
+        self._touch(self.settings.login_timeout_s)
+        if lockout is not None:
+            self._store.audit("alarm", actor=Actor(ActorKind.courier, claimed_id),
+                              detail=f"courier login locked out for {lockout:.0f} s")
+            self._go(CourierScreen.locked_out)
+        else:
+            self._go(CourierScreen.login_failed)
+        return self.view()
+
+    def logout(self) -> CourierView:
+        """End the visit; refused while a door is being opened."""
+        if self._screen in _DOOR_SCREENS:
+            return self.view()
+        if self._courier is not None:
+            self._store.audit("login", actor=self.actor,
+                              detail=f"courier logged out; {len(self._tally)} deposited")
+        self._job = None
+        self._deadline = None
+        self._go(CourierScreen.logged_out)
+        return self.view()
+
+    # -- menu ------------------------------------------------------------------------
+
+    def start_deposit(self) -> CourierView:
+        if self._logged_in() and self._screen in _DEPOSIT_READY | {CourierScreen.collect_list}:
+            self._touch()
+            self._refusal = None
+            self._go(CourierScreen.deposit_scan)
+        return self.view()
+
+    def back_to_menu(self) -> CourierView:
+        if self._logged_in() and self._screen not in _DOOR_SCREENS | {
+                CourierScreen.collect_confirm}:
+            self._touch()
+            self._go(CourierScreen.menu)
+        return self.view()
+
+    # -- deposit ---------------------------------------------------------------------
+
+    def scan_parcel(self, barcode: str) -> CourierView:
+        """A parcel label (QR or Code 128) read while depositing."""
+        if not self._logged_in() or self._screen not in _DEPOSIT_READY:
+            return self.view()
+        self._touch()
+        barcode = barcode.strip()
+        parcel = self._store.parcel_by_barcode(barcode)
+        self._refused_state = None
+        if parcel is None:
+            return self._refuse(DepositRefusal.unknown_parcel, barcode)
+        if parcel.state != ParcelState.expected:
+            self._refused_state = str(parcel.state)
+            return self._refuse(DepositRefusal.already_stored if parcel.state ==
+                                ParcelState.stored else DepositRefusal.not_expected, barcode,
+                                parcel)
+        self._parcel = parcel
+        self._tried = set()
+        self._open_for_deposit(min_size=parcel.size)
+        return self.view()
+
+    def _refuse(self, why: DepositRefusal, barcode: str, parcel: Parcel | None = None
+                ) -> CourierView:
+        self._refusal = why
+        self._store.audit("note", actor=self.actor,
+                          parcel_id=parcel.parcel_id if parcel else None,
+                          detail=f"deposit refused ({why}) for label {barcode[:40]!r}")
+        self._go(CourierScreen.deposit_refused)
+        return self.view()
+
+    def _sizes(self, min_size: str | None, larger_than: str | None) -> list[str]:
+        """Sizes to try, smallest first: the parcel's, then each larger one."""
+        order = list(self.settings.size_order)
+        if min_size and min_size not in order:
+            # An operator's own size: only its own compartments, no fallback order.
+            return [min_size] if larger_than is None else []
+        low = order.index(min_size) if min_size else 0
+        if larger_than is not None:
+            low = max(low, order.index(larger_than) + 1 if larger_than in order
+                      else len(order))
+        return order[low:]
+
+    def _choose(self, parcel: Parcel, min_size: str | None, larger_than: str | None
+                ) -> Compartment | None:
+        for size in self._sizes(min_size, larger_than):
+            free = [c for c in self._store.free_compartments(size)
+                    if c.compartment_id not in self._tried]
+            if free:
+                return self._prefer(parcel, free)
+        return None
+
+    def _prefer(self, parcel: Parcel, free: Sequence[Compartment]) -> Compartment:
+        s = self.settings
+        if parcel.accessible and s.accessible_first:
+            return min(free, key=lambda c: not c.accessible)  # stable: fill order kept
+        if s.keep_accessible_free:
+            return min(free, key=lambda c: c.accessible)
+        return free[0]
+
+    def _open_for_deposit(self, *, min_size: str | None, larger_than: str | None = None
+                          ) -> None:
+        parcel = self._parcel
+        assert parcel is not None
+        comp = self._choose(parcel, min_size, larger_than)
+        if comp is None:
+            self._store.record_event(
+                "parcel.deposit_failed", actor=self.actor, parcel_id=parcel.parcel_id,
+                data={"reason": "no free compartment", "size": parcel.size,
+                      "larger_than": larger_than})
+            self._refusal = DepositRefusal.no_compartment
+            self._job = None
+            self._go(CourierScreen.no_compartment)
+            return
+        self._tried.add(comp.compartment_id)
+        self._open(comp, "deposit", (parcel.parcel_id,), CourierScreen.deposit_opening)
+
+    def _open(self, comp: Compartment, reason: str, parcel_ids: tuple[str, ...],
+              screen: CourierScreen) -> None:
+        self._go(screen)
+        reading = self._readings.get(comp.compartment_id)
+        self._job = self._doors.open(
+            comp, actor=self.actor, reason=reason, parcel_ids=parcel_ids,
+            before=DoorState(str(reading.door)) if reading else DoorState.unknown)
+        self._intent = self._job.intent_id
+        if self._job.phase is DoorPhase.not_sent:
+            self._job = None
+            self._go(CourierScreen.out_of_service)
+
+    def doesnt_fit(self) -> CourierView:
+        """The parcel is too big: open a larger compartment; the first stays free."""
+        if self._screen in (CourierScreen.deposit_open, CourierScreen.deposit_opening) and \
+                self._job is not None:
+            self._touch()
+            first = self._job
+            self._leave_behind(first)
+            self._open_for_deposit(min_size=self._parcel.size if self._parcel else None,
+                                   larger_than=first.compartment.size)
+        return self.view()
+
+    def door_didnt_open(self) -> CourierView:
+        """The courier says the door is shut: mark it fault and open another one."""
+        if self._screen in (CourierScreen.deposit_open, CourierScreen.deposit_opening) and \
+                self._job is not None:
+            self._touch()
+            job = self._job
+            self._store.record_event("compartment.jammed", actor=self.actor,
+                                     compartment_id=job.compartment_id,
+                                     data={"intent_id": job.intent_id,
+                                           "reported_by": "courier"})
+            self._mark_fault(job)
+            self._open_for_deposit(min_size=self._parcel.size if self._parcel else None)
+        return self.view()
+
+    def cancel_deposit(self) -> CourierView:
+        """Keep the parcel: it stays `expected`; the open door is followed to its close."""
+        if self._screen in (CourierScreen.deposit_open, CourierScreen.deposit_opening,
+                            CourierScreen.no_compartment) and self._parcel is not None:
+            self._touch()
+            if self._job is not None:
+                self._leave_behind(self._job)
+            self._job = None
+            self._store.record_event("parcel.deposit_failed", actor=self.actor,
+                                     parcel_id=self._parcel.parcel_id,
+                                     data={"reason": "cancelled by courier"})
+            self._parcel = None
+            self._go(CourierScreen.deposit_scan)
+        return self.view()
+
+    def _leave_behind(self, job: DoorJob) -> None:
+        if job.phase in (DoorPhase.opening, DoorPhase.open):
+            self._strays.append(job)
+        self._job = None
+
+    def _mark_fault(self, job: DoorJob) -> None:
+        self._store.set_compartment_state(job.compartment_id, CompartmentState.fault,
+                                          actor=self.actor, reason="door did not open")
+        if job.compartment_id not in self._faults:
+            self._faults.append(job.compartment_id)
+        self._job = None
+
+    def _deposit_closed(self, job: DoorJob) -> None:
+        parcel = self._parcel
+        assert parcel is not None
+        self._store.record_deposit(parcel.parcel_id, job.compartment_id, actor=self.actor,
+                                   intent_id=job.intent_id)
+        item = TallyItem(parcel.parcel_id, parcel.barcode or "",
+                         self._map.place(job.compartment_id), job.compartment.size)
+        self._tally.append(item)
+        self._parcel = None
+        self._job = None
+        self._check_one(job.compartment_id, expected=True)
+        self._touch()  # closing a door is the courier at work
+        self._go(CourierScreen.deposit_scan)
+
+    # -- collection ------------------------------------------------------------------
+
+    def start_collect(self) -> CourierView:
+        if not self._logged_in() or self._screen not in _DEPOSIT_READY:
+            return self.view()
+        self._touch()
+        by_comp = {c.compartment_id: c for c in self._store.compartments()}
+        grouped: dict[str, list[Parcel]] = {}
+        for p in self._store.parcels_to_collect():
+            if p.compartment_id in by_comp:
+                grouped.setdefault(p.compartment_id, []).append(p)
+        self._collect_parcels = [(by_comp[cid], tuple(ps)) for cid, ps in
+                                 sorted(grouped.items())]
+        self._collect = [
+            CollectItem(self._map.place(comp.compartment_id),
+                        tuple(p.parcel_id for p in ps), tuple(p.barcode or "" for p in ps),
+                        tuple(str(p.state) for p in ps))
+            for comp, ps in self._collect_parcels]
+        self._ci = 0
+        self._go(CourierScreen.collect_list if self._collect else CourierScreen.collect_done)
+        return self.view()
+
+    def collect_begin(self) -> CourierView:
+        """Open the doors one after another, starting with the first pending one."""
+        if self._screen is CourierScreen.collect_list:
+            self._touch()
+            self._open_collect_item()
+        return self.view()
+
+    def confirm_removed(self) -> CourierView:
+        """The courier took the parcels of the current door."""
+        if self._screen in (CourierScreen.collect_open, CourierScreen.collect_confirm) and \
+                not self._confirmed:
+            self._touch()
+            comp, parcels = self._collect_parcels[self._ci]
+            self._store.record_collection(
+                [p.parcel_id for p in parcels], comp.compartment_id, actor=self.actor,
+                intent_id=self._intent)
+            self._confirmed = True
+            self._set_item(CollectStatus.collected)
+            self._check_after_confirm()
+        return self.view()
+
+    def not_removed(self) -> CourierView:
+        """Skip this door: the parcels stay where they are."""
+        if self._screen in (CourierScreen.collect_open, CourierScreen.collect_confirm,
+                            CourierScreen.collect_opening):
+            self._touch()
+            if self._job is not None:
+                self._leave_behind(self._job)
+            self._set_item(CollectStatus.skipped)
+            self._next_collect_item()
+        return self.view()
+
+    def _set_item(self, status: CollectStatus) -> None:
+        self._collect[self._ci] = replace(self._collect[self._ci], status=status)
+
+    def _check_after_confirm(self) -> None:
+        # Door already closed (confirm screen): move on; otherwise wait for the close.
+        if self._job is None:
+            self._next_collect_item()
+
+    def _open_collect_item(self) -> None:
+        while self._ci < len(self._collect) and \
+                self._collect[self._ci].status is not CollectStatus.pending:
+            self._ci += 1
+        if self._ci >= len(self._collect):
+            self._job = None
+            self._go(CourierScreen.collect_done)
+            return
+        comp, parcels = self._collect_parcels[self._ci]
+        self._confirmed = False
+        self._open(comp, "collect", tuple(p.parcel_id for p in parcels),
+                   CourierScreen.collect_opening)
+
+    def _next_collect_item(self) -> None:
+        self._job = None
+        self._ci += 1
+        self._open_collect_item()
+
+    def _collect_closed(self, job: DoorJob) -> None:
+        self._job = None
+        self._touch()  # closing a door is the courier at work
+        if self._confirmed:
+            self._check_one(job.compartment_id, expected=False)
+            self._next_collect_item()
+        else:
+            self._go(CourierScreen.collect_confirm)
+
+    # -- empty-compartment check -----------------------------------------------------
+
+    def check_compartments(self) -> CourierView:
+        """Compare each occupancy sensor with what the cache says should be inside."""
+        if not self._logged_in() or self._screen not in _DEPOSIT_READY:
+            return self.view()
+        self._touch()
+        for comp in self._store.compartments():
+            if comp.state in (CompartmentState.free, CompartmentState.occupied):
+                self._check_one(comp.compartment_id,
+                                expected=comp.state is CompartmentState.occupied)
+        self._go(CourierScreen.check_result)
+        return self.view()
+
+    def _check_one(self, cid: str, *, expected: bool) -> None:
+        reading = self._readings.get(cid)
+        if reading is None or reading.occupied is None:
+            return
+        if bool(reading.occupied) == expected:
+            self._mismatches.pop(cid, None)
+            return
+        if cid not in self._mismatches:
+            self._store.audit("alarm", actor=self.actor, compartment_id=cid,
+                              detail=f"occupancy sensor reads "
+                                     f"{'occupied' if reading.occupied else 'empty'}, "
+                                     f"expected {'occupied' if expected else 'empty'}")
+        self._mismatches[cid] = Mismatch(self._map.place(cid), expected,
+                                         bool(reading.occupied))
+
+    # -- clock and sensors -----------------------------------------------------------
+
+    def set_offline(self, offline: bool) -> CourierView:
+        self._offline = offline
+        return self.view()
+
+    def set_board_available(self, ok: bool) -> CourierView:
+        if not ok and self._screen in _DOOR_SCREENS:
+            self._go(CourierScreen.out_of_service)
+        elif ok and self._screen is CourierScreen.out_of_service:
+            self._job = None
+            self._go(CourierScreen.menu if self._courier else CourierScreen.login)
+        return self.view()
+
+    def on_door_states(self, readings: Mapping[str, DoorReading]) -> CourierView:
+        self._readings.update(readings)
+        for stray in list(self._strays):
+            reading = readings.get(stray.compartment_id)
+            phase = self._doors.update(stray, reading.door if reading else None, self.actor)
+            if phase in (DoorPhase.closed, DoorPhase.jammed):
+                self._strays.remove(stray)
+        if self._job is not None:
+            reading = readings.get(self._job.compartment_id)
+            self._follow(reading.door if reading else None)
+        return self.view()
+
+    def tick(self) -> CourierView:
+        if self._job is not None:
+            self._follow(None)
+        now = self._clock.monotonic()
+        door_busy = self._screen in _DOOR_SCREENS or self._screen is \
+            CourierScreen.collect_confirm
+        if self._screen is CourierScreen.locked_out and self._limiter.remaining_s() <= 0:
+            self._touch(self.settings.login_timeout_s)
+            self._go(CourierScreen.login)
+        elif self._deadline is not None and now >= self._deadline and not door_busy:
+            if self._courier is not None:
+                self.logout()
+            else:
+                # The lockout, if any, lives on in the shared limiter.
+                self._deadline = None
+                self._go(CourierScreen.logged_out)
+        return self.view()
+
+    def poll_interval_s(self) -> float:
+        if self._job is not None or self._strays:
+            return self.settings.poll_interval_s
+        return self.settings.idle_poll_interval_s
+
+    def _follow(self, door: DoorState | str | None) -> None:
+        job = self._job
+        assert job is not None
+        before = job.phase
+        phase = self._doors.update(job, DoorState(str(door)) if door else None, self.actor)
+        depositing = self._screen in (CourierScreen.deposit_opening,
+                                      CourierScreen.deposit_open)
+        if phase is DoorPhase.jammed:
+            self._mark_fault(job)
+            if depositing:
+                self._open_for_deposit(min_size=self._parcel.size if self._parcel else None)
+            else:
+                self._set_item(CollectStatus.door_failed)
+                self._next_collect_item()
+        elif before is DoorPhase.opening and phase is DoorPhase.open:
+            self._go(CourierScreen.deposit_open if depositing else CourierScreen.collect_open)
+        elif phase is DoorPhase.closed:
+            if depositing:
+                self._deposit_closed(job)
+            else:
+                self._collect_closed(job)
+
+    # -- view ------------------------------------------------------------------------
+
+    def view(self) -> CourierView:
+        now = self._clock.monotonic()
+        job, parcel = self._job, self._parcel
+        lockout = self._limiter.remaining_s()
+        policy = self._limiter.policy
+        allowed = policy.free_attempts if self._limiter.lockouts == 0 else \
+            policy.attempts_after_lockout
+        door_busy = self._screen in _DOOR_SCREENS
+        return CourierView(
+            screen=self._screen,
+            courier_id=self._courier.courier_id if self._courier else None,
+            courier_name=self._courier.name if self._courier else "",
+            locker_map=self._map,
+            door=self._map.place(job.compartment_id) if job else None,
+            parcel_id=parcel.parcel_id if parcel else None,
+            parcel_barcode=parcel.barcode if parcel else None,
+            parcel_size=parcel.size if parcel else None,
+            compartment_size=job.compartment.size if job else None,
+            refusal=self._refusal if self._screen in (
+                CourierScreen.deposit_refused, CourierScreen.no_compartment) else None,
+            parcel_state=self._refused_state if self._screen is
+            CourierScreen.deposit_refused else None,
+            last_deposit=self._tally[-1] if self._tally else None,
+            tally=tuple(self._tally),
+            faults=tuple(self._map.place(cid) for cid in self._faults),
+            collect=tuple(self._collect),
+            collect_index=self._ci,
+            collected_count=sum(i.status is CollectStatus.collected for i in self._collect),
+            mismatches=tuple(self._mismatches.values()),
+            occupancy_supported=any(r.occupied is not None for r in self._readings.values()),
+            attempts_left=max(0, allowed - self._limiter.failures)
+            if self._screen is CourierScreen.login_failed else None,
+            lockout_remaining_s=int(lockout + 0.999) if self._screen is
+            CourierScreen.locked_out and lockout > 0 else None,
+            timeout_remaining_s=None if door_busy else countdown(self._deadline, now),
+            offline=self._offline,
+        )
