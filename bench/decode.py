@@ -1,0 +1,222 @@
+"""Decode rate and time per frame of every decoder, side by side, on a generated set of
+degraded 640x480 grey frames and on the real photos in shared/data/barcode-samples.
+
+    .venv/bin/python bench/decode.py [--frames 40] [--seed 2026] [--threads 1]
+
+The figures chose the default decoder (see docs/scanning.md). Nothing here is a test:
+it prints, it asserts nothing about time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from images import CONDITIONS, Sample, generate  # noqa: E402
+
+from kiosk.scanning import Decoder, Symbology, make_decoder  # noqa: E402
+from kiosk.scanning.decoders import PyzbarDecoder, ZxingDecoder  # noqa: E402
+
+DEFAULT_SAMPLES = REPO.parent / "shared/data/barcode-samples"
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp")
+
+
+@dataclass
+class Score:
+    hits: int = 0
+    wrong: int = 0  # a decode whose text is not the expected one (a misread)
+    total: int = 0
+    ms: list[float] = field(default_factory=list)
+
+    @property
+    def rate(self) -> float:
+        return self.hits / self.total if self.total else 0.0
+
+    @property
+    def mean_ms(self) -> float:
+        return statistics.fmean(self.ms) if self.ms else 0.0
+
+    @property
+    def p95_ms(self) -> float:
+        return float(np.percentile(self.ms, 95)) if self.ms else 0.0
+
+
+def build_decoders(names: list[str]) -> dict[str, Decoder]:
+    """The product decoders (all kiosk symbologies) plus QR-only variants of the two
+    multi-format libraries, to show what scanning for 1D labels costs."""
+    decoders: dict[str, Decoder] = {}
+    for name in names:
+        if name == "zxing[qr]":
+            decoders[name] = ZxingDecoder({Symbology.QR})
+        elif name == "pyzbar[qr]":
+            decoders[name] = PyzbarDecoder({Symbology.QR})
+        else:
+            decoders[name] = make_decoder(name)
+    return decoders
+
+
+def score(decoder: Decoder, samples: list[Sample]) -> Score:
+    result = Score()
+    for sample in samples:
+        started = time.perf_counter()
+        found = decoder.decode(sample.image)
+        result.ms.append((time.perf_counter() - started) * 1000)
+        texts = [d.text for d in found]
+        result.total += 1
+        if sample.expected is not None and sample.expected in texts:
+            result.hits += 1
+        result.wrong += sum(t != sample.expected for t in texts)
+    return result
+
+
+def table(header: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    line = lambda r: "| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |"  # noqa: E731
+    sep = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
+    return "\n".join([line(header), sep, *(line(r) for r in rows)])
+
+
+def run_generated(decoders: dict[str, Decoder], frames: int, seed: int) -> dict[str, dict]:
+    print(f"\n## Generated set: {frames} frames per condition, 640x480 grey, seed {seed}\n")
+    started = time.perf_counter()
+    sets = {c: list(generate(c, frames, seed)) for c in CONDITIONS}
+    print(f"(generated in {time.perf_counter() - started:.1f} s)\n")
+    for decoder in decoders.values():  # warm-up: first-call allocations are not decode time
+        decoder.decode(sets["clean"][0].image)
+    scores = {name: {c: score(d, s) for c, s in sets.items()} for name, d in decoders.items()}
+    names = list(decoders)
+    rows = []
+    for condition in CONDITIONS:
+        row = [condition]
+        for name in names:
+            sc = scores[name][condition]
+            rate = "-" if condition == "empty" else f"{sc.rate:4.0%}"
+            row.append(f"{rate} {sc.mean_ms:6.2f} ms")
+        rows.append(row)
+    print("decode rate and mean ms/frame (empty: ms only)\n")
+    print(table(["condition", *names], rows))
+
+    qr_conditions = [c for c in CONDITIONS if c not in ("empty", "code128_label")]
+    summary = []
+    base = names[0]
+    for name in names:
+        hits = sum(scores[name][c].hits for c in qr_conditions)
+        total = sum(scores[name][c].total for c in qr_conditions)
+        all_ms = [m for c in qr_conditions for m in scores[name][c].ms]
+        empty = scores[name]["empty"]
+        wrong = sum(scores[name][c].wrong for c in CONDITIONS)
+        summary.append(
+            [
+                name,
+                f"{hits}/{total} ({hits / total:.0%})",
+                f"{statistics.fmean(all_ms):.2f}",
+                f"{empty.mean_ms:.2f} (p95 {empty.p95_ms:.2f})",
+                f"{empty.mean_ms / scores[base]['empty'].mean_ms:.1f}x",
+                str(wrong),
+            ]
+        )
+    print("\nsummary over the QR conditions; ratios against", base, "\n")
+    print(
+        table(
+            ["decoder", "QR decoded", "ms/frame", "empty frame ms", "empty vs " + base, "misreads"],
+            summary,
+        )
+    )
+    return scores
+
+
+def load_real(folder: Path) -> list[Sample]:
+    samples = []
+    for image in sorted(folder.iterdir()):
+        expected = image.with_suffix(".txt")
+        if image.suffix.lower() not in IMAGE_SUFFIXES or not expected.exists():
+            continue
+        gray = cv2.imread(str(image), cv2.IMREAD_GRAYSCALE)
+        if gray is None:
+            continue
+        text = expected.read_bytes().decode("utf-8", errors="replace")
+        samples.append(Sample(folder.name, gray, text))
+    return samples
+
+
+def run_real(decoders: dict[str, Decoder], root: Path) -> None:
+    print(f"\n## Real photos: {root}\n")
+    if not root.is_dir():
+        print("not found; pass --samples DIR")
+        return
+    names = list(decoders)
+    rows = []
+    union_rows = []
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        samples = load_real(folder)
+        row = [f"{folder.name} ({len(samples)})"]
+        per_sample_hits: dict[str, list[bool]] = {}
+        for name in names:
+            hits = []
+            ms = []
+            for s in samples:
+                started = time.perf_counter()
+                texts = [d.text for d in decoders[name].decode(s.image)]
+                ms.append((time.perf_counter() - started) * 1000)
+                hits.append(s.expected in texts)
+            per_sample_hits[name] = hits
+            row.append(f"{sum(hits)} ({statistics.fmean(ms):.1f} ms)")
+        rows.append(row)
+        if "zxing" in per_sample_hits and "pyzbar" in per_sample_hits:
+            both = sum(
+                a or b
+                for a, b in zip(per_sample_hits["zxing"], per_sample_hits["pyzbar"], strict=True)
+            )
+            union_rows.append(f"{folder.name}: zxing or pyzbar {both}/{len(samples)}")
+    print("exact decodes (mean ms per image; images are larger than 640x480)\n")
+    print(table(["set", *names], rows))
+    if union_rows:
+        print("\ntrying pyzbar after zxing would add:", "; ".join(union_rows))
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--frames", type=int, default=40, help="frames per condition")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--threads", type=int, default=1, help="OpenCV threads (kiosk: 1)")
+    parser.add_argument(
+        "--decoders",
+        default="zxing,pyzbar,opencv,opencv-aruco,zxing[qr],pyzbar[qr]",
+        help="comma-separated; the first is the base of the ratios",
+    )
+    parser.add_argument("--samples", type=Path, default=DEFAULT_SAMPLES)
+    args = parser.parse_args()
+    cv2.setNumThreads(args.threads)
+
+    print("# Decode benchmark")
+    print(
+        f"zxing-cpp {_version('zxing-cpp')}, pyzbar {_version('pyzbar')}, "
+        f"OpenCV {cv2.__version__}, {os.cpu_count()} CPUs, OpenCV threads {args.threads}"
+    )
+    decoders = build_decoders(args.decoders.split(","))
+    run_generated(decoders, args.frames, args.seed)
+    run_real(decoders, args.samples)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
