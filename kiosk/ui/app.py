@@ -22,6 +22,7 @@ from kiosk.ui.actions import PickupActions
 from kiosk.ui.bridge import ViewBridge
 from kiosk.ui.language import LanguageSwitcher
 from kiosk.ui.main_window import MainWindow
+from kiosk.ui.qt_check import check_bindings
 from kiosk.ui.screens.base import ScreenContext
 from kiosk.ui.screens.registry import add_pickup_pages
 from kiosk.ui.settings import UiSettings
@@ -49,6 +50,7 @@ def build_main_window(
     `window.bridge.deliver` as the FlowRunner's `on_view` callback.
     """
     ensure_application()
+    check_bindings()
     settings = settings or UiSettings()
     ctx = ScreenContext(settings=settings, actions=actions, frame_source=frame_source)
     languages = LanguageSwitcher()
