@@ -35,7 +35,9 @@ from kiosk.scanning.file_source import FileSource
 from kiosk.scanning.frames import FrameSource
 from kiosk.scanning.hid import HidLine, HidLineAssembler, LineKind, split_aim_identifier
 from kiosk.scanning.model import (
+    CUSTOMER_SYMBOLOGIES,
     KIOSK_SYMBOLOGIES,
+    LABEL_SYMBOLOGIES,
     Decoded,
     DecodeStats,
     Frame,
@@ -48,8 +50,10 @@ from kiosk.scanning.pipeline import Deduplicator, ScanPipeline
 from kiosk.scanning.serial_scanner import SerialScannerSource
 
 __all__ = [
+    "CUSTOMER_SYMBOLOGIES",
     "DEFAULT_DECODER",
     "KIOSK_SYMBOLOGIES",
+    "LABEL_SYMBOLOGIES",
     "CameraSource",
     "DecodeStats",
     "Decoded",

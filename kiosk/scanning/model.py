@@ -31,8 +31,13 @@ class Symbology(StrEnum):
     UNKNOWN = "unknown"
 
 
-# The symbologies a parcel locker reads: QR for customers and badges, QR / Data Matrix /
-# common 1D codes for parcel labels.
+# What a screen should ask the decoder for. Customer codes and courier badges are QR
+# only; looking for 1D codes too costs zxing-cpp about 7x more time per empty frame
+# (bench/decode.py), so the 1D readers run only where labels are scanned.
+CUSTOMER_SYMBOLOGIES: frozenset[Symbology] = frozenset({Symbology.QR})
+
+# The symbologies a parcel locker reads anywhere: QR for customers and badges, QR /
+# Data Matrix / common 1D codes for parcel labels.
 KIOSK_SYMBOLOGIES: frozenset[Symbology] = frozenset(
     {
         Symbology.QR,
@@ -136,3 +141,6 @@ class DecodeStats:
     # the worker always takes the newest frame and skips the rest).
     decode_fps: float = 0.0
     last_error: str = ""
+
+
+LABEL_SYMBOLOGIES = KIOSK_SYMBOLOGIES

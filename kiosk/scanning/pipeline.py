@@ -122,6 +122,11 @@ class ScanPipeline:
         # open a second flow. Call `dedup.reset()` to accept the same code at once.
         self._paused.clear()
 
+    def set_decoder(self, decoder: Decoder) -> None:
+        """Swap the decoder from any thread; it is used from the next frame on. Screens
+        use this to look for QR only (customer) or for labels too (courier deposit)."""
+        self.decoder = decoder
+
     @property
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
@@ -173,16 +178,17 @@ class ScanPipeline:
             last_seq = frame.seq
             if self._paused.is_set():
                 continue
+            decoder = self.decoder  # one decoder per frame, even if swapped meanwhile
             started = time.perf_counter()
             try:
-                found = self.decoder.decode(frame.image)
+                found = decoder.decode(frame.image)
             except Exception as exc:
                 # A frame the decoder chokes on must not end scanning; it is counted
                 # and shown on the camera test screen. The same error on every frame
                 # is logged once, not 30 times a second.
                 error = f"{type(exc).__name__}: {exc}"
                 if error != self._last_error:
-                    log.exception("decoder %s failed on a frame", self.decoder.name)
+                    log.exception("decoder %s failed on a frame", decoder.name)
                 with self._lock:
                     self._counts["errors"] += 1
                     self._last_error = error
