@@ -58,7 +58,7 @@ def paste(
 ) -> np.ndarray:
     """`symbol` warped onto the four destination corners `quad` (TL, TR, BR, BL)."""
     h, w = symbol.shape
-    src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    src = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float32)
     matrix = cv2.getPerspectiveTransform(src, quad.astype(np.float32))
     warped = cv2.warpPerspective(symbol, matrix, (WIDTH, HEIGHT), flags=cv2.INTER_LINEAR)
     mask = cv2.warpPerspective(
@@ -83,19 +83,21 @@ def place_quad(
 ) -> np.ndarray:
     """Corners of a side_w x side_h rectangle rotated by `rotation_deg` and foreshortened
     by `tilt` (0..1: how much the far edge shrinks), at a random spot that fits."""
-    half = np.float32([[-1, -1], [1, -1], [1, 1], [-1, 1]]) * [side_w / 2, side_h / 2]
+    half = np.array([[-1, -1], [1, -1], [1, 1], [-1, 1]], dtype=np.float32) * np.array(
+        [side_w / 2, side_h / 2], dtype=np.float32
+    )
     if tilt:
         # The top edge is farther from the camera: narrower and a little shorter.
         half[0:2, 0] *= 1 - tilt
         half[0:2, 1] *= 1 - tilt / 2
     a = np.deg2rad(rotation_deg)
-    rot = np.float32([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
+    rot = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]], dtype=np.float32)
     corners = half @ rot.T
     span = corners.max(axis=0) - corners.min(axis=0)
     margin = 8
     cx = rng.uniform(span[0] / 2 + margin, max(span[0] / 2 + margin, WIDTH - span[0] / 2 - margin))
     cy = rng.uniform(span[1] / 2 + margin, max(span[1] / 2 + margin, HEIGHT - span[1] / 2 - margin))
-    return corners + np.float32([cx, cy])
+    return corners + np.array([cx, cy], dtype=np.float32)
 
 
 def _qr_frame(
@@ -156,10 +158,10 @@ def blurred(rng: random.Random) -> tuple[np.ndarray, str | None]:
         return cv2.GaussianBlur(frame, (0, 0), rng.uniform(1.5, 2.5)), text
     # Motion blur: the phone moves sideways during the exposure.
     length = rng.randrange(7, 13)
-    kernel = np.zeros((length, length), np.float32)
-    kernel[length // 2, :] = 1.0 / length
+    line = np.zeros((length, length), np.float32)
+    line[length // 2, :] = 1.0 / length
     rot = cv2.getRotationMatrix2D((length / 2 - 0.5, length / 2 - 0.5), rng.uniform(0, 180), 1)
-    kernel = cv2.warpAffine(kernel, rot, (length, length))
+    kernel = cv2.warpAffine(line, rot, (length, length))
     return cv2.filter2D(frame, -1, kernel / kernel.sum()), text
 
 

@@ -94,13 +94,14 @@ class ZxingDecoder:
             ) from exc
         self._zx = zxingcpp
         self.symbologies = frozenset(symbologies)
-        self._formats = tuple(
+        formats = [
             getattr(zxingcpp.BarcodeFormat, _ZXING_NAMES[s])
             for s in sorted(self.symbologies)
             if s in _ZXING_NAMES
-        )
-        if not self._formats:
+        ]
+        if not formats:
             raise ValueError(f"zxing-cpp reads none of {sorted(self.symbologies)}")
+        self._formats = zxingcpp.BarcodeFormats(formats)
 
     def decode(self, frame: np.ndarray) -> list[Decoded]:
         gray = to_gray(frame)
