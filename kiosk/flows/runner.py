@@ -186,6 +186,10 @@ class FlowRunner:
                 log.warning("lock bank unreachable: %s", exc)
             self._set_board(False)
             return
+        if readings and all(str(r.door) == "unknown" for r in readings.values()):
+            # The driver maps a silent board to unknown doors, never to an error.
+            self._set_board(False)
+            return
         self._set_board(True)
         self._guarded(lambda: self._flow.on_door_states(readings))
 

@@ -16,10 +16,11 @@ from sqlmodel import col, select
 from kiosk.flows.cache_store import CacheStore
 from kiosk.flows.clock import ManualClock
 from kiosk.flows.pickup import PickupFlow, PickupSettings, PickupView
-from kiosk.flows.ports import CompartmentState, DoorState, ParcelState
+from kiosk.flows.ports import CompartmentState, ParcelState
+from locker_driver import OpenConfirmer
 from sync import cache as c
 from sync.codes import KdfParams, hash_code, hash_secret, new_salt
-from tests.flows.memworld import MemBank, SimpleConfirmer
+from tests.flows.simlocker import SimLocker
 
 # Small scrypt cost: the flows hash the same way, tests just do it faster.
 TEST_KDF = KdfParams(n=1024)
@@ -30,7 +31,7 @@ ACCESSIBLE_ROWS = (3, 4)  # rows are numbered from 1 at the top
 
 
 class World:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, protocol: str = "8a") -> None:
         self.clock = ManualClock()
         self.salt = new_salt()
         self.cache = c.Cache.open(path, clock=self.clock.now)
@@ -50,7 +51,7 @@ class World:
         self.other_lockers: dict[str, str] = {}
         self.store = CacheStore(self.cache, accessible=accessible,
                                 other_lockers=self.other_lockers)
-        self.bank = MemBank(self.ids)
+        self.bank = SimLocker(self.ids, protocol)
         self.intents_at_unlock: list[int] = []
         self.bank.on_unlock = lambda cid: self.intents_at_unlock.append(
             len(self.audits("door_open")))
@@ -99,7 +100,7 @@ class World:
             s.add(comp)
 
     def pickup(self, **settings: Any) -> PickupFlow:
-        return PickupFlow(self.store, self.bank, self.clock, SimpleConfirmer,
+        return PickupFlow(self.store, self.bank, self.clock, OpenConfirmer,
                           PickupSettings(**settings))
 
     # -- acting ------------------------------------------------------------------------
@@ -108,10 +109,10 @@ class World:
         return flow.on_door_states(self.bank.read_states())
 
     def close(self, cid: str) -> None:
-        self.bank.doors[cid] = DoorState.closed
+        self.bank.close(cid)
 
     def open_by_hand(self, cid: str) -> None:
-        self.bank.doors[cid] = DoorState.open
+        self.bank.open_by_hand(cid)
 
     def run(self, flow: Any, seconds: float, step: float = 0.25) -> Any:
         """Let time pass the way the runner does: poll the doors and tick."""
@@ -154,9 +155,11 @@ class World:
 
 
 @pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    w = World(tmp_path / "cache.db")
+def world(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[World]:
+    """Parametrize indirectly with a board protocol ("cu16" has occupancy sensors)."""
+    w = World(tmp_path / "cache.db", getattr(request, "param", "8a"))
     yield w
+    w.bank.shutdown()
     w.cache.close()
 
 
@@ -167,5 +170,5 @@ def screen(view: PickupView) -> str:
 def courier_flow(world: World, **settings: Any) -> Any:
     from kiosk.flows.courier import CourierFlow, CourierSettings
 
-    return CourierFlow(world.store, world.bank, world.clock, SimpleConfirmer,
+    return CourierFlow(world.store, world.bank, world.clock, OpenConfirmer,
                        CourierSettings(**settings))

@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 import pytest
 
 from kiosk.flows.courier_view import CollectStatus, CourierScreen, DepositRefusal
-from kiosk.flows.ports import CompartmentState, ParcelState, UnlockStatus
+from kiosk.flows.ports import CompartmentState, ParcelState
 from tests.flows.conftest import World, courier_flow
 
-pytestmark = pytest.mark.unit
+pytestmark = pytest.mark.integration
 
 PIN = "4711"
 BADGE = "XPC-BADGE-7f3a9c"
@@ -86,13 +86,13 @@ def test_inactivity_ends_the_session_but_never_with_a_door_open(world: World, co
     courier.start_deposit()
     courier.scan_parcel("PKG-1")
     world.poll(courier)
-    view = world.run(courier, 300, step=1)
+    view = world.run(courier, 300, step=30)
     assert view.screen is CourierScreen.deposit_open
     assert view.timeout_remaining_s is None
     world.close(view.door.label)
     world.poll(courier)
-    assert world.run(courier, 110, step=1).timeout_remaining_s == 10
-    assert world.run(courier, 10, step=1).screen is CourierScreen.logged_out
+    assert world.run(courier, 110, step=11).timeout_remaining_s == 10
+    assert world.run(courier, 10, step=5).screen is CourierScreen.logged_out
 
 
 # -- deposit -------------------------------------------------------------------------
@@ -135,7 +135,7 @@ def test_labels_that_cannot_be_deposited_are_refused_with_the_reason(
     assert courier.scan_parcel("PKG-IN").refusal is DepositRefusal.already_stored
     view = courier.scan_parcel("PKG-X")
     assert (view.refusal, view.parcel_state) == (DepositRefusal.not_expected, "cancelled")
-    assert world.bank.unlocks == []
+    assert world.bank.unlocks() == []
 
 
 def test_a_full_size_falls_back_to_a_larger_one(world: World, courier) -> None:
@@ -175,7 +175,7 @@ def test_door_that_did_not_open_is_marked_fault_and_another_opens(world: World, 
     world.add_parcel(None, None, state=ParcelState.expected, barcode="PKG-2")
     courier.start_deposit()
     # The sensor never shows open: the flow gives up on its own.
-    world.bank.jammed.add("A02")
+    world.bank.jam("A02")
     courier.scan_parcel("PKG-1")
     view = world.run(courier, courier.settings.open_confirm_timeout_s)
     assert (view.screen, view.door.label) == (CourierScreen.deposit_opening, "B02")
@@ -209,7 +209,7 @@ def test_no_free_compartment_is_refused_and_reported(world: World, courier) -> N
 
 def test_unlock_not_sent_shows_out_of_service(world: World, courier) -> None:
     world.add_parcel(None, None, state=ParcelState.expected, barcode="PKG-1")
-    world.bank.next_unlock = UnlockStatus.not_sent
+    world.bank.unplug()
     courier.start_deposit()
     assert courier.scan_parcel("PKG-1").screen is CourierScreen.out_of_service
     assert courier.set_board_available(True).screen is CourierScreen.menu
@@ -250,7 +250,7 @@ def test_collection_skips_and_jammed_doors_are_reported_per_item(world: World, c
     p1 = world.add_parcel(None, "A01", state=ParcelState.expired)
     world.add_parcel(None, "B01", state=ParcelState.cancelled)
     world.add_parcel(None, "C01", state=ParcelState.expired)
-    world.bank.jammed.add("B01")
+    world.bank.jam("B01")
     courier.start_collect()
     courier.collect_begin()
     world.poll(courier)
@@ -276,11 +276,11 @@ def test_nothing_to_collect(world: World, courier) -> None:
 
 # -- occupancy -----------------------------------------------------------------------
 
+@pytest.mark.parametrize("world", ["cu16"], indirect=True)
 def test_occupancy_sensors_that_disagree_with_the_cache_are_flagged(world: World, courier
                                                                     ) -> None:
     world.add_parcel(None, "A02", state=ParcelState.stored)
-    world.bank.occupied.update(dict.fromkeys(world.ids, False))
-    world.bank.occupied["B03"] = True  # something left behind in a free compartment
+    world.bank.set_occupied("B03", True)  # something left behind in a free compartment
     world.poll(courier)
     view = courier.check_compartments()
     assert view.screen is CourierScreen.check_result and view.occupancy_supported
@@ -289,9 +289,9 @@ def test_occupancy_sensors_that_disagree_with_the_cache_are_flagged(world: World
     assert len(world.audits("alarm")) == 2
 
 
+@pytest.mark.parametrize("world", ["cu16"], indirect=True)
 def test_a_deposit_that_reads_empty_afterwards_is_flagged(world: World, courier) -> None:
     world.add_parcel(None, None, state=ParcelState.expected, barcode="PKG-1")
-    world.bank.occupied.update(dict.fromkeys(world.ids, False))
     world.poll(courier)
     courier.start_deposit()
     cid, view = deposit(world, courier, "PKG-1")

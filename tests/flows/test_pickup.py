@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 import pytest
 
 from kiosk.flows.pickup import MalformedReason, PickupScreen
-from kiosk.flows.ports import CompartmentState, DoorState, ParcelState, UnlockStatus
+from kiosk.flows.ports import CompartmentState, ParcelState
 from sync.codes import hash_code, qr_payload
 from tests.flows.conftest import LOCKER_ID, TEST_KDF, World
 
-pytestmark = pytest.mark.unit
+pytestmark = pytest.mark.integration
 
 CODE = "12345678"
 
@@ -61,7 +61,7 @@ def test_scanned_qr_payload_opens_the_door(world: World) -> None:
     world.add_parcel(CODE, "A01")
     flow = world.pickup()
     assert flow.submit_scan(qr_payload(LOCKER_ID, CODE)).screen is PickupScreen.door_opening
-    assert world.bank.unlocks == ["A01"]
+    assert world.bank.unlocks() == ["A01"]
     assert world.poll(flow).screen is PickupScreen.door_open
 
 
@@ -72,7 +72,7 @@ def test_several_parcels_open_one_after_another(world: World) -> None:
     assert [d.label for d in view.doors] == ["A02", "C04"]
     assert (view.door.label, view.door_number, view.door_count) == ("A02", 1, 2)
     world.poll(flow)
-    assert world.bank.unlocks == ["A02"]  # one door at a time
+    assert world.bank.unlocks() == ["A02"]  # one door at a time
     world.close("A02")
     view = world.poll(flow)
     assert (view.screen, view.door.label, view.door_number) == (
@@ -89,7 +89,7 @@ def test_unknown_code_is_denied_audited_and_never_stored_in_plain(world: World) 
     view = type_code(flow, "87654321")
     assert view.screen is PickupScreen.unknown_code
     assert view.support_contact == "+1 555 0100"
-    assert world.bank.unlocks == []
+    assert world.bank.unlocks() == []
     assert world.event_types() == ["code.denied"]
     assert len(world.audits("code_denied")) == 1
     code_hash = hash_code("87654321", world.salt, TEST_KDF)
@@ -129,7 +129,7 @@ def test_codes_of_parcels_not_in_a_compartment_explain_why(
     assert view.screen is expected
     assert view.deadline == deadline
     assert view.support_contact == "help@example.org"
-    assert world.bank.unlocks == []
+    assert world.bank.unlocks() == []
     # A real code is no attempt at guessing: no lockout even with one free attempt.
     assert flow.submit_scan(CODE).screen is expected
 
@@ -179,7 +179,7 @@ def test_wrong_codes_lock_the_kiosk_out_for_growing_times(world: World) -> None:
 def test_door_that_does_not_open_offers_one_retry_then_marks_the_compartment(
         world: World) -> None:
     pid = world.add_parcel(CODE, "B03")
-    world.bank.jammed.add("B03")
+    world.bank.jam("B03")
     flow = world.pickup(open_confirm_timeout_s=3, support_contact="+1 555 0100")
     flow.submit_scan(CODE)
     view = world.run(flow, 3)
@@ -191,21 +191,21 @@ def test_door_that_does_not_open_offers_one_retry_then_marks_the_compartment(
     assert (view.screen, view.retry_available) == (PickupScreen.door_failed, False)
     assert view.support_contact == "+1 555 0100"
     assert flow.retry_door().screen is PickupScreen.door_failed
-    assert world.bank.unlocks == ["B03", "B03"]  # the customer's retry, nothing more
+    assert world.bank.unlocks() == ["B03", "B03"]  # the customer's retry, nothing more
     assert world.compartment_state("B03") is CompartmentState.fault
     # Central hears of each jam; the compartment leaves service once.
     assert world.event_types().count("compartment.jammed") == 2
     assert world.parcel_state(pid) is ParcelState.stored  # nobody took it
-    assert world.run(flow, 20).screen is PickupScreen.idle
+    assert world.run(flow, 20, step=5).screen is PickupScreen.idle
 
 
 def test_retry_that_works_carries_on_normally(world: World) -> None:
     pid = world.add_parcel(CODE, "B03")
-    world.bank.jammed.add("B03")
+    world.bank.jam("B03")
     flow = world.pickup(open_confirm_timeout_s=2)
     flow.submit_scan(CODE)
     assert world.run(flow, 2).screen is PickupScreen.door_failed
-    world.bank.jammed.clear()
+    world.bank.jam("B03", False)
     flow.retry_door()
     assert world.poll(flow).screen is PickupScreen.door_open
     assert world.parcel_state(pid) is ParcelState.picked_up
@@ -215,7 +215,7 @@ def test_retry_that_works_carries_on_normally(world: World) -> None:
 def test_failed_door_lets_the_customer_go_on_with_the_next_parcel(world: World) -> None:
     world.add_parcel(CODE, "A01")
     second = world.add_parcel(CODE, "A02")
-    world.bank.jammed.add("A01")
+    world.bank.jam("A01")
     flow = world.pickup(open_confirm_timeout_s=1, door_retry_limit=0)
     flow.submit_scan(CODE)
     view = world.run(flow, 1)
@@ -229,22 +229,22 @@ def test_failed_door_lets_the_customer_go_on_with_the_next_parcel(world: World) 
 
 def test_unknown_unlock_outcome_is_confirmed_by_the_door_never_resent(world: World) -> None:
     world.add_parcel(CODE, "A02")
-    world.bank.next_unlock = UnlockStatus.outcome_unknown
+    world.bank.lose_next_reply()
     flow = world.pickup()
     flow.submit_scan(CODE)
     assert world.poll(flow).screen is PickupScreen.door_open
-    assert world.bank.unlocks == ["A02"]
+    assert world.bank.unlocks() == ["A02"]
 
 
 def test_unknown_unlock_outcome_with_a_shut_door_fails_without_resending(
         world: World) -> None:
     world.add_parcel(CODE, "A02")
-    world.bank.next_unlock = UnlockStatus.outcome_unknown
-    world.bank.jammed.add("A02")
+    world.bank.lose_next_reply()
+    world.bank.jam("A02")
     flow = world.pickup(open_confirm_timeout_s=4)
     flow.submit_scan(CODE)
     assert world.run(flow, 4).screen is PickupScreen.door_failed
-    assert world.bank.unlocks == ["A02"]
+    assert world.bank.unlocks() == ["A02"]
 
 
 def test_door_already_open_counts_as_open(world: World) -> None:
@@ -259,7 +259,7 @@ def test_door_already_open_counts_as_open(world: World) -> None:
 
 def test_unlock_not_sent_shows_out_of_service_until_the_board_answers(world: World) -> None:
     pid = world.add_parcel(CODE, "A02")
-    world.bank.next_unlock = UnlockStatus.not_sent
+    world.bank.unplug()
     flow = world.pickup()
     view = flow.submit_scan(CODE)
     assert view.screen is PickupScreen.out_of_service
@@ -274,15 +274,15 @@ def test_door_left_open_reminds_then_raises_the_alarm(world: World) -> None:
     flow = world.pickup(left_open_reminder_s=30, left_open_alarm_s=90, error_timeout_s=20)
     flow.submit_scan(CODE)
     world.poll(flow)
-    assert world.run(flow, 29.75).screen is PickupScreen.door_open
-    view = world.run(flow, 0.25)
+    assert world.run(flow, 29.5, step=2.95).screen is PickupScreen.door_open
+    view = world.run(flow, 0.5)
     assert (view.screen, view.left_open_alarm) == (PickupScreen.door_left_open, False)
     assert flow.cancel().screen is PickupScreen.door_left_open  # the door is still open
-    view = world.run(flow, 60)
+    view = world.run(flow, 60, step=5)
     assert (view.screen, view.left_open_alarm) == (PickupScreen.door_left_open, True)
     assert world.event_types().count("compartment.left_open") == 1
     assert flow.busy_with_door
-    assert world.run(flow, 20).screen is PickupScreen.idle
+    assert world.run(flow, 20, step=5).screen is PickupScreen.idle
     assert world.event_types().count("compartment.left_open") == 1
     assert not flow.busy_with_door
 
@@ -291,7 +291,8 @@ def test_closing_after_the_reminder_finishes_normally(world: World) -> None:
     world.add_parcel(CODE, "C01")
     flow = world.pickup(left_open_reminder_s=30)
     flow.submit_scan(CODE)
-    assert world.run(flow, 31).screen is PickupScreen.door_left_open
+    assert world.poll(flow).screen is PickupScreen.door_open
+    assert world.run(flow, 31, step=3.1).screen is PickupScreen.door_left_open
     world.close("C01")
     assert world.poll(flow).screen is PickupScreen.done
     assert "compartment.left_open" not in world.event_types()
@@ -314,7 +315,7 @@ def test_reopen_is_offered_for_a_while_after_closing(world: World) -> None:
     assert view.screen is PickupScreen.done
     assert view.reopen_remaining_s is None  # reopen limit reached
     assert flow.reopen().screen is PickupScreen.done
-    assert world.bank.unlocks == ["A04", "A04"]
+    assert world.bank.unlocks() == ["A04", "A04"]
     assert world.event_types().count("parcel.picked_up") == 1
     assert world.open_reasons() == ["pickup", "pickup_reopen"]
 
@@ -326,10 +327,10 @@ def test_reopen_window_ends(world: World) -> None:
     world.poll(flow)
     world.close("A04")
     world.poll(flow)
-    view = world.run(flow, 5)
+    view = world.run(flow, 5, step=1)
     assert (view.screen, view.reopen_remaining_s) == (PickupScreen.done, None)
     assert flow.reopen().screen is PickupScreen.done
-    assert world.run(flow, 10).screen is PickupScreen.idle
+    assert world.run(flow, 10, step=5).screen is PickupScreen.idle
 
 
 def test_keypad_times_out_to_idle_with_a_countdown_and_forgets_the_digits(
@@ -393,4 +394,4 @@ def test_poll_interval_is_faster_while_a_door_is_in_use(world: World) -> None:
     assert flow.poll_interval_s() == 1.0
     flow.submit_scan(CODE)
     assert flow.poll_interval_s() == 0.2
-    assert world.bank.doors["A01"] is DoorState.open
+    assert world.bank.is_open("A01")

@@ -12,7 +12,7 @@ from kiosk.flows.pickup import PickupScreen, PickupView
 from kiosk.flows.runner import FlowRunner, RunnerStopped
 from tests.flows.conftest import World
 
-pytestmark = pytest.mark.unit
+pytestmark = pytest.mark.integration
 
 CODE = "12345678"
 
@@ -66,9 +66,9 @@ def test_a_pickup_runs_on_the_worker_and_every_screen_reaches_the_ui(
 def test_losing_the_board_shows_out_of_service_and_recovers(world: World, running: Any
                                                               ) -> None:
     runner, flow, views = running
-    world.bank.down = True
+    world.bank.power(False)
     views.wait_for(lambda v: v.screen is PickupScreen.out_of_service)
-    world.bank.down = False
+    world.bank.power(True)
     views.seen.clear()
     views.wait_for(lambda v: v.screen is PickupScreen.idle)
 
