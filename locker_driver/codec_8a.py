@@ -123,6 +123,10 @@ def decode_query_all(request: bytes, raw: bytes) -> BoardStatus:
     if board != request[1]:
         raise WrongReply(f"8A reply from board {board}, asked {request[1]}", request[1])
     groups = raw[2:-2]  # highest group first
+    if len(groups) < MIN_STATUS_BYTES:
+        # Boards send at least 3 status bytes. A shorter "reply" is most likely our own
+        # query echoed back (it passes the XOR check), so it must not count as status.
+        raise FrameError(board, f"8A query-all reply with {len(groups)} status byte(s)")
     hooks = tuple(
         bool(groups[len(groups) - 1 - i // 8] >> (i % 8) & 1) for i in range(len(groups) * 8)
     )
@@ -161,7 +165,7 @@ class EightACodec:
         return 5
 
     def min_reply_length(self, request: bytes) -> int:
-        return 5
+        return 4 + MIN_STATUS_BYTES if self.reply_length(request) is None else 5
 
     def parse_status_reply(self, request: bytes, frame: bytes) -> BoardStatus:
         return decode_query_all(request, frame)

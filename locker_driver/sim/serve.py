@@ -10,6 +10,7 @@ how benchmarks see physical transfer times.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import heapq
 import itertools
@@ -49,7 +50,8 @@ class _BoardLine:
         if self.pace:
             time.sleep(max(0.0, arrival - time.monotonic()))
         for emission in self.bank.feed(data):
-            heapq.heappush(self._pending, (arrival + emission.delay_s, next(self._seq), emission.data))
+            due = arrival + emission.delay_s
+            heapq.heappush(self._pending, (due, next(self._seq), emission.data))
 
     def next_due(self) -> float | None:
         return self._pending[0][0] if self._pending else None
@@ -125,10 +127,8 @@ class PtyServer:
             self._thread = None
         for fd in (self._master, self._slave):
             if fd >= 0:
-                try:
+                with contextlib.suppress(OSError):
                     os.close(fd)
-                except OSError:
-                    pass
         self._master = self._slave = -1
 
     def unplug(self) -> None:

@@ -1,0 +1,89 @@
+"""Bank configuration is validated when built, with messages that name the key."""
+
+from __future__ import annotations
+
+import pytest
+
+from locker_driver import BankConfig, ConfigError, LockAddress, Polarity, Timeouts
+
+pytestmark = pytest.mark.unit
+
+
+def make(**kwargs: object) -> BankConfig:
+    base: dict[str, object] = {
+        "port_url": "/dev/ttyUSB0",
+        "protocol": "cu16",
+        "compartments": {"A01": LockAddress(0, 1)},
+    }
+    base.update(kwargs)
+    return BankConfig(**base)  # type: ignore[arg-type]
+
+
+def test_defaults_follow_the_protocol() -> None:
+    assert make().effective_baudrate == 19200
+    assert make(protocol="8a", compartments={"A01": LockAddress(1, 1)}).effective_baudrate == 9600
+    assert make(baudrate=115200).effective_baudrate == 115200
+    assert make(polarity="closed_when_clear").polarity is Polarity.CLOSED_WHEN_CLEAR
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"protocol": "cu12"}, "cu16, 8a, cu48"),
+        ({"port_url": ""}, "port_url"),
+        ({"compartments": {}}, "compartments is empty"),
+        ({"compartments": {"A01": LockAddress(10, 1)}}, "board 10 is outside cu16 addresses 0-9"),
+        ({"compartments": {"A01": LockAddress(0, 17)}}, "lock 17 is outside 1-16"),
+        (
+            {"compartments": {"A01": LockAddress(0, 1), "A02": LockAddress(0, 1)}},
+            "A01 and A02 are both wired to board 0 lock 1",
+        ),
+        ({"polarity": "inverted"}, "polarity 'inverted'"),
+        ({"baudrate": 0}, "baudrate"),
+        ({"protocol": "8a"}, "board 0 is outside 8a addresses 1-31"),
+    ],
+)
+def test_bad_values_are_named(kwargs: dict[str, object], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        make(**kwargs)
+
+
+def test_bad_timeouts() -> None:
+    with pytest.raises(ConfigError, match="timeouts.reply_s"):
+        Timeouts(reply_s=0)
+    with pytest.raises(ConfigError, match="timeouts.quiet_gap_s"):
+        Timeouts(quiet_gap_s=-1)
+
+
+def test_from_mapping_reads_a_toml_table() -> None:
+    config = BankConfig.from_mapping(
+        {
+            "port": "socket://10.0.0.5:4001",
+            "protocol": "cu48",
+            "polarity": "closed_when_set",
+            "compartments": {"A01": [0, 1], "A02": {"board": 1, "lock": 48}},
+            "timeouts": {"reply_s": 0.8},
+        },
+        source="kiosk.toml",
+    )
+    assert config.compartments["A02"] == LockAddress(1, 48)
+    assert config.timeouts.reply_s == 0.8
+    assert config.boards == [0, 1]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"port": "x", "protocol": "cu16", "compartments": {"A": [0, 1]}, "baud": 1}, "unknown key"),
+        ({"port": "x", "protocol": "cu16"}, "board.compartments is missing"),
+        ({"port": "x", "protocol": "cu16", "compartments": {"A": "0:1"}}, "compartments.A must be"),
+        (
+            {"port": "x", "protocol": "cu16", "compartments": {"A": [0, 1]}, "timeouts": {"x": 1}},
+            "unexpected keyword",
+        ),
+        ({"port": "x", "protocol": "cu16", "compartments": {"A": [0, 99]}}, "kiosk.toml: compart"),
+    ],
+)
+def test_from_mapping_errors_name_the_file_and_key(data: dict[str, object], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        BankConfig.from_mapping(data, source="kiosk.toml")
