@@ -106,7 +106,12 @@ class CentralService:
         port: int | None = None,
         sweep_interval_s: float = 0.0,
         extra_env: dict[str, str] | None = None,
+        operator_token: str | None = None,
+        device_token: str | None = None,
+        create_locker: bool = True,
     ) -> None:
+        """`create_locker=False` with the tokens of an already seeded database (for
+        example from `expresspoint central seed`) skips the locker set-up."""
         self.workdir = Path(workdir)
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.db_url = db_url or f"sqlite:///{self.workdir / 'central.db'}"
@@ -116,12 +121,12 @@ class CentralService:
         self.sweep_interval_s = sweep_interval_s
         self.extra_env = extra_env or {}
         self.operator_token_file = self.workdir / "operator.token"
-        self.operator_token = f"xpt_op_{uuid.uuid4().hex}"
+        self.operator_token = operator_token or f"xpt_op_{uuid.uuid4().hex}"
         self.operator_token_file.write_text(self.operator_token + "\n", encoding="utf-8")
-        self.device_token = ""
+        self.device_token = device_token or ""
         self.log_path = self.workdir / "central.log"
         self._proc: subprocess.Popen[bytes] | None = None
-        self._seeded = False
+        self._seeded = not create_locker
         self._order_counter = 0
         self.operator = OperatorClient(self.base_url, self.operator_token)
 

@@ -1,6 +1,6 @@
 """Central service tests: the real service process over HTTP, on SQLite and PostgreSQL.
 
-Each test module gets one service process per backend (module-scoped), and each test a
+The session gets one service process per backend (session-scoped), and each test a
 fresh locker with its own device token, so tests stay independent without paying a
 process start each.
 """
@@ -21,6 +21,7 @@ from sync.wire import EventResult, HeartbeatReply, ParcelAnnounced, ParcelPage
 from tests.central_service import (  # noqa: F401 - fixtures are registered by import
     CentralService,
     TempPostgres,
+    central_service,
     central_service_factory,
     postgres_cluster,
 )
@@ -28,7 +29,7 @@ from tests.central_service import (  # noqa: F401 - fixtures are registered by i
 BACKENDS = ["sqlite", "postgresql"]
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
+@pytest.fixture(scope="session", params=BACKENDS)
 def service(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[CentralService]:
