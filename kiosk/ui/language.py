@@ -27,7 +27,7 @@ class LanguageSwitcher(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._translator: QTranslator | None = None
-        self._current = SOURCE_LANGUAGE
+        self._current = ""
 
     @property
     def current(self) -> str:
@@ -38,9 +38,10 @@ class LanguageSwitcher(QObject):
             return
         app = QCoreApplication.instance()
         translator: QTranslator | None = None
-        if code != SOURCE_LANGUAGE:
+        path = qm_path(code)
+        # The source language has a catalogue too, for its plural forms only.
+        if code != SOURCE_LANGUAGE or path.exists():
             translator = QTranslator(self)
-            path = qm_path(code)
             if not translator.load(str(path)):
                 raise MissingTranslation(
                     f"no compiled translation for {code!r} at {path}: "

@@ -116,6 +116,7 @@ class MainWindow(QWidget):
         self._pending_view: Any = None
 
         self._deadline: float | None = None
+        self._flow_countdown: int | None = None
         self._tick = QTimer(self)
         self._tick.setInterval(250)
         self._tick.timeout.connect(self._on_tick)
@@ -167,6 +168,8 @@ class MainWindow(QWidget):
             # The working screen appears only if the answer takes longer than the delay;
             # until then the current screen stays, shielded from a second tap.
             self._pending_view = view
+            self._flow_countdown = None
+            self.countdown.hide()
             self._show_shield(True)
             if not self._working_timer.isActive():
                 self._working_timer.start(self.settings.working_delay_ms)
@@ -178,12 +181,17 @@ class MainWindow(QWidget):
         if name is None:
             log.error("no page renders flow screen %r; showing the attract screen", sid)
             name = IDLE_SCREEN
+        if name == IDLE_SCREEN and self._current is not None and self._current.over_idle:
+            # A UI page on top of the attract screen (camera view) stays while the flow
+            # is idle; it has its own timeout.
+            self.pages[IDLE_SCREEN].show_view(view)
+            return
         page = self.pages[name]
         page.show_view(view)
         self._set_page(page)
-        flow_countdown = view_access.countdown(view)
-        if flow_countdown is not None:
-            self._show_countdown(flow_countdown)
+        self._flow_countdown = view_access.countdown(view)
+        if page.timeout == "flow":
+            self._show_countdown(self._flow_countdown)
 
     def _show_working(self) -> None:
         name = self._screen_to_page.get(WORKING_SCREEN)
@@ -203,18 +211,24 @@ class MainWindow(QWidget):
         self.offline_badge.setVisible(offline)
 
     # --- timeouts -------------------------------------------------------------------
+    # Flow pages time out in the flow (it clears typed digits and sends the idle view);
+    # the window times out only its own UI pages, and resets the language on the
+    # attract screen after a while so the next customer starts in the default one.
     def _timeout_s(self) -> float | None:
         page = self._current
-        if page is None or page.timeout == "none":
+        if page is None or page.timeout == "flow":
             return None
-        if page.timeout == "message":
-            return self.settings.message_timeout_s
+        if page.timeout == "none":
+            if self.languages.current == self.settings.default_language:
+                return None
+            return self.settings.screen_timeout_s
         return self.settings.screen_timeout_s
 
     def _restart_timeout(self) -> None:
         seconds = self._timeout_s()
         self._deadline = None if seconds is None else time.monotonic() + seconds
-        self.countdown.hide()
+        if seconds is not None or self._flow_countdown is None:
+            self.countdown.hide()
 
     def seconds_left(self) -> float | None:
         return None if self._deadline is None else max(0.0, self._deadline - time.monotonic())
@@ -225,24 +239,29 @@ class MainWindow(QWidget):
             return
         if left <= 0:
             self.time_out()
-        elif left <= self.settings.countdown_s:
+        elif left <= self.settings.countdown_s and self._current is not None and \
+                self._current.timeout != "none":
             self._show_countdown(int(left + 0.999))
 
-    def _show_countdown(self, seconds: int) -> None:
+    def _show_countdown(self, seconds: int | None) -> None:
+        if seconds is None:
+            self.countdown.hide()
+            return
         if self.countdown.seconds != seconds or not self.countdown.isVisible():
             self.countdown.set_seconds(seconds)
             self.countdown.show()
 
     def time_out(self) -> None:
-        """Back to the attract screen: clear private input, reset the language."""
+        """A UI page ran out of time: back to the attract screen, default language."""
         page = self._current
         self._deadline = None
         self.countdown.hide()
         if page is not None:
             page.on_timeout()
-        log.info("screen %s timed out", page.name if page else "?")
-        self.show_page(IDLE_SCREEN)
-        self.ctx.actions.cancel()
+            log.info("screen %s timed out", page.name)
+        if page is not None and page.name != IDLE_SCREEN:
+            self.show_page(IDLE_SCREEN)
+            self.ctx.actions.cancel()
         self.languages.set_language(self.settings.default_language)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802

@@ -168,7 +168,7 @@ TouchButton[variant="primary"]:pressed {{
 }}
 TouchButton[variant="primary"] QLabel {{ color: {PAPER}; }}
 TouchButton:disabled {{ background: {PAPER_ALT}; border-color: {MUTED}; border-style: dashed; }}
-TouchButton:disabled QLabel {{ color: {MUTED}; }}
+TouchButton QLabel:disabled {{ color: {MUTED}; }}
 TouchButton[variant="key"] {{ background: {PAPER_ALT}; }}
 TouchButton[variant="key"]:pressed {{ background: {SECONDARY_PRESSED}; }}
 TouchButton[variant="key"] QLabel {{ font-size: {m.px(52)}px; }}

@@ -17,23 +17,38 @@ class RecordedActions:
 
     calls: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
 
-    def start_code_entry(self) -> None:
-        self.calls.append(("start_code_entry", ()))
+    def _record(self, name: str, *args: str) -> None:
+        self.calls.append((name, args))
 
-    def submit_code(self, text: str) -> None:
-        self.calls.append(("submit_code", (text,)))
+    def start_code_entry(self) -> None:
+        self._record("start_code_entry")
+
+    def press_digit(self, digit: str) -> None:
+        self._record("press_digit", digit)
+
+    def backspace(self) -> None:
+        self._record("backspace")
+
+    def clear_entry(self) -> None:
+        self._record("clear_entry")
+
+    def submit_code(self, text: str | None = None) -> None:
+        self._record("submit_code", *(() if text is None else (text,)))
 
     def submit_scan(self, text: str) -> None:
-        self.calls.append(("submit_scan", (text,)))
+        self._record("submit_scan", text)
 
     def reopen(self) -> None:
-        self.calls.append(("reopen", ()))
+        self._record("reopen")
 
     def retry_door(self) -> None:
-        self.calls.append(("retry_door", ()))
+        self._record("retry_door")
+
+    def next_door(self) -> None:
+        self._record("next_door")
 
     def cancel(self) -> None:
-        self.calls.append(("cancel", ()))
+        self._record("cancel")
 
     def names(self) -> list[str]:
         return [name for name, _ in self.calls]

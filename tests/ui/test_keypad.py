@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
+from kiosk.flows.pickup_view import PickupScreen, PickupView
 from kiosk.ui.widgets.keypad import group_code
 
 pytestmark = pytest.mark.ui
@@ -16,38 +17,39 @@ def test_group_code_shows_typed_digits_then_placeholders() -> None:
     assert group_code("123456789") == "1234 5678"
 
 
-def test_typing_a_code_and_submitting_it(qtbot, window, actions) -> None:
-    window.show_page("code_entry")
+def test_keys_go_to_the_flow_and_the_screen_shows_its_entry(qtbot, window, actions) -> None:
+    window.show_view(PickupView(screen=PickupScreen.code_entry))
     page = window.pages["code_entry"]
+    assert window.current_page is page
     assert not page.submit.isEnabled()
-    for digit in "1234567":
-        qtbot.mouseClick(page.keypad.keys[digit], Qt.MouseButton.LeftButton)
+    for key in ("1", "2", "backspace", "clear", "0"):
+        qtbot.mouseClick(page.keypad.keys[key], Qt.MouseButton.LeftButton)
+    assert actions.calls == [("press_digit", ("1",)), ("press_digit", ("2",)), ("backspace", ()),
+                             ("clear_entry", ()), ("press_digit", ("0",))]
+    window.show_view(PickupView(screen=PickupScreen.code_entry, entry="1234567"))
     assert page.display.text() == "1234 567·"
-    qtbot.mouseClick(page.keypad.keys["backspace"], Qt.MouseButton.LeftButton)
-    qtbot.mouseClick(page.keypad.keys["9"], Qt.MouseButton.LeftButton)
-    qtbot.mouseClick(page.keypad.keys["0"], Qt.MouseButton.LeftButton)
+    assert not page.submit.isEnabled()
+    window.show_view(PickupView(screen=PickupScreen.code_entry, entry="12345690"))
     assert page.display.text() == "1234 5690"
-    # A ninth digit is ignored: codes have eight.
-    qtbot.mouseClick(page.keypad.keys["5"], Qt.MouseButton.LeftButton)
     assert page.submit.isEnabled()
     qtbot.mouseClick(page.submit, Qt.MouseButton.LeftButton)
-    assert actions.calls[-1] == ("submit_code", ("12345690",))
-    # The code is not left on screen once it was sent.
-    assert page.display.text() == "···· ····"
+    assert actions.calls[-1] == ("submit_code", ())
 
 
-def test_clear_and_hardware_keys(qtbot, window, actions) -> None:
-    window.show_page("code_entry")
+def test_hardware_keypad(qtbot, window, actions) -> None:
+    window.show_view(PickupView(screen=PickupScreen.code_entry, entry="8765432"))
     page = window.pages["code_entry"]
-    qtbot.keyClicks(page, "4321")
-    assert page.digits == "4321"
+    qtbot.keyClicks(page, "1")
     qtbot.keyClick(page, Qt.Key.Key_Backspace)
-    assert page.digits == "432"
-    qtbot.mouseClick(page.keypad.keys["clear"], Qt.MouseButton.LeftButton)
-    assert page.digits == ""
-    qtbot.keyClicks(page, "87654321")
-    qtbot.keyClick(page, Qt.Key.Key_Return)
-    assert actions.calls[-1] == ("submit_code", ("87654321",))
+    qtbot.keyClick(page, Qt.Key.Key_Escape)
+    assert actions.calls == [("press_digit", ("1",)), ("backspace", ()), ("cancel", ())]
+
+
+def test_a_half_typed_code_leaves_the_screen_with_the_page(qtbot, window) -> None:
+    window.show_view(PickupView(screen=PickupScreen.code_entry, entry="1234"))
+    page = window.pages["code_entry"]
+    window.show_view(PickupView(screen=PickupScreen.idle))
+    assert page.display.text() == "···· ····"
 
 
 def test_attract_screen_buttons(qtbot, window, actions) -> None:
@@ -57,3 +59,9 @@ def test_attract_screen_buttons(qtbot, window, actions) -> None:
     assert actions.names() == ["start_code_entry"]
     qtbot.mouseClick(idle.show_camera, Qt.MouseButton.LeftButton)
     assert window.current_page.name == "scan"
+    # The flow stays idle underneath: its idle views do not pull the camera page away.
+    window.show_view(PickupView(screen=PickupScreen.idle, offline=True))
+    assert window.current_page.name == "scan"
+    assert window.offline_badge.isVisible()
+    qtbot.mouseClick(window.pages["scan"].back, Qt.MouseButton.LeftButton)
+    assert window.current_page is idle

@@ -36,12 +36,15 @@ def make_label(role: str, parent: QWidget, text: str = "") -> QLabel:
 class Screen(QWidget):
     """A page of the stack.
 
-    `timeout` is "input" (the customer is doing something), "message" (we only tell
-    them something) or "none" (the attract screen itself).
+    `timeout` says who sends the page back to the attract screen: "flow" (the flow's own
+    timeout; its view carries the countdown), "input" (a UI-only page: the window's
+    inactivity timer) or "none" (the attract screen itself).
     """
 
     name = "screen"
-    timeout = "input"
+    timeout = "flow"
+    # A UI-only page shown over the attract screen while the flow stays idle.
+    over_idle = False
     # Ask the main window to show a UI-only page (for example "scan" or "service").
     navigate = Signal(str)
 
@@ -79,7 +82,8 @@ class Screen(QWidget):
             button.set_min_height(m.target)
             button.set_padding(m.px(20), m.px(8))
         for icon in self.findChildren(StatusIcon):
-            icon.set_side(m.px(110) if icon.property("big") else m.px(44))
+            big = min(m.px(110), int(m.height * 0.13))
+            icon.set_side(big if icon.property("big") else m.px(44))
         for layout in self.findChildren(QLayout):
             if layout.property("gapped"):
                 layout.setSpacing(m.gap)

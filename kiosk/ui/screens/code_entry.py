@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QBoxLayout, QVBoxLayout, QWidget
 
+from kiosk.flows.pickup_view import PickupView
 from kiosk.ui.screens.base import Screen, ScreenContext, make_label
 from kiosk.ui.theme import Metrics
 from kiosk.ui.widgets.keypad import CodeDisplay, Keypad
@@ -16,11 +17,12 @@ CODE_LENGTH = 8
 
 class CodeEntryScreen(Screen):
     name = "code_entry"
-    timeout = "input"
+    timeout = "flow"
 
     def __init__(self, ctx: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self._digits = ""
+        self._max = CODE_LENGTH
         outer = QVBoxLayout(self)
         self.title = make_label("title", self)
         self.hint = make_label("body", self)
@@ -49,9 +51,11 @@ class CodeEntryScreen(Screen):
         self.actions_row.setStretch(1, 2)
         outer.addLayout(self.actions_row)
 
-        self.keypad.digit_pressed.connect(self.add_digit)
-        self.keypad.backspace_pressed.connect(self.backspace)
-        self.keypad.clear_pressed.connect(self.clear)
+        # The flow keeps the typed digits (and clears them on its timeout); the screen
+        # shows what the flow's view says.
+        self.keypad.digit_pressed.connect(self.ctx.actions.press_digit)
+        self.keypad.backspace_pressed.connect(self.ctx.actions.backspace)
+        self.keypad.clear_pressed.connect(self.ctx.actions.clear_entry)
         self.submit.clicked.connect(self._submit)
         self.back.clicked.connect(self.ctx.actions.cancel)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -62,29 +66,24 @@ class CodeEntryScreen(Screen):
     def digits(self) -> str:
         return self._digits
 
-    def add_digit(self, digit: str) -> None:
-        if len(self._digits) < CODE_LENGTH:
-            self._digits += digit
-            self._refresh()
-
-    def backspace(self) -> None:
-        self._digits = self._digits[:-1]
+    def show_view(self, view: PickupView) -> None:
+        self._digits = view.entry
+        self._max = view.entry_max or CODE_LENGTH
         self._refresh()
-
-    def clear(self) -> None:
-        self._digits = ""
-        self._refresh()
+        super().show_view(view)
 
     def _refresh(self) -> None:
         self.display.set_digits(self._digits)
-        self.submit.setEnabled(len(self._digits) == CODE_LENGTH)
+        self.submit.setEnabled(len(self._digits) == self._max)
 
     def _submit(self) -> None:
-        if len(self._digits) != CODE_LENGTH:
-            return
-        code, self._digits = self._digits, ""
+        if len(self._digits) == self._max:
+            self.ctx.actions.submit_code()
+
+    def clear(self) -> None:
+        """Forget the digits on screen (the flow clears its own copy)."""
+        self._digits = ""
         self._refresh()
-        self.ctx.actions.submit_code(code)
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Type your pickup code"))
@@ -108,9 +107,9 @@ class CodeEntryScreen(Screen):
         # Hardware keypads (EPP) type digits, Backspace and Enter.
         text = event.text()
         if text.isdigit() and len(text) == 1:
-            self.add_digit(text)
+            self.ctx.actions.press_digit(text)
         elif event.key() == Qt.Key.Key_Backspace:
-            self.backspace()
+            self.ctx.actions.backspace()
         elif event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self._submit()
         elif event.key() == Qt.Key.Key_Escape:
@@ -120,7 +119,9 @@ class CodeEntryScreen(Screen):
 
     def apply_metrics(self, m: Metrics) -> None:
         super().apply_metrics(m)
-        self.keypad.apply_metrics(m.key, m.key_gap)
+        # Keys as big as the height allows, never under the touch minimum.
+        key = max(60, min(m.key, int((m.height * 0.62 - 3 * m.key_gap) / 4)))
+        self.keypad.apply_metrics(key, m.key_gap)
         self.body.setSpacing(m.gap)
         self.left.setSpacing(m.px(20))
         if m.portrait:

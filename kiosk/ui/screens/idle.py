@@ -83,9 +83,7 @@ class IdleScreen(Screen):
         self.languages.apply_metrics(m.target, m.px(16))
         self.service.set_min_height(max(60, m.px(70)))
         self.scan_row.setSpacing(m.px(24))
+        # In portrait the two actions stack, the main one lower, nearer the hand.
         self.actions_row.setDirection(
             QBoxLayout.Direction.TopToBottom if m.portrait else QBoxLayout.Direction.LeftToRight
         )
-        if m.portrait:
-            # In portrait the main action goes last, nearest the hand.
-            self.actions_row.setDirection(QBoxLayout.Direction.BottomToTop)

@@ -17,6 +17,7 @@ class ScanScreen(Screen):
 
     name = "scan"
     timeout = "input"
+    over_idle = True
 
     def __init__(self, ctx: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)

@@ -28,38 +28,43 @@ class LockerMap(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._cells: tuple[MapCell, ...] = ()
-        self._layout: tuple[MapCell, ...] = ()
+        self._grid = (1, 1)
         self._highlight: frozenset[str] = frozenset()
         self._current: str | None = None
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
-    def set_layout(self, cells: Iterable[MapCell]) -> None:
-        """The whole bank (from the compartment table), when it is known."""
-        self._layout = tuple(cells)
-        self._rebuild()
-
-    def show_doors(self, cells: Iterable[MapCell], current: str | None = None) -> None:
-        cells = tuple(cells)
-        self._highlight = frozenset(c.label for c in cells)
-        self._current = current or (cells[0].label if cells else None)
-        self._extra = cells
-        self._rebuild()
-
-    def _rebuild(self) -> None:
-        known = {c.label: c for c in self._layout}
-        for cell in getattr(self, "_extra", ()):
+    def show_doors(
+        self,
+        bank: Iterable[MapCell],
+        opened: Iterable[MapCell],
+        current: str | None = None,
+        grid: tuple[int, int] | None = None,
+    ) -> None:
+        """Draw `bank` (every door) with `opened` highlighted and `current` filled."""
+        opened = tuple(opened)
+        known = {c.label: c for c in bank}
+        for cell in opened:  # a door missing from the bank map is still drawn
             known.setdefault(cell.label, cell)
         self._cells = tuple(known.values())
+        self._highlight = frozenset(c.label for c in opened)
+        self._current = current
+        columns = max((c.column for c in self._cells), default=0) + 1
+        rows = max((c.row for c in self._cells), default=0) + 1
+        if grid is not None:
+            columns, rows = max(columns, grid[0]), max(rows, grid[1])
+        self._grid = (columns, rows)
         self.update()
 
     @property
     def highlighted(self) -> frozenset[str]:
         return self._highlight
 
+    @property
+    def current(self) -> str | None:
+        return self._current
+
     def grid_size(self) -> tuple[int, int]:
-        if not self._cells:
-            return 1, 1
-        return (max(c.column for c in self._cells) + 1, max(c.row for c in self._cells) + 1)
+        return self._grid
 
     def sizeHint(self) -> QSize:  # noqa: N802
         return QSize(300, 300)

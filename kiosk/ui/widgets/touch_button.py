@@ -7,7 +7,7 @@ from the style sheet (`:pressed`), which Qt paints on the press itself.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QWidget
 
@@ -33,6 +33,7 @@ class TouchButton(QPushButton):
         # for the height of a widget that has one.
         self._pad_h = 12
         self._pad_v = 6
+        self._fit_height = 0
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
@@ -45,6 +46,7 @@ class TouchButton(QPushButton):
     def setText(self, text: str) -> None:  # noqa: N802 (Qt API)
         self._label.setText(text)
         self.setAccessibleName(text)
+        self._fit_height = 0
         self.updateGeometry()
 
     @property
@@ -71,12 +73,19 @@ class TouchButton(QPushButton):
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
         self._place_label()
+        # Box layouts estimate a row's height-for-width with widths that can differ from
+        # the ones they finally give; if the label needs more room at the real width,
+        # ask for it (the width does not depend on the height, so this settles at once).
+        needed = self.heightForWidth(self.width())
+        if needed > self.height() and needed != self._fit_height:
+            self._fit_height = needed
+            self.updateGeometry()
 
     def sizeHint(self) -> QSize:  # noqa: N802
         ph, pv = self._pad()
         fm = self._label.fontMetrics()
         width = fm.horizontalAdvance(self._label.text()) + ph + 8
-        return QSize(width, max(self._min_height, fm.height() + pv))
+        return QSize(width, max(self._min_height, self._fit_height, fm.height() + pv))
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802
         ph, _ = self._pad()
@@ -86,14 +95,23 @@ class TouchButton(QPushButton):
         )
         if not self._label.wordWrap():
             longest = self._label.fontMetrics().horizontalAdvance(self._label.text())
-        return QSize(longest + ph + 8, self._min_height)
+        return QSize(longest + ph + 8, max(self._min_height, self._fit_height))
 
     def hasHeightForWidth(self) -> bool:  # noqa: N802
         return True
 
     def heightForWidth(self, width: int) -> int:  # noqa: N802
         ph, pv = self._pad()
-        inner = self._label.heightForWidth(max(1, width - ph))
+        inner_width = max(1, width - ph)
+        inner = self._label.heightForWidth(inner_width)
         if inner < 0:
             inner = self._label.sizeHint().height()
-        return max(self._min_height, inner + pv)
+        # QLabel's own layout and the font metrics disagree by a pixel or two on CJK
+        # line heights; take the larger so the text never touches the edge.
+        flags = int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap)
+        measured = self._label.fontMetrics().boundingRect(
+            QRect(0, 0, inner_width, 100000), flags, self._label.text()
+        )
+        inner = max(inner, measured.height())
+        # A few pixels of slack: CJK line heights round differently in the label.
+        return max(self._min_height, self._fit_height, inner + pv + 4)

@@ -1,0 +1,155 @@
+"""The door screen: which door, where it is on the locker, and "close it when done".
+
+Renders three flow screens: door_opening (unlock sent), door_open (take the parcel) and
+door_left_open (the door has stood open too long).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import QBoxLayout, QVBoxLayout, QWidget
+
+from kiosk.flows.pickup_view import PickupScreen, PickupView
+from kiosk.flows.views import DoorPlace
+from kiosk.ui.screens.base import Screen, ScreenContext, make_label
+from kiosk.ui.theme import Metrics
+from kiosk.ui.widgets.locker_map import LockerMap, MapCell
+from kiosk.ui.widgets.status_icon import IconKind
+
+
+def _cell(door: DoorPlace) -> MapCell:
+    return MapCell(door.label, door.column, door.row)
+
+
+def area_name(door: DoorPlace, columns: int, rows: int) -> str:
+    """Where the door sits in words ("lower left"), from its column and row."""
+    def third(index: int, count: int) -> int:
+        if count <= 1:
+            return 1
+        return min(2, index * 3 // count)
+
+    vertical = third(door.row, rows)
+    horizontal = third(door.column, columns)
+    names = {
+        (0, 0): QCoreApplication.translate("DoorPosition", "top left"),
+        (0, 1): QCoreApplication.translate("DoorPosition", "top middle"),
+        (0, 2): QCoreApplication.translate("DoorPosition", "top right"),
+        (1, 0): QCoreApplication.translate("DoorPosition", "middle left"),
+        (1, 1): QCoreApplication.translate("DoorPosition", "in the middle"),
+        (1, 2): QCoreApplication.translate("DoorPosition", "middle right"),
+        (2, 0): QCoreApplication.translate("DoorPosition", "lower left"),
+        (2, 1): QCoreApplication.translate("DoorPosition", "lower middle"),
+        (2, 2): QCoreApplication.translate("DoorPosition", "lower right"),
+    }
+    return names[(vertical, horizontal)]
+
+
+def position_text(door: DoorPlace, columns: int, rows: int) -> str:
+    return QCoreApplication.translate(
+        "DoorPosition", "Column %1, row %2 from the top: %3"
+    ).replace("%1", str(door.column + 1)).replace("%2", str(door.row + 1)).replace(
+        "%3", area_name(door, columns, rows)
+    )
+
+
+class DoorOpenScreen(Screen):
+    name = "door_open"
+
+    def __init__(self, ctx: ScreenContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        outer = QVBoxLayout(self)
+        title_row, self.title, self.icon = self.make_title_row(IconKind.DOOR)
+        self.count = make_label("body", self)
+        self.count.setObjectName("door_count")
+        self.door_label = make_label("door", self)
+        self.door_label.setObjectName("door_label")
+        self.door_label.setWordWrap(False)
+        self.door_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.position = make_label("body", self)
+        self.position.setObjectName("door_position")
+        self.position.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.instruction = make_label("body", self)
+        self.instruction.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.instruction.setObjectName("instruction")
+        self.map = LockerMap(self)
+        self.map.setObjectName("locker_map")
+
+        left = QVBoxLayout()
+        left.addWidget(self.count)
+        left.addStretch(1)
+        left.addWidget(self.door_label)
+        left.addWidget(self.position)
+        left.addWidget(self.instruction)
+        left.addStretch(1)
+        self.body = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.body.addLayout(left, 1)
+        self.body.addWidget(self.map, 1)
+        outer.addLayout(title_row)
+        outer.addLayout(self.body, 1)
+        self.retranslate()
+
+    def show_view(self, view: PickupView) -> None:
+        door = view.door
+        bank = [_cell(d) for d in view.locker_map.doors]
+        opened = [_cell(d) for d in view.doors]
+        grid = (view.locker_map.columns, view.locker_map.rows)
+        self.map.show_doors(bank, opened, door.label if door else None, grid)
+        super().show_view(view)
+
+    def retranslate(self) -> None:
+        view: PickupView | None = self.view
+        screen = view.screen if view else PickupScreen.door_open
+        door = view.door if view else None
+        label = door.label if door else ""
+        self.door_label.setText(label)
+        if door is not None and view is not None:
+            columns = max(view.locker_map.columns, door.column + 1)
+            rows = max(view.locker_map.rows, door.row + 1)
+            self.position.setText(position_text(door, columns, rows))
+        else:
+            self.position.setText("")
+        many = view is not None and view.door_count > 1
+        self.count.setVisible(many)
+        if many and view is not None:
+            self.count.setText(
+                self.tr("Door %1 of %2 for your code")
+                .replace("%1", str(view.door_number)).replace("%2", str(view.door_count))
+            )
+        if screen is PickupScreen.door_opening:
+            self.icon.set_kind(IconKind.DOOR)
+            self.title.setText(self.tr("Opening door %1…").replace("%1", label))
+            self.instruction.setText(self.tr("The door will spring open in a moment."))
+        elif screen is PickupScreen.door_left_open:
+            self.icon.set_kind(IconKind.WARNING)
+            self.title.setText(self.tr("Door %1 is still open").replace("%1", label))
+            if view is not None and view.left_open_alarm:
+                self.instruction.setText(
+                    self.tr("Please close the door firmly. Staff have been notified.")
+                )
+            else:
+                self.instruction.setText(self.tr("Please take your parcel and close the door."))
+        else:
+            self.icon.set_kind(IconKind.SUCCESS)
+            self.title.setText(self.tr("Door %1 is open").replace("%1", label))
+            self.instruction.setText(
+                self.tr("Take your parcel and close the door when you are done.")
+            )
+        self.map.setAccessibleName(self.tr("Map of the locker with your door marked"))
+
+    def apply_metrics(self, m: Metrics) -> None:
+        super().apply_metrics(m)
+        self.body.setSpacing(m.gap)
+        # The door label is the one thing to read from a step back: as big as the
+        # height allows next to the title, the map and the instruction.
+        size = min(m.huge, int(m.height * 0.18))
+        self.door_label.setStyleSheet(f"font-size: {size}px;")
+        instruction = m.px(34) if m.height >= 700 else m.body
+        self.instruction.setStyleSheet(f"font-size: {instruction}px; font-weight: bold;")
+        if m.portrait:
+            self.body.setDirection(QBoxLayout.Direction.TopToBottom)
+            self.body.setStretch(0, 0)
+            self.body.setStretch(1, 1)
+        else:
+            self.body.setDirection(QBoxLayout.Direction.LeftToRight)
+            self.body.setStretch(0, 3)
+            self.body.setStretch(1, 2)
