@@ -21,7 +21,7 @@ DEFAULT_DB = "sqlite:///expresspoint-central.db"
 DEFAULT_URL = "http://127.0.0.1:8080"
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,unused-ignore]
     central = subparsers.add_parser(
         "central", help="reference central order service: serve, seed, operate"
     )

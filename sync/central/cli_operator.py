@@ -54,7 +54,9 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the answer as JSON")
 
 
-def _run(action: Callable[[OperatorClient, argparse.Namespace], object]):  # type: ignore[no-untyped-def]
+def _run(
+    action: Callable[[OperatorClient, argparse.Namespace], object],
+) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
         from sync.central.cli import print_json
 
@@ -77,7 +79,7 @@ def _run(action: Callable[[OperatorClient, argparse.Namespace], object]):  # typ
     return run
 
 
-def register_operator(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register_operator(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg,unused-ignore]
     p = sub.add_parser("announce", help="announce a parcel; prints its pickup code once")
     _common(p)
     p.add_argument("--locker", required=True)

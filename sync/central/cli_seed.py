@@ -11,7 +11,7 @@ from sync.central.context import utc_now
 
 
 def register_seed(
-    sub: argparse._SubParsersAction,  # type: ignore[type-arg]
+    sub: argparse._SubParsersAction,  # type: ignore[type-arg,unused-ignore]
     db_arg: Callable[[argparse.ArgumentParser], None],
 ) -> None:
     seed = sub.add_parser("seed", help="fill a database with demo lockers, courier, parcels")

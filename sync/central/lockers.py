@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, Row, insert, select, update
 
 from sync.central.errors import Conflict, Invalid, NotFound
 from sync.central.schema import locker_status, lockers
@@ -68,7 +69,7 @@ def create(conn: Connection, spec: LockerCreate, now: datetime, salt: str | None
     conn.execute(insert(locker_status).values(locker_id=spec.locker_id))
 
 
-def _row(conn: Connection, locker_id: str):  # type: ignore[no-untyped-def]
+def _row(conn: Connection, locker_id: str) -> Row[Any]:
     row = conn.execute(select(lockers).where(lockers.c.locker_id == locker_id)).first()
     if row is None:
         raise NotFound(f"locker {locker_id} does not exist", code="locker_not_found")

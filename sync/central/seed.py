@@ -140,7 +140,7 @@ def seed_demo(
     for li, locker_id in enumerate(ids):
         for i in range(parcels_per_locker):
             n = li * 1000 + i + 1
-            spec = ParcelAnnounce(
+            announce_spec = ParcelAnnounce(
                 locker_id=locker_id,
                 order_ref=f"DEMO-{n:05d}",
                 size=DEMO_SIZES[i % len(DEMO_SIZES)],
@@ -151,7 +151,7 @@ def seed_demo(
             )
             plain, hashed = parcels.new_code_and_hash(keys[locker_id], code())
             with db.write() as conn:
-                announced = parcels.announce(conn, spec, now, code=plain, code_hash=hashed)
+                announced = parcels.announce(conn, announce_spec, now, code=plain, code_hash=hashed)
                 compartment = stored[i] if li == 0 and i < len(stored) else None
                 if compartment:
                     seq = lockers.next_seq(conn, locker_id)
@@ -168,9 +168,9 @@ def seed_demo(
                 SeededParcel(
                     locker_id=locker_id,
                     parcel_id=announced.parcel.parcel_id,
-                    order_ref=spec.order_ref,
-                    barcode=spec.barcode,
-                    size=spec.size.value,
+                    order_ref=announce_spec.order_ref,
+                    barcode=announce_spec.barcode,
+                    size=announce_spec.size.value,
                     state=ParcelState.STORED.value if compartment else ParcelState.EXPECTED.value,
                     compartment_id=compartment,
                     pickup_code=announced.pickup_code,
