@@ -29,6 +29,7 @@ from typing import Any, TypeVar
 
 import pydantic
 import requests
+import urllib3
 
 from sync import wire
 
@@ -184,7 +185,12 @@ class CentralClient:
         chunks: list[bytes] = []
         size = 0
         try:
-            for chunk in resp.iter_content(chunk_size=65536):
+            while True:
+                # read1 returns whatever one recv() brings, so the deadline is checked
+                # even while a server trickles bytes (iter_content would block per chunk).
+                chunk = resp.raw.read1(65536, decode_content=True)
+                if not chunk:
+                    break
                 size += len(chunk)
                 if size > self._max_body:
                     raise MalformedResponse(
@@ -193,7 +199,7 @@ class CentralClient:
                 if time.monotonic() - started > self._deadline_s:
                     raise SyncUnavailable(endpoint, f"answer took over {self._deadline_s:.0f} s")
                 chunks.append(chunk)
-        except requests.RequestException as exc:
+        except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
             raise SyncUnavailable(endpoint, f"answer cut off: {_short(exc)}") from None
         return b"".join(chunks)
 

@@ -57,6 +57,7 @@ class FaultProxy:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
+        self._server.block_on_close = False  # a trickling handler must not hold up close()
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
@@ -174,8 +175,8 @@ def _wrong_types(data: Any) -> bytes:
             item["version"] = str(item["version"])
         if "accepted" in data:
             data["accepted"] = {"ids": data["accepted"]}
-        if "server_time" in data:
-            data["server_time"] = 12345
+        if "commands" in data:
+            data["commands"] = {"count": 0}
         if "code_kdf" in data:
             data["code_kdf"] = "scrypt"
     return json.dumps(data).encode()

@@ -1,0 +1,106 @@
+"""The sync worker as a real process killed at the worst moment, and the central data
+changing under a pull in progress."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from faultproxy import FaultProxy
+from synckit import Kiosk, assert_converged, cached_parcels
+
+from sync.cache import EventType, ParcelState, journal
+from tests.central_service import REPO_ROOT, CentralService
+
+pytestmark = pytest.mark.integration
+
+
+def _write_config(tmp_path: Path, kiosk: Kiosk, url: str) -> Path:
+    token = tmp_path / "device.token"
+    token.write_text(kiosk.token + "\n")
+    token.chmod(0o600)
+    cfg = tmp_path / "kiosk.toml"
+    cfg.write_text(
+        f'[locker]\nid = "{kiosk.locker_id}"\n\n'
+        f'[central]\nurl = "{url}"\ntoken_file = "{token}"\ntimeout_s = 5\n\n'
+        f'[database]\npath = "{kiosk.path}"\n\n'
+        "[sync]\npush_batch = 100\n\n"
+        '[board]\nport = "loop://"\n'  # the kiosk's table: the worker must ignore it
+    )
+    return cfg
+
+
+def test_sync_killed_between_sending_a_batch_and_recording_the_ack(
+    tmp_path: Path, proxied_kiosk: Kiosk, central_service: CentralService, proxy: FaultProxy
+) -> None:
+    kiosk = proxied_kiosk
+    with kiosk.cache.write() as s:
+        for i in range(250):
+            journal.append_event(s, EventType.CODE_DENIED, at=kiosk.cache.clock(), data={"i": i})
+    cfg = _write_config(tmp_path, kiosk, proxy.url)
+    procs: list[subprocess.Popen[bytes]] = []
+
+    def kill_sync() -> None:  # the server has stored batch 2; the worker dies before the ack
+        os.kill(procs[0].pid, signal.SIGKILL)
+        procs[0].wait(timeout=10)
+
+    proxy.fail("pass", match="/events")
+    proxy.fail("forward_then_drop", match="/events", on_forwarded=kill_sync)
+    procs.append(subprocess.Popen(
+        [sys.executable, "-m", "kiosk", "sync", "--config", str(cfg), "--once"],
+        cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    ))
+    out, _ = procs[0].communicate(timeout=60)
+    assert procs[0].returncode == -signal.SIGKILL, out.decode()
+    assert len(central_service.events()) == 200  # two batches stored on the server...
+    assert kiosk.cache.sync_status().outbox_depth == 150  # ...but only one acknowledged
+
+    again = subprocess.run(
+        [sys.executable, "-m", "kiosk", "sync", "--config", str(cfg), "--once"],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=60,
+    )
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "pushed 150 event(s)" in again.stdout  # 100 duplicates + 50 new, all acknowledged
+    assert kiosk.token not in again.stdout + again.stderr
+    assert_converged(kiosk.cache, central_service)
+    assert len(central_service.events()) == 250
+
+
+def test_two_parcels_change_while_the_pages_are_read(
+    proxied_kiosk: Kiosk, central_service: CentralService, proxy: FaultProxy
+) -> None:
+    kiosk = proxied_kiosk
+    kiosk.settings = kiosk.settings.__class__(**{**kiosk.settings.__dict__, "page_size": 2})
+    announced = [central_service.announce() for _ in range(6)]
+    first, last = announced[0].parcel.parcel_id, announced[-1].parcel.parcel_id
+    pages = []
+
+    def change_between_pages(method: str, path: str) -> None:
+        if "/parcels" in path and method == "GET":
+            pages.append(path)
+            if len(pages) == 2:  # page 1 was delivered, page 2 not yet read
+                central_service.cancel(first)   # already delivered in page 1
+                central_service.cancel(last)    # not delivered yet
+    proxy.before_forward = change_between_pages
+    result = kiosk.sync()
+    assert result.ok and len(pages) >= 4
+    local = cached_parcels(kiosk.cache)
+    assert local[first].state == ParcelState.CANCELLED
+    assert local[last].state == ParcelState.CANCELLED
+    assert_converged(kiosk.cache, central_service)
+
+
+def test_the_cli_reports_a_bad_config_key_and_file(tmp_path: Path) -> None:
+    cfg = tmp_path / "kiosk.toml"
+    cfg.write_text('[locker]\nid = "XP-1"\n[central]\nurl = "ftp://x"\ntoken_file = "t"\n'
+                   '[database]\npath = "c.db"\n')
+    run = subprocess.run(
+        [sys.executable, "-m", "kiosk", "sync", "--config", str(cfg), "--once"],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=60,
+    )
+    assert run.returncode == 2
+    assert f"{cfg}: central.url: must start with http:// or https://" in run.stderr
