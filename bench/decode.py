@@ -67,12 +67,23 @@ def build_decoders(names: list[str]) -> dict[str, Decoder]:
     return decoders
 
 
-def score(decoder: Decoder, samples: list[Sample]) -> Score:
+def timed(decoder: Decoder, image: np.ndarray, repeat: int) -> tuple[list, float]:
+    """Decode `repeat` times and keep the fastest: on a shared 2-core box the minimum is
+    the decoder's cost, the rest is other processes."""
+    best = float("inf")
+    found: list = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        found = decoder.decode(image)
+        best = min(best, (time.perf_counter() - started) * 1000)
+    return found, best
+
+
+def score(decoder: Decoder, samples: list[Sample], repeat: int) -> Score:
     result = Score()
     for sample in samples:
-        started = time.perf_counter()
-        found = decoder.decode(sample.image)
-        result.ms.append((time.perf_counter() - started) * 1000)
+        found, ms = timed(decoder, sample.image, repeat)
+        result.ms.append(ms)
         texts = [d.text for d in found]
         result.total += 1
         if sample.expected is not None and sample.expected in texts:
@@ -88,14 +99,18 @@ def table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join([line(header), sep, *(line(r) for r in rows)])
 
 
-def run_generated(decoders: dict[str, Decoder], frames: int, seed: int) -> dict[str, dict]:
+def run_generated(
+    decoders: dict[str, Decoder], frames: int, seed: int, repeat: int
+) -> dict[str, dict]:
     print(f"\n## Generated set: {frames} frames per condition, 640x480 grey, seed {seed}\n")
     started = time.perf_counter()
     sets = {c: list(generate(c, frames, seed)) for c in CONDITIONS}
     print(f"(generated in {time.perf_counter() - started:.1f} s)\n")
     for decoder in decoders.values():  # warm-up: first-call allocations are not decode time
         decoder.decode(sets["clean"][0].image)
-    scores = {name: {c: score(d, s) for c, s in sets.items()} for name, d in decoders.items()}
+    scores = {
+        name: {c: score(d, s, repeat) for c, s in sets.items()} for name, d in decoders.items()
+    }
     names = list(decoders)
     rows = []
     for condition in CONDITIONS:
@@ -151,7 +166,7 @@ def load_real(folder: Path) -> list[Sample]:
     return samples
 
 
-def run_real(decoders: dict[str, Decoder], root: Path) -> None:
+def run_real(decoders: dict[str, Decoder], root: Path, repeat: int) -> None:
     print(f"\n## Real photos: {root}\n")
     if not root.is_dir():
         print("not found; pass --samples DIR")
@@ -167,10 +182,9 @@ def run_real(decoders: dict[str, Decoder], root: Path) -> None:
             hits = []
             ms = []
             for s in samples:
-                started = time.perf_counter()
-                texts = [d.text for d in decoders[name].decode(s.image)]
-                ms.append((time.perf_counter() - started) * 1000)
-                hits.append(s.expected in texts)
+                found, best = timed(decoders[name], s.image, repeat)
+                ms.append(best)
+                hits.append(s.expected in [d.text for d in found])
             per_sample_hits[name] = hits
             row.append(f"{sum(hits)} ({statistics.fmean(ms):.1f} ms)")
         rows.append(row)
@@ -198,6 +212,7 @@ def main() -> int:
     parser.add_argument("--frames", type=int, default=40, help="frames per condition")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--threads", type=int, default=1, help="OpenCV threads (kiosk: 1)")
+    parser.add_argument("--repeat", type=int, default=3, help="decodes per frame; min is kept")
     parser.add_argument(
         "--decoders",
         default="zxing,pyzbar,opencv,opencv-aruco,zxing[qr],pyzbar[qr]",
@@ -213,8 +228,9 @@ def main() -> int:
         f"OpenCV {cv2.__version__}, {os.cpu_count()} CPUs, OpenCV threads {args.threads}"
     )
     decoders = build_decoders(args.decoders.split(","))
-    run_generated(decoders, args.frames, args.seed)
-    run_real(decoders, args.samples)
+    print(f"time per frame: fastest of {args.repeat} decodes")
+    run_generated(decoders, args.frames, args.seed, args.repeat)
+    run_real(decoders, args.samples, args.repeat)
     return 0
 
 
