@@ -91,6 +91,9 @@ class CacheStore:
     def free_compartments(self, size: str) -> Sequence[Compartment]:
         return [self._compartment(r) for r in self.cache.free_compartments(size)]
 
+    def parcels_in_compartment(self, compartment_id: str) -> Sequence[Parcel]:
+        return [self._parcel(r) for r in self.cache.parcels_in_compartment(compartment_id)]
+
     def courier_by_id(self, courier_id: str) -> Courier | None:
         return self._courier(self.cache.courier(courier_id))
 
@@ -103,8 +106,15 @@ class CacheStore:
     def sync_status(self) -> c.SyncStatus:
         return self.cache.sync_status()
 
-    def recent_audit(self, limit: int = 100) -> list[c.AuditEntry]:
-        return self.cache.recent_audit(limit)
+    def audit_trail(self) -> Sequence[Mapping[str, Any]]:
+        rows = reversed(self.cache.recent_audit(limit=10_000_000))
+        return [
+            {"id": r.id, "at": r.at.isoformat(), "kind": str(r.kind),
+             "actor_kind": str(r.actor_kind), "actor_id": r.actor_id,
+             "compartment_id": r.compartment_id, "parcel_id": r.parcel_id,
+             "event_id": r.event_id, "detail": r.detail}
+            for r in rows
+        ]
 
     # -- writes --------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ driver uses, so they compare equal to the driver's own enums.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -169,6 +169,10 @@ class Store(Protocol):
         """Free compartments of one size, in fill order."""
         ...
 
+    def parcels_in_compartment(self, compartment_id: str) -> Sequence[Parcel]:
+        """Parcels physically inside (stored, expired or cancelled there)."""
+        ...
+
     def record_open_intent(
         self, compartment_id: str, *, actor: Actor, reason: str,
         parcel_ids: Sequence[str] = (),
@@ -235,3 +239,24 @@ class Store(Protocol):
     def finish_command(self, command_id: str, *, ok: bool, detail: str) -> None:
         """Record the result; the cache queues `command.completed` / `command.failed`."""
         ...
+
+    def sync_status(self) -> Any:
+        """The sync worker's health (`sync.cache.SyncStatus`), for diagnostics."""
+        ...
+
+    def audit_trail(self) -> Sequence[Mapping[str, Any]]:
+        """Every audit row, oldest first, as plain values (for export)."""
+        ...
+
+
+class BankDiagnostics(Protocol):
+    """What the technician screens read from the lock bank besides doors."""
+
+    def scan(self, boards: Iterable[int] | None = None, *, timeout_s: float = 0.3
+             ) -> Sequence[Any]: ...
+
+    def stats(self) -> Mapping[int, Any]: ...
+
+    def frame_log(self) -> Sequence[Any]: ...
+
+    def port_status(self) -> Any: ...

@@ -172,3 +172,10 @@ def courier_flow(world: World, **settings: Any) -> Any:
 
     return CourierFlow(world.store, world.bank, world.clock, OpenConfirmer,
                        CourierSettings(**settings))
+
+
+def technician_flow(world: World, **settings: Any) -> Any:
+    from kiosk.flows.technician import TechnicianFlow, TechnicianSettings
+
+    return TechnicianFlow(world.store, world.bank, world.bank.bank, world.clock,
+                          OpenConfirmer, TechnicianSettings(**settings))
