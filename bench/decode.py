@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import queue
 import statistics
 import sys
 import time
@@ -26,7 +27,13 @@ sys.path.insert(0, str(REPO))
 
 from images import CONDITIONS, Sample, generate  # noqa: E402
 
-from kiosk.scanning import Decoder, Symbology, make_decoder  # noqa: E402
+from kiosk.scanning import (  # noqa: E402
+    Decoder,
+    FileSource,
+    ScanPipeline,
+    Symbology,
+    make_decoder,
+)
 from kiosk.scanning.decoders import PyzbarDecoder, ZxingDecoder  # noqa: E402
 
 DEFAULT_SAMPLES = REPO.parent / "shared/data/barcode-samples"
@@ -200,6 +207,48 @@ def run_real(decoders: dict[str, Decoder], root: Path, repeat: int) -> None:
         print("\ntrying pyzbar after zxing would add:", "; ".join(union_rows))
 
 
+def run_pipeline_latency(decoders: dict[str, Decoder], trials: int, seed: int) -> None:
+    """Frame captured -> on_scan called, through FileSource and ScanPipeline at 30 fps:
+    the scanning share of scan-to-unlock, including waiting for the worker."""
+    print(f"\n## Pipeline: frame with the code -> on_scan, {trials} codes at 30 fps\n")
+    codes = [s for s in generate("clean", trials, seed)]
+    blank = next(generate("empty", 1, seed)).image
+    rows = []
+    for name, decoder in decoders.items():
+        if name.endswith("[qr]"):
+            continue
+        latencies: list[float] = []
+        got: queue.Queue[tuple[float, float]] = queue.Queue()
+        source = FileSource(blank, fps=30)
+        pipeline = ScanPipeline(
+            source,
+            lambda r, q=got: q.put((time.monotonic(), r.frame_ts)),  # type: ignore[misc]
+            decoder,
+            dedup_window_s=0.0,
+        )
+        pipeline.start()
+        try:
+            for sample in codes:
+                source.show(sample.image)
+                try:
+                    called, frame_ts = got.get(timeout=1.0)
+                except queue.Empty:
+                    continue  # this decoder cannot read this frame
+                latencies.append((called - frame_ts) * 1000)
+                source.show(blank)
+                time.sleep(0.1)
+                while not got.empty():
+                    got.get()
+        finally:
+            pipeline.stop()
+        if latencies:
+            p50, p95 = np.percentile(latencies, [50, 95])
+            rows.append([name, f"{len(latencies)}/{trials}", f"{p50:.1f}", f"{p95:.1f}"])
+        else:
+            rows.append([name, f"0/{trials}", "-", "-"])
+    print(table(["decoder", "read", "p50 ms", "p95 ms"], rows))
+
+
 def _version(package: str) -> str:
     try:
         return metadata.version(package)
@@ -219,6 +268,7 @@ def main() -> int:
         help="comma-separated; the first is the base of the ratios",
     )
     parser.add_argument("--samples", type=Path, default=DEFAULT_SAMPLES)
+    parser.add_argument("--latency-trials", type=int, default=20)
     args = parser.parse_args()
     cv2.setNumThreads(args.threads)
 
@@ -231,6 +281,7 @@ def main() -> int:
     print(f"time per frame: fastest of {args.repeat} decodes")
     run_generated(decoders, args.frames, args.seed, args.repeat)
     run_real(decoders, args.samples, args.repeat)
+    run_pipeline_latency(decoders, args.latency_trials, args.seed)
     return 0
 
 
