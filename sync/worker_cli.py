@@ -87,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     try:
-        cache = Cache.open(cfg.database.path)
+        cache = Cache.open(cfg.database.path, backup_dir=cfg.database.backup_dir)
     except (MigrationFailed, CacheError, OSError) as exc:
         print(f"error: cache {cfg.database.path}: {exc}", file=sys.stderr)
         return 2

@@ -81,13 +81,25 @@ class Cache:
         self._clock = clock
 
     @classmethod
-    def open(cls, path: Path | str, *, clock: Clock = utcnow, migrate: bool = True) -> Cache:
-        """Open (creating if needed) and migrate the cache file. Raises MigrationFailed."""
+    def open(
+        cls,
+        path: Path | str,
+        *,
+        clock: Clock = utcnow,
+        migrate: bool = True,
+        backup_dir: Path | None = None,
+    ) -> Cache:
+        """Open (creating if needed) and migrate the cache file; an existing file is backed
+        up first (next to it, or in `backup_dir`). Raises MigrationFailed."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         engines = make_engines(path)
         if migrate:
-            upgrade(engines, path)
+            try:
+                upgrade(engines, path, backup_dir=backup_dir)
+            except BaseException:
+                engines.dispose()
+                raise
         return cls(engines, path, clock)
 
     def close(self) -> None:

@@ -46,10 +46,13 @@ def current_revision(engines: Engines) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def backup(path: Path, label: str) -> Path:
-    """Online copy of the cache file to `<file>.bak-<label>-<UTC time>`; returns its path."""
+def backup(path: Path, label: str, backup_dir: Path | None = None) -> Path:
+    """Online copy of the cache file to `<file>.bak-<label>-<UTC time>` next to it (or in
+    `backup_dir`); returns its path."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    target = path.with_name(f"{path.name}.bak-{label}-{stamp}")
+    folder = backup_dir or path.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{path.name}.bak-{label}-{stamp}"
     src = sqlite3.connect(path)
     try:
         dst = sqlite3.connect(target)
@@ -62,7 +65,9 @@ def backup(path: Path, label: str) -> Path:
     return target
 
 
-def upgrade(engines: Engines, path: Path, target: str = "head") -> Path | None:
+def upgrade(
+    engines: Engines, path: Path, target: str = "head", backup_dir: Path | None = None
+) -> Path | None:
     """Bring the schema at `path` to `target`; returns the backup made first, if any."""
     current = current_revision(engines)
     wanted = head_revision() if target == "head" else target
@@ -70,7 +75,7 @@ def upgrade(engines: Engines, path: Path, target: str = "head") -> Path | None:
         return None
     with engines.reader.connect() as conn:
         has_tables = bool(inspect(conn).get_table_names())
-    copy = backup(path, current or "unversioned") if has_tables else None
+    copy = backup(path, current or "unversioned", backup_dir) if has_tables else None
     if copy is not None:
         log.info("cache %s: backed up to %s before migrating %s -> %s", path, copy, current, wanted)
     cfg = alembic_config()
