@@ -1,0 +1,176 @@
+"""Remote commands from the operator, executed by the kiosk at most once each.
+
+The sync worker stores the commands the heartbeat brings; this executor runs on the
+flow runner's worker (so it never races a customer's door), claims each command in the
+cache before acting (a crash halfway never runs it twice), applies the kiosk's own
+limits and leaves the result to the cache, which queues `command.completed` or
+`command.failed`. `resync` belongs to the sync worker and is left alone here.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from kiosk.flows.clock import Clock
+from kiosk.flows.door import DoorJob, DoorOperator, DoorPhase
+from kiosk.flows.ports import (
+    Actor,
+    ActorKind,
+    Bank,
+    Compartment,
+    CompartmentState,
+    ConfirmerFactory,
+    DoorReading,
+    DoorState,
+    OpenOutcome,
+    RemoteCommand,
+    Store,
+)
+
+log = logging.getLogger(__name__)
+
+OPERATOR = Actor(ActorKind.operator)
+HANDLED = ("open_compartment", "set_out_of_service", "set_in_service")
+
+
+@dataclass(frozen=True)
+class RemoteSettings:
+    max_opens_per_hour: int = 6
+    open_confirm_timeout_s: float = 4.0
+    results_kept: int = 20  # shown in diagnostics
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    command_id: str
+    type: str
+    compartment_id: str | None
+    ok: bool
+    detail: str
+    at: datetime
+
+
+class RemoteExecutor:
+    def __init__(
+        self,
+        store: Store,
+        bank: Bank,
+        clock: Clock,
+        confirmers: ConfirmerFactory,
+        settings: RemoteSettings | None = None,
+        *,
+        customer_busy: Callable[[], bool] = lambda: False,
+    ) -> None:
+        """`customer_busy`: True while a customer's door is opening or open; remote
+        opens wait for it to end."""
+        self.settings = s = settings or RemoteSettings()
+        self._store = store
+        self._bank = bank
+        self._clock = clock
+        self._busy = customer_busy
+        self._doors = DoorOperator(store, bank, clock, confirmers,
+                                   confirm_timeout_s=s.open_confirm_timeout_s)
+        self._opens: deque[float] = deque()  # monotonic times of remote opens
+        self._job: tuple[RemoteCommand, DoorJob] | None = None
+        self._results: deque[CommandResult] = deque(maxlen=s.results_kept)
+
+    @property
+    def results(self) -> tuple[CommandResult, ...]:
+        """The latest results, oldest first."""
+        return tuple(self._results)
+
+    @property
+    def opening(self) -> bool:
+        return self._job is not None
+
+    def step(self) -> None:
+        """Follow the door of a running open, or start the next pending command."""
+        if self._job is not None:
+            self._follow()
+            return
+        for cmd in self._store.pending_commands():
+            if cmd.type not in HANDLED:
+                continue
+            if cmd.type == "open_compartment" and self._busy():
+                log.info("remote open %s waits: a customer door is in use", cmd.command_id)
+                continue
+            self._run(cmd)
+            if self._job is not None:
+                return  # one door at a time; follow it on the next steps
+
+    def _run(self, cmd: RemoteCommand) -> None:
+        known = {c.compartment_id: c for c in self._store.compartments()}
+        comp = known.get(cmd.compartment_id or "")
+        claimed = self._store.claim_command(cmd.command_id)
+        if claimed is None:
+            return  # already claimed, finished or expired (the cache failed it)
+        if comp is None:
+            self._finish(cmd, False, f"compartment {cmd.compartment_id!r} is not in this "
+                                     "locker's layout")
+            return
+        if cmd.type == "set_out_of_service":
+            self._store.set_compartment_state(comp.compartment_id,
+                                              CompartmentState.out_of_service,
+                                              actor=OPERATOR, reason=cmd.reason)
+            self._finish(cmd, True, "out of service")
+        elif cmd.type == "set_in_service":
+            inside = self._store.parcels_in_compartment(comp.compartment_id)
+            state = CompartmentState.occupied if inside else CompartmentState.free
+            self._store.set_compartment_state(comp.compartment_id, state, actor=OPERATOR,
+                                              reason=cmd.reason)
+            self._finish(cmd, True, f"in service ({state})")
+        else:
+            self._open(cmd, comp)
+
+    def _open(self, cmd: RemoteCommand, comp: Compartment) -> None:
+        now = self._clock.monotonic()
+        while self._opens and now - self._opens[0] >= 3600:
+            self._opens.popleft()
+        if len(self._opens) >= self.settings.max_opens_per_hour:
+            self._finish(cmd, False, f"local limit: at most {self.settings.max_opens_per_hour}"
+                                     " remote opens per hour")
+            return
+        self._opens.append(now)
+        readings = self._read()
+        reading = readings.get(cmd.compartment_id or "")
+        job = self._doors.open(
+            comp, actor=OPERATOR, reason=f"remote command {cmd.command_id}: {cmd.reason}",
+            before=DoorState(str(reading.door)) if reading else DoorState.unknown)
+        if job.phase is DoorPhase.not_sent:
+            self._finish(cmd, False, "lock board unreachable: the unlock was not sent")
+            return
+        self._job = (cmd, job)
+
+    def _read(self) -> Mapping[str, DoorReading]:
+        try:
+            return dict(self._bank.read_states())
+        except OSError as exc:
+            log.warning("door read for a remote command failed: %s", exc)
+            return {}
+
+    def _follow(self) -> None:
+        assert self._job is not None
+        cmd, job = self._job
+        reading = self._read().get(job.compartment_id)
+        door = DoorState(str(reading.door)) if reading is not None else None
+        phase = self._doors.update(job, door, OPERATOR)
+        if phase is DoorPhase.opening:
+            return
+        self._job = None
+        if job.outcome is OpenOutcome.jammed:
+            unsure = " (the board did not confirm the unlock)" if str(job.unlock) == \
+                "outcome_unknown" else ""
+            self._finish(cmd, False, f"door did not open{unsure}")
+        else:
+            self._finish(cmd, True, str(job.outcome))
+
+    def _finish(self, cmd: RemoteCommand, ok: bool, detail: str) -> None:
+        self._store.finish_command(cmd.command_id, ok=ok, detail=detail)
+        self._results.append(CommandResult(cmd.command_id, cmd.type, cmd.compartment_id, ok,
+                                           detail, self._clock.now()))
+        log.info("remote command %s (%s): %s %s", cmd.command_id, cmd.type,
+                 "done" if ok else "failed", detail)
