@@ -40,6 +40,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     scan = sub.add_parser("scan", help="which board addresses answer, with latency")
     _bus_arguments(scan)
     scan.add_argument("--timeout", type=float, default=0.3, help="per address, seconds")
+    scan.add_argument("--address", type=int, action="append",
+                      help="probe only this board address (repeatable; default: all)")
     scan.set_defaults(func=_scan)
 
     status = sub.add_parser("status", help="door/occupancy state of every lock of boards")
@@ -97,7 +99,7 @@ def _scan(args: argparse.Namespace) -> int:
     try:
         config = _config(args, [LockAddress(codec.boards[0], 1)])
         with LockerBank.open(config) as bank:
-            found = [b for b in bank.scan(timeout_s=args.timeout) if b.answered]
+            found = [b for b in bank.scan(args.address, timeout_s=args.timeout) if b.answered]
     except DriverError as exc:
         return _fail(args, exc)
     lines = [f"{len(found)} board(s) answer on {args.port} ({args.protocol}):"]

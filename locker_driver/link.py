@@ -98,7 +98,7 @@ class Link:
             try:
                 value = self._collect(port, request, board, expect, sent_at + timeout)
             except (BoardNotAnswering, FrameError) as exc:
-                self._drain(port, board)
+                self._drain(port, board, timeout)
                 if expect.kind is ReplyKind.OPTIONAL:
                     # Firmware that does not acknowledge is not a fault.
                     self.stats.reply(board, None)
@@ -203,6 +203,12 @@ class Link:
                 return value
             if not chunk and now >= deadline:
                 raise self._failure(board, bytes(buf), problem, wrong)
+            # A board that already answered (badly, or from the wrong address) and then
+            # went quiet will not send another frame: fail now, not at the deadline.
+            if (problem or wrong) and not buf and not chunk and (
+                now - last_rx >= max(self.timeouts.late_reply_guard_s, self.timeouts.quiet_gap_s)
+            ):
+                raise self._failure(board, b"", problem, wrong)
 
     def _skip_echo(self, buf: bytearray, request: bytes, board: int, expect: Expect[T]) -> bool:
         """Drop a leading copy of the request; False while the buffer is still a prefix."""
@@ -250,8 +256,9 @@ class Link:
             "DIP-switch address, the A/B wiring and the baud rate",
         )
 
-    def _drain(self, port: serial.SerialBase, board: int) -> None:
-        guard = max(self.timeouts.late_reply_guard_s, self.timeouts.quiet_gap_s)
+    def _drain(self, port: serial.SerialBase, board: int, timeout_s: float) -> None:
+        # A short probe (scan) expects fast boards: its guard need not exceed its timeout.
+        guard = max(min(self.timeouts.late_reply_guard_s, timeout_s), self.timeouts.quiet_gap_s)
         start = quiet_since = self._clock()
         limit = start + guard + self.timeouts.reply_s
         drained = bytearray()

@@ -27,7 +27,9 @@ pytestmark = pytest.mark.unit
 
 
 @pytest.mark.parametrize(("protocol", "boards"), [("cu16", 10), ("8a", 3), ("cu48", 2)])
-def test_unlock_opens_the_right_door_only(make_bank: BankFactory, protocol: str, boards: int) -> None:
+def test_unlock_opens_the_right_door_only(
+    make_bank: BankFactory, protocol: str, boards: int
+) -> None:
     sim, bank = make_bank(protocol, boards)
     last = max(sim.boards)
     target = f"B{last}-L03"

@@ -74,7 +74,10 @@ def test_from_mapping_reads_a_toml_table() -> None:
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"port": "x", "protocol": "cu16", "compartments": {"A": [0, 1]}, "baud": 1}, "unknown key"),
+        (
+            {"port": "x", "protocol": "cu16", "compartments": {"A": [0, 1]}, "baud": 1},
+            "unknown key",
+        ),
         ({"port": "x", "protocol": "cu16"}, "board.compartments is missing"),
         ({"port": "x", "protocol": "cu16", "compartments": {"A": "0:1"}}, "compartments.A must be"),
         (
