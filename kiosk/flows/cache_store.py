@@ -19,6 +19,7 @@ from kiosk.flows.ports import (
     Parcel,
     ParcelState,
     RemoteCommand,
+    Store,
 )
 from sync import cache as c
 
@@ -167,3 +168,7 @@ class CacheStore:
     def finish_command(self, command_id: str, *, ok: bool, detail: str) -> None:
         self.cache.mark_command_done(command_id, ok, detail)
 
+
+
+def _fits(store: CacheStore) -> Store:
+    return store  # mypy checks CacheStore against the flows' Store port here

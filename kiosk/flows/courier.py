@@ -498,7 +498,8 @@ class CourierFlow:
         self._readings.update(readings)
         for stray in list(self._strays):
             reading = readings.get(stray.compartment_id)
-            phase = self._doors.update(stray, reading.door if reading else None, self.actor)
+            door = DoorState(str(reading.door)) if reading else None
+            phase = self._doors.update(stray, door, self.actor)
             if phase in (DoorPhase.closed, DoorPhase.jammed):
                 self._strays.remove(stray)
         if self._job is not None:

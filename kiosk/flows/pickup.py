@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
 from kiosk.flows.clock import Clock
 from kiosk.flows.door import DoorJob, DoorOperator, DoorPhase
@@ -123,7 +124,7 @@ class PickupFlow:
         self._alarmed = False
         self._malformed: MalformedReason | None = None
         self._other_locker: tuple[str, str | None] | None = None
-        self._deadline_param = None
+        self._deadline_param: datetime | None = None
 
     def _go(self, screen: PickupScreen, timeout_s: float | None = None) -> None:
         self._screen = screen
@@ -160,6 +161,12 @@ class PickupFlow:
     def backspace(self) -> PickupView:
         if self._screen is PickupScreen.code_entry:
             self._entry = self._entry[:-1]
+            self._go(PickupScreen.code_entry, self.settings.code_entry_timeout_s)
+        return self.view()
+
+    def clear_entry(self) -> PickupView:
+        if self._screen is PickupScreen.code_entry:
+            self._entry = ""
             self._go(PickupScreen.code_entry, self.settings.code_entry_timeout_s)
         return self.view()
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sync.codes import KdfParams
 
@@ -66,13 +66,15 @@ class Actor:
     id: str | None = None
 
 
-@dataclass(frozen=True)
-class DoorReading:
-    """One compartment's sensors as last read: door and, where the board has one,
-    the occupancy (infrared) bit."""
+class DoorReading(Protocol):
+    """One compartment's sensors as last read (`locker_driver.CompartmentReading`): the
+    door, and the occupancy (infrared) bit where the board has one."""
 
-    door: DoorState
-    occupied: bool | None = None
+    @property
+    def door(self) -> str: ...
+
+    @property
+    def occupied(self) -> bool | None: ...
 
 
 @dataclass(frozen=True)
@@ -123,19 +125,22 @@ class LockerProfile:
 
 
 class Bank(Protocol):
-    def unlock(self, compartment_id: str) -> UnlockStatus: ...
+    """`locker_driver.LockerBank`: unlock returns sent / not_sent / outcome_unknown."""
+
+    def unlock(self, compartment_id: str) -> str: ...
 
     def read_states(self) -> Mapping[str, DoorReading]: ...
 
 
 class DoorConfirmer(Protocol):
-    """Decides from successive door readings whether an unlock opened the door."""
+    """Decides from successive door readings whether an unlock opened the door
+    (`locker_driver.OpenConfirmer`); returns opened / already_open / jammed or None."""
 
-    def update(self, door: DoorState, now: float) -> OpenOutcome | None: ...
+    def update(self, door: Any, now: float) -> str | None: ...
 
 
 class ConfirmerFactory(Protocol):
-    def __call__(self, before: DoorState, started_at: float, timeout_s: float) -> DoorConfirmer:
+    def __call__(self, before: Any, started_at: float, timeout_s: float) -> DoorConfirmer:
         ...
 
 
@@ -260,3 +265,13 @@ class BankDiagnostics(Protocol):
     def frame_log(self) -> Sequence[Any]: ...
 
     def port_status(self) -> Any: ...
+
+
+if TYPE_CHECKING:  # the real parts must fit these ports; mypy checks it here
+    from locker_driver import LockerBank, OpenConfirmer
+
+    def _bank_fits(bank: LockerBank) -> tuple[Bank, BankDiagnostics]:
+        return bank, bank
+
+    def _confirmer_fits() -> ConfirmerFactory:
+        return OpenConfirmer

@@ -34,6 +34,9 @@ def test_typed_code_opens_the_door_and_closing_thanks_the_customer(world: World)
     for digit in CODE[2:]:
         flow.press_digit(digit)
     assert flow.press_digit("9").entry == CODE  # no ninth digit
+    assert flow.clear_entry().entry == ""
+    for digit in CODE:
+        flow.press_digit(digit)
 
     view = flow.submit_code()
     assert view.screen is PickupScreen.door_opening
