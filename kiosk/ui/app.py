@@ -43,11 +43,13 @@ def build_main_window(
     actions: PickupActions,
     settings: UiSettings | None = None,
     frame_source: FrameSource | None = None,
+    bridge: ViewBridge | None = None,
 ) -> MainWindow:
     """Create the kiosk window with every pickup screen.
 
     The window's `bridge` (a ViewBridge) takes views from any thread: pass
-    `window.bridge.deliver` as the FlowRunner's `on_view` callback.
+    `window.bridge.deliver` as the FlowRunner's `on_view` callback, or make the bridge
+    first (`ViewBridge()`), hand its `deliver` to the runner and pass it in here.
     """
     ensure_application()
     check_bindings()
@@ -57,7 +59,9 @@ def build_main_window(
     window = MainWindow(ctx, languages)
     languages.setParent(window)
     add_pickup_pages(window, ctx)
-    bridge = ViewBridge(window)
+    if bridge is None:
+        bridge = ViewBridge()
+    bridge.setParent(window)
     bridge.view_ready.connect(window.show_view, Qt.ConnectionType.QueuedConnection)
     bridge.online_changed.connect(
         lambda online: window.set_offline(not online), Qt.ConnectionType.QueuedConnection

@@ -227,8 +227,8 @@ class MainWindow(QWidget):
     def _restart_timeout(self) -> None:
         seconds = self._timeout_s()
         self._deadline = None if seconds is None else time.monotonic() + seconds
-        if seconds is not None or self._flow_countdown is None:
-            self.countdown.hide()
+        # Shown again by the next tick (UI pages) or right after by show_view (flow pages).
+        self.countdown.hide()
 
     def seconds_left(self) -> float | None:
         return None if self._deadline is None else max(0.0, self._deadline - time.monotonic())

@@ -73,3 +73,24 @@ def window(qtbot, actions, ui_settings) -> MainWindow:
     qtbot.waitExposed(win)
     yield win
     win.set_language("en")
+
+
+@pytest.fixture
+def kiosk_factory(qtbot, tmp_path):
+    """Build live kiosks (see tests/ui/live.py); each is stopped after the test."""
+    from tests.ui.live import LiveKiosk
+
+    made = []
+
+    def make(**kwargs):
+        k = LiveKiosk(tmp_path / f"k{len(made)}", **kwargs)
+        qtbot.addWidget(k.window)
+        k.window.resize(1280, 800)
+        k.window.show()
+        k.start()
+        made.append(k)
+        return k
+
+    yield make
+    for k in made:
+        k.stop()

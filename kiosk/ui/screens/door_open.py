@@ -17,8 +17,26 @@ from kiosk.ui.widgets.locker_map import LockerMap, MapCell
 from kiosk.ui.widgets.status_icon import IconKind
 
 
-def _cell(door: DoorPlace) -> MapCell:
-    return MapCell(door.label, door.column, door.row)
+class Grid:
+    """The bank's doors shifted so the top-left door is column 0, row 0.
+
+    Layouts number rows from 0 or from 1 depending on where they come from; the map and
+    the words ("row 2 from the top") must not depend on that.
+    """
+
+    def __init__(self, bank: tuple[DoorPlace, ...], opened: tuple[DoorPlace, ...]) -> None:
+        everything = bank + opened
+        self.first_column = min((d.column for d in everything), default=0)
+        self.first_row = min((d.row for d in everything), default=0)
+        self.columns = max((d.column for d in everything), default=0) - self.first_column + 1
+        self.rows = max((d.row for d in everything), default=0) - self.first_row + 1
+
+    def cell(self, door: DoorPlace) -> MapCell:
+        return MapCell(door.label, door.column - self.first_column, door.row - self.first_row)
+
+    def place(self, door: DoorPlace) -> DoorPlace:
+        cell = self.cell(door)
+        return DoorPlace(cell.label, cell.column, cell.row)
 
 
 def area_name(door: DoorPlace, columns: int, rows: int) -> str:
@@ -57,6 +75,7 @@ class DoorOpenScreen(Screen):
 
     def __init__(self, ctx: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
+        self._grid = Grid((), ())
         outer = QVBoxLayout(self)
         title_row, self.title, self.icon = self.make_title_row(IconKind.DOOR)
         self.count = make_label("body", self)
@@ -90,10 +109,14 @@ class DoorOpenScreen(Screen):
 
     def show_view(self, view: PickupView) -> None:
         door = view.door
-        bank = [_cell(d) for d in view.locker_map.doors]
-        opened = [_cell(d) for d in view.doors]
-        grid = (view.locker_map.columns, view.locker_map.rows)
-        self.map.show_doors(bank, opened, door.label if door else None, grid)
+        grid = Grid(view.locker_map.doors, view.doors + ((door,) if door else ()))
+        self.map.show_doors(
+            [grid.cell(d) for d in view.locker_map.doors],
+            [grid.cell(d) for d in view.doors],
+            door.label if door else None,
+            (grid.columns, grid.rows),
+        )
+        self._grid = grid
         super().show_view(view)
 
     def retranslate(self) -> None:
@@ -103,9 +126,8 @@ class DoorOpenScreen(Screen):
         label = door.label if door else ""
         self.door_label.setText(label)
         if door is not None and view is not None:
-            columns = max(view.locker_map.columns, door.column + 1)
-            rows = max(view.locker_map.rows, door.row + 1)
-            self.position.setText(position_text(door, columns, rows))
+            grid = self._grid
+            self.position.setText(position_text(grid.place(door), grid.columns, grid.rows))
         else:
             self.position.setText("")
         many = view is not None and view.door_count > 1

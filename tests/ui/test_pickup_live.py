@@ -1,0 +1,211 @@
+"""The pickup screens driven against the real flow, cache and (simulated) lock board.
+
+A customer types or scans a code, the door opens on the simulated board behind a real
+pty, they close it, reopen it, hit errors and time-outs, in three languages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+import qrcode
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from kiosk.flows.ports import ParcelState
+from kiosk.scanning import FileSource, ScanPipeline
+from tests.ui.live import LOCKER_ID, LiveKiosk
+
+pytestmark = [pytest.mark.ui, pytest.mark.integration]
+
+CODE = "40213377"
+WAIT_MS = 5000
+
+
+@pytest.fixture
+def kiosk(qtbot, tmp_path: Path) -> Iterator[LiveKiosk]:
+    k = LiveKiosk(tmp_path)
+    qtbot.addWidget(k.window)
+    k.window.resize(1280, 800)
+    k.window.show()
+    k.start()
+    yield k
+    k.stop()
+    k.window.set_language("en")
+
+
+def page(k: LiveKiosk) -> str:
+    current = k.window.current_page
+    return current.name if current else ""
+
+
+def wait_page(qtbot, k: LiveKiosk, name: str) -> None:
+    qtbot.waitUntil(lambda: page(k) == name, timeout=WAIT_MS)
+
+
+def wait_screen(qtbot, k: LiveKiosk, screen: str) -> None:
+    """Wait for a flow screen (several flow screens share one page)."""
+    def shown() -> bool:
+        current = k.window.current_page
+        return current is not None and str(getattr(current.view, "screen", "")) == screen
+
+    qtbot.waitUntil(shown, timeout=WAIT_MS)
+
+
+def click(qtbot, widget) -> None:
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def type_code(qtbot, k: LiveKiosk, code: str) -> None:
+    click(qtbot, k.window.pages["idle"].type_code)
+    wait_page(qtbot, k, "code_entry")
+    entry = k.window.pages["code_entry"]
+    for digit in code:
+        click(qtbot, entry.keypad.keys[digit])
+    qtbot.waitUntil(lambda: entry.digits == code, timeout=WAIT_MS)
+    click(qtbot, entry.submit)
+
+
+def test_type_a_code_take_the_parcel_close_and_reopen(qtbot, kiosk) -> None:
+    pid = kiosk.add_parcel(CODE, "B03")
+    type_code(qtbot, kiosk, CODE)
+    wait_screen(qtbot, kiosk, "door_open")
+    door = kiosk.window.pages["door_open"]
+    qtbot.waitUntil(lambda: door.title.text() == "Door B03 is open", timeout=WAIT_MS)
+    assert door.door_label.text() == "B03"
+    assert door.map.current == "B03"
+    assert "Column 2, row 3 from the top" in door.position.text()
+    assert kiosk.door_is_open("B03")
+    assert kiosk.parcel_state(pid) == "picked_up"
+
+    kiosk.close_door("B03")
+    wait_page(qtbot, kiosk, "done")
+    done = kiosk.window.pages["done"]
+    qtbot.waitUntil(done.reopen.isVisible, timeout=WAIT_MS)
+    assert "Reopen door B03" in done.reopen.label_text()
+    click(qtbot, done.reopen)
+    wait_screen(qtbot, kiosk, "door_open")
+    assert kiosk.door_is_open("B03")
+    kiosk.close_door("B03")
+    wait_page(qtbot, kiosk, "done")
+    click(qtbot, done.finish)
+    wait_page(qtbot, kiosk, "idle")
+
+
+def test_a_wrong_code_explains_and_offers_to_try_again(qtbot, kiosk) -> None:
+    type_code(qtbot, kiosk, "11112222")
+    wait_page(qtbot, kiosk, "error")
+    error = kiosk.window.pages["error"]
+    assert error.title.text() == "We could not find this code"
+    assert "+1 555 0100" in error.help.text()
+    click(qtbot, error.primary)
+    wait_page(qtbot, kiosk, "code_entry")
+
+
+def test_scanning_a_qr_code_from_the_camera(qtbot, tmp_path, kiosk_factory) -> None:
+    image = np.array(qrcode.make(f"XP1:{LOCKER_ID}:{CODE}").convert("RGB"))[:, :, ::-1].copy()
+    source = FileSource(image, fps=20)
+    holder: dict[str, LiveKiosk] = {}
+    pipeline = ScanPipeline(source, on_scan=lambda r: holder["k"].actions.submit_scan(r.text))
+    k = kiosk_factory(frame_source=pipeline.latest_frame)
+    holder["k"] = k
+    k.add_parcel(CODE, "C01")
+    click(qtbot, k.window.pages["idle"].show_camera)
+    wait_page(qtbot, k, "scan")
+    pipeline.start()
+    try:
+        # The live preview shows the camera picture while the code is read.
+        wait_screen(qtbot, k, "door_open")
+    finally:
+        pipeline.stop()
+    assert k.door_is_open("C01")
+    assert k.window.pages["door_open"].door_label.text() == "C01"
+
+
+def test_scan_preview_shows_frames_or_a_placeholder(qtbot, kiosk_factory) -> None:
+    frame = np.full((120, 160, 3), 200, dtype=np.uint8)
+    k = kiosk_factory(frame_source=lambda: frame)
+    click(qtbot, k.window.pages["idle"].show_camera)
+    scan = k.window.pages["scan"]
+    qtbot.waitUntil(lambda: scan.preview.has_picture, timeout=WAIT_MS)
+    click(qtbot, scan.back)
+    wait_page(qtbot, k, "idle")
+
+    blind = kiosk_factory(frame_source=None)
+    click(qtbot, blind.window.pages["idle"].show_camera)
+    blind_scan = blind.window.pages["scan"]
+    blind_scan.preview.refresh()
+    assert not blind_scan.preview.has_picture
+
+
+def test_a_door_that_does_not_open_offers_one_retry(qtbot, kiosk) -> None:
+    kiosk.add_parcel(CODE, "A02")
+    kiosk.jam("A02")
+    type_code(qtbot, kiosk, CODE)
+    wait_screen(qtbot, kiosk, "door_opening")
+    qtbot.waitUntil(lambda: len(kiosk.sim.unlock_frames) == 1, timeout=WAIT_MS)
+    door = kiosk.window.pages["door_open"]
+    assert door.title.text() == "Opening door A02…"
+    kiosk.clock.advance(10)  # the sensor never reports open
+    wait_page(qtbot, kiosk, "error")
+    error = kiosk.window.pages["error"]
+    qtbot.waitUntil(lambda: error.title.text() == "Door A02 did not open", timeout=WAIT_MS)
+    assert error.primary.label_text() == "Try the door again"
+    click(qtbot, error.primary)
+    qtbot.waitUntil(lambda: len(kiosk.sim.unlock_frames) == 2, timeout=WAIT_MS)
+    kiosk.clock.advance(10)
+    qtbot.waitUntil(lambda: page(kiosk) == "error" and error.primary.label_text() == "Done",
+                    timeout=WAIT_MS)
+    assert "reported the fault" in error.body.text()
+
+
+def test_half_typed_code_is_cleared_on_timeout_with_a_countdown(qtbot, kiosk) -> None:
+    click(qtbot, kiosk.window.pages["idle"].type_code)
+    wait_page(qtbot, kiosk, "code_entry")
+    entry = kiosk.window.pages["code_entry"]
+    for digit in "1234":
+        click(qtbot, entry.keypad.keys[digit])
+    qtbot.waitUntil(lambda: entry.digits == "1234", timeout=WAIT_MS)
+    kiosk.clock.advance(kiosk.flow.settings.code_entry_timeout_s - 5)
+    countdown = kiosk.window.countdown
+    qtbot.waitUntil(countdown.isVisible, timeout=WAIT_MS)
+    assert countdown.seconds <= 5
+    assert "Back to the start in" in countdown.label.text()
+    kiosk.clock.advance(6)
+    wait_page(qtbot, kiosk, "idle")
+    assert not countdown.isVisible()
+    assert entry.display.text() == "···· ····"
+    click(qtbot, kiosk.window.pages["idle"].type_code)
+    wait_page(qtbot, kiosk, "code_entry")
+    assert entry.digits == ""
+
+
+def test_expired_parcel_in_russian_then_back_to_english_after_the_timeout(qtbot, kiosk) -> None:
+    from datetime import UTC, datetime
+
+    kiosk.add_parcel(CODE, "A01", ParcelState.expired,
+                     pickup_deadline=datetime(2026, 11, 20, 18, 0, tzinfo=UTC))
+    click(qtbot, kiosk.window.pages["idle"].languages.buttons["ru"])
+    type_code(qtbot, kiosk, CODE)
+    wait_page(qtbot, kiosk, "error")
+    error = kiosk.window.pages["error"]
+    assert error.title.text() == "Срок действия кода истёк"
+    assert "20 ноября 2026" in error.body.text()
+    kiosk.clock.advance(kiosk.flow.settings.error_timeout_s + 1)
+    wait_page(qtbot, kiosk, "idle")
+    # The next customer starts in the default language after the attract screen waits.
+    kiosk.window._deadline = 0.0
+    qtbot.waitUntil(lambda: kiosk.window.languages.current == "en", timeout=WAIT_MS)
+    QApplication.processEvents()
+    assert kiosk.window.pages["idle"].type_code.label_text() == "Type your code"
+
+
+def test_wrong_locker_names_the_right_one(qtbot, kiosk) -> None:
+    kiosk.actions.submit_scan(f"XP1:L-0042:{CODE}")
+    wait_page(qtbot, kiosk, "error")
+    error = kiosk.window.pages["error"]
+    assert error.title.text() == "Your parcel is in another locker"
+    assert "Central Station, hall B (L-0042)" in error.body.text()
