@@ -149,6 +149,9 @@ class CacheStore:
             compartment_id, c.CompartmentState(str(state)), actor_kind=_actor_kind(actor),
             actor_id=actor.id, reason=reason)
 
+    def set_door_state(self, compartment_id: str, door: str, occupied: bool | None) -> None:
+        self.cache.set_door_state(compartment_id, c.DoorState(door), occupied)
+
     def record_event(self, event_type: str, *, actor: Actor, parcel_id: str | None = None,
                      compartment_id: str | None = None,
                      data: Mapping[str, Any] | None = None) -> None:

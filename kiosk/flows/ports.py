@@ -206,6 +206,10 @@ class Store(Protocol):
         self, compartment_id: str, state: CompartmentState, *, actor: Actor, reason: str
     ) -> None: ...
 
+    def set_door_state(self, compartment_id: str, door: str, occupied: bool | None) -> None:
+        """Last polled door and occupancy (what the heartbeat reports)."""
+        ...
+
     def record_event(
         self,
         event_type: str,

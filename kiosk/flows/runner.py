@@ -12,8 +12,9 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future
+from functools import partial
 from typing import Any, Protocol
 
 from kiosk.flows.ports import DoorReading
@@ -59,8 +60,10 @@ class FlowRunner:
         read_errors: tuple[type[BaseException], ...] = (OSError,),
         monotonic: Callable[[], float] = time.monotonic,
         name: str = "flow-runner",
+        observers: Sequence[Callable[[Mapping[str, DoorReading]], None]] = (),
     ) -> None:
-        """`read_errors`: exceptions of `read_states` meaning "board unreachable"."""
+        """`read_errors`: exceptions of `read_states` meaning "board unreachable".
+        `observers` see every poll too (e.g. `DoorWatch.on_door_states`)."""
         self._flow = flow
         self._doors = doors
         self._on_view = on_view
@@ -73,6 +76,7 @@ class FlowRunner:
         self._board_ok: bool | None = None
         self._periodic: list[tuple[float, Callable[[], None], list[float]]] = []
         self._stopped = threading.Event()
+        self._observers = tuple(observers)
 
     # -- caller's side (any thread) ------------------------------------------------
 
@@ -191,6 +195,8 @@ class FlowRunner:
             self._set_board(False)
             return
         self._set_board(True)
+        for observe in self._observers:
+            self._guarded(partial(observe, readings))
         self._guarded(lambda: self._flow.on_door_states(readings))
 
     def _set_board(self, ok: bool) -> None:

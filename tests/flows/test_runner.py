@@ -36,6 +36,16 @@ class Views:
             return next(v for v in self.seen if pred(v))
 
 
+def eventually(pred: Callable[[], bool], timeout: float = 5.0) -> bool:
+    """Wait for the runner's thread to make `pred` true (it works on its own cadence)."""
+    gate = threading.Event()
+    for _ in range(int(timeout / 0.005)):
+        if pred():
+            return True
+        gate.wait(0.005)
+    return pred()
+
+
 @pytest.fixture
 def running(world: World) -> Any:
     views = Views()
@@ -91,3 +101,40 @@ def test_calls_after_stop_fail_cleanly(world: World) -> None:
     runner.stop()
     with pytest.raises(RunnerStopped):
         runner.call(runner.flow.view).result(timeout=5)
+
+
+def test_remote_open_waits_for_the_customer_door_and_forced_doors_are_caught(
+        world: World) -> None:
+    from kiosk.flows.pickup import PickupFlow, PickupSettings
+    from kiosk.flows.remote import RemoteExecutor
+    from kiosk.flows.watch import DoorWatch
+    from locker_driver import OpenConfirmer
+
+    watch = DoorWatch(world.store, world.clock)
+    bank = watch.guard(world.bank)
+    flow = PickupFlow(world.store, bank, world.clock, OpenConfirmer,
+                      PickupSettings(poll_interval_s=0.01, idle_poll_interval_s=0.01))
+    remote = RemoteExecutor(world.store, bank, world.clock, OpenConfirmer,
+                            customer_busy=lambda: flow.busy_with_door)
+    views = Views()
+    runner = FlowRunner(flow, world.bank, views, tick_s=0.01, observers=[watch.on_door_states])
+    runner.every(0.01, remote.step)
+    world.add_parcel(CODE, "A01")
+    runner.start()
+    try:
+        runner.call(flow.submit_scan, CODE).result(timeout=5)
+        views.wait_for(lambda v: v.screen is PickupScreen.door_open)
+        world.add_command("K1", "open_compartment", "C03")
+        # While the customer's door stands open the command stays pending.
+        for _ in range(5):
+            runner.call(lambda: None).result(timeout=5)
+        assert world.bank.unlocks() == ["A01"]
+        world.close("A01")
+        views.wait_for(lambda v: v.screen is PickupScreen.done)
+        assert eventually(lambda: bool(remote.results))
+        assert remote.results[0].ok
+        assert world.bank.unlocks() == ["A01", "C03"]
+        world.open_by_hand("B01")
+        assert eventually(lambda: watch.forced == ["B01"])
+    finally:
+        runner.stop()
