@@ -82,6 +82,9 @@ class LockerBank:
         )
         self._clock = clock
         self._started = False
+        # Learned lengths of status replies that have no length field (8A), per board.
+        # Only the bus worker thread touches this.
+        self._reply_lengths: dict[int, int] = {}
 
     @classmethod
     def open(cls, config: BankConfig, *, require_port: bool = True, **kwargs) -> LockerBank:
@@ -207,24 +210,36 @@ class LockerBank:
             return CompartmentReading(DoorState.UNKNOWN, None)
         return CompartmentReading(self.config.polarity.door(hook), status.occupied(addr.lock))
 
-    def _status_expect(self, request: bytes) -> Expect[BoardStatus]:
+    def _status_expect(self, request: bytes, board: int) -> Expect[BoardStatus]:
+        length = self.codec.reply_length(request)
+        learn = length is None and self.config.learn_reply_length
+
+        def parse(frame: bytes) -> BoardStatus:
+            status = self.codec.parse_status_reply(request, frame)
+            if learn:
+                self._reply_lengths[board] = len(frame)
+            return status
+
+        if learn:
+            length = self._reply_lengths.get(board)
         return Expect(
             kind=ReplyKind.REQUIRED,
-            parse=partial(self.codec.parse_status_reply, request),
+            parse=parse,
             is_start=self.codec.is_reply_start,
-            length=self.codec.reply_length(request),
+            length=length,
             min_length=self.codec.min_reply_length(request),
         )
 
     def _status_job(self, board: int, link: Link, timeout_s: float | None = None) -> BoardStatus:
         request = self.codec.status_request(board)
-        expect = self._status_expect(request)
         # A garbled reply is worth asking again; a silent board is not asked again
         # until the next poll, so one dead board does not stall the others.
         for attempt in range(self.config.status_retries + 1):
             try:
-                status = link.exchange(request, board, expect, timeout_s)
+                status = link.exchange(request, board, self._status_expect(request, board),
+                                       timeout_s)
             except FrameError:
+                self._reply_lengths.pop(board, None)  # frame it by quiet gap again
                 if attempt == self.config.status_retries:
                     raise
                 continue
@@ -252,7 +267,8 @@ class LockerBank:
     def _probe_job(self, board: int, timeout_s: float, link: Link) -> BoardInfo:
         request = self.codec.status_request(board)
         try:
-            status = link.exchange(request, board, self._status_expect(request), timeout_s)
+            expect = self._status_expect(request, board)
+            status = link.exchange(request, board, expect, timeout_s)
         except (BoardNotAnswering, FrameError) as exc:
             return BoardInfo(board, False, None, None, str(exc))
         assert status is not None

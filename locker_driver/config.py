@@ -70,6 +70,10 @@ class BankConfig:
     compartments maps a compartment id (the label on the door, e.g. "A07"; opaque to
     the driver) to the lock it is wired to. RTS/DTR/RS-485 mode are only touched when
     set here: a pty or a TCP bridge rejects them.
+
+    learn_reply_length: 8A query-all replies carry no length, so the first one from a
+    board is ended by the quiet gap; its length is then used to end later replies as
+    soon as their last byte arrives (a reply that does not fit is read again by gap).
     """
 
     port_url: str
@@ -85,6 +89,7 @@ class BankConfig:
     rs485: bool = False
     exclusive: bool = True
     frame_log_size: int = 200
+    learn_reply_length: bool = True
 
     def __post_init__(self) -> None:
         if not isinstance(self.port_url, str) or not self.port_url.strip():
@@ -164,7 +169,7 @@ class BankConfig:
         known = {
             "port", "protocol", "compartments", "polarity", "timeouts", "baudrate",
             "reconnect", "status_retries", "rts", "dtr", "rs485", "exclusive",
-            "frame_log_size",
+            "frame_log_size", "learn_reply_length",
         }
         unknown = sorted(set(data) - known)
         if unknown:
@@ -184,7 +189,7 @@ class BankConfig:
         extra = {
             k: data[k]
             for k in ("polarity", "baudrate", "status_retries", "rts", "dtr", "rs485",
-                      "exclusive", "frame_log_size")
+                      "exclusive", "frame_log_size", "learn_reply_length")
             if k in data
         }
         try:

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from locker_driver import DoorState, FrameDirection, PortUnavailable, UnlockResult
+from locker_driver import DoorState, FrameDirection, PortUnavailable, Timeouts, UnlockResult
 from locker_driver.bus import Priority
 from locker_driver.sim import FaultKind
 
@@ -219,3 +219,17 @@ def test_unlocks_jump_ahead_of_queued_polls(make_bank: BankFactory) -> None:
     assert sent[0] == "02 30 31 03 66"  # the unlock of board 3 lock 1 went first
     assert sorted(sent[1:]) == sorted(["02 00 30 03 35", "02 10 30 03 45", "02 20 30 03 55",
                                        "02 30 30 03 65"])
+
+
+def test_8a_reply_length_is_learned_so_slow_bursts_still_frame(make_bank: BankFactory) -> None:
+    # 8A query-all replies have no length field. Once a board's reply length is known,
+    # a reply split by a pause far longer than the quiet gap is still one frame.
+    timeouts = Timeouts(reply_s=0.3, quiet_gap_s=0.004, inter_transaction_s=0.0,
+                        late_reply_guard_s=0.02)
+    sim, bank = make_bank("8a", 1, split_gap_s=0.05, config={"timeouts": timeouts})
+    sim.force_open(1, 9)
+    assert bank.read_states()["B1-L09"].door is DoorState.OPEN  # learns 7 bytes
+    sim.faults.inject(FaultKind.SPLIT_REPLY, count=3)
+    for _ in range(3):
+        assert bank.read_states()["B1-L09"].door is DoorState.OPEN
+    assert bank.stats()[1].errors == 0

@@ -1,0 +1,146 @@
+"""Lock-board bus latency against its physical floor, per protocol, side by side.
+
+For each protocol at its real baud rate, with 10 simulated boards on a pty:
+  * unlock-to-confirmed-open: unlock() then status reads of that board until the door
+    reads open (OpenConfirmer), and
+  * a full status poll of all 10 boards (read_states()),
+each as measured time and as a ratio to the pure wire time of the bytes exchanged
+(10 bits per byte / baud), the floor no driver can beat.
+
+A pty has no baud timing, so the simulated board paces itself (--pace): it acts on a
+request only once its last byte would have arrived, and hands over each reply only once
+its last byte would have left. Boards answer with no extra processing time, so the
+figures show what the wire plus the driver cost, not a lock's mechanical time.
+
+Alternatives in one run: the driver with its default timing (25 ms quiet gap, 5 ms
+between transactions, 8A reply lengths learned), 8A replies ended by the quiet gap
+alone (what a driver must do without learning the length), no gap between
+transactions, and an unpaced pty (the driver's own overhead with a free wire).
+
+Run: .venv/bin/python bench/board.py [--repeat 15]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from dataclasses import dataclass
+
+from locker_driver import (
+    BankConfig,
+    DoorState,
+    LockAddress,
+    LockerBank,
+    OpenConfirmer,
+    OpenOutcome,
+    Timeouts,
+)
+from locker_driver.codec import codec_for
+from locker_driver.sim import SimulatedBank
+from locker_driver.sim.serve import BITS_PER_BYTE, PtyServer
+
+BOARDS = 10
+LOCKS = {"cu16": 16, "8a": 24, "cu48": 48}
+# name -> (timeouts, paced wire, learn 8A reply lengths, protocols it applies to)
+VARIANTS: dict[str, tuple[Timeouts, bool, bool, tuple[str, ...]]] = {
+    "default timing": (Timeouts(), True, True, tuple(LOCKS)),
+    "8A framed by quiet gap only": (Timeouts(), True, False, ("8a",)),
+    "no inter-transaction gap": (Timeouts(inter_transaction_s=0.0), True, True, tuple(LOCKS)),
+    "unpaced pty (driver only)": (Timeouts(inter_transaction_s=0.0), False, True, tuple(LOCKS)),
+}
+
+
+@dataclass
+class Figures:
+    unlock_confirm_s: float
+    unlock_confirm_bytes: int
+    poll_s: float
+    poll_bytes: int
+
+
+def wire_s(nbytes: int, baud: int) -> float:
+    return nbytes * BITS_PER_BYTE / baud
+
+
+def exchange_bytes(sim: SimulatedBank, request: bytes) -> int:
+    """Bytes of a request plus every reply the boards give to it (without faults)."""
+    return len(request) + sum(len(e.data) for e in sim.feed(request))
+
+
+def measure(protocol: str, timeouts: Timeouts, pace: bool, learn: bool, repeat: int) -> Figures:
+    codec = codec_for(protocol)
+    sim = SimulatedBank(protocol, BOARDS, locks_per_board=LOCKS[protocol])
+    boards = sorted(sim.boards)
+    compartments = {f"{b}:{lock}": LockAddress(b, lock)
+                    for b in boards for lock in range(1, LOCKS[protocol] + 1)}
+    # Byte counts of one confirm cycle and one full poll, from the simulator itself.
+    target = LockAddress(boards[-1], 5)
+    confirm_bytes = exchange_bytes(sim, codec.unlock_request(target.board, target.lock))
+    confirm_bytes += exchange_bytes(sim, codec.status_request(target.board))
+    poll_bytes = sum(exchange_bytes(sim, codec.status_request(b)) for b in boards)
+    sim.close_door(target.board, target.lock)
+    sim.unlock_frames.clear()
+
+    cid = f"{target.board}:{target.lock}"
+    unlock_times, poll_times = [], []
+    with PtyServer(sim, pace=pace) as server:
+        server.start()
+        config = BankConfig(port_url=server.port, protocol=protocol,
+                            compartments=compartments, timeouts=timeouts,
+                            learn_reply_length=learn)
+        with LockerBank.open(config) as bank:
+            bank.read_states()  # warm-up
+            for _ in range(repeat):
+                sim.close_door(target.board, target.lock)
+                started = time.perf_counter()
+                bank.unlock(cid)
+                confirmer = OpenConfirmer(DoorState.CLOSED, started, timeout_s=5.0)
+                outcome = None
+                while outcome is None:
+                    door = bank.read_states([cid])[cid].door
+                    outcome = confirmer.update(door, time.perf_counter())
+                unlock_times.append(time.perf_counter() - started)
+                assert outcome is OpenOutcome.OPENED, outcome
+            for _ in range(repeat):
+                started = time.perf_counter()
+                readings = bank.read_states()
+                poll_times.append(time.perf_counter() - started)
+                assert DoorState.UNKNOWN not in {r.door for r in readings.values()}
+    sim.close()
+    return Figures(statistics.median(unlock_times), confirm_bytes,
+                   statistics.median(poll_times), poll_bytes)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repeat", type=int, default=15, help="runs per figure (median)")
+    parser.add_argument("--protocol", action="append", choices=list(LOCKS))
+    args = parser.parse_args()
+    protocols = args.protocol or list(LOCKS)
+    print(f"{BOARDS} boards per bus, median of {args.repeat} runs; "
+          "ratio = measured / wire time of the bytes exchanged\n")
+    header = (f"{'protocol':<8} {'baud':>6} {'variant':<27} {'unlock->open':>13} "
+              f"{'wire':>8} {'ratio':>6} {'10-board poll':>14} {'wire':>8} {'ratio':>6}")
+    print(header)
+    print("-" * len(header))
+    for protocol in protocols:
+        baud = codec_for(protocol).default_baudrate
+        for name, (timeouts, pace, learn, applies) in VARIANTS.items():
+            if protocol not in applies:
+                continue
+            f = measure(protocol, timeouts, pace, learn, args.repeat)
+            u_wire = wire_s(f.unlock_confirm_bytes, baud)
+            p_wire = wire_s(f.poll_bytes, baud)
+            print(f"{protocol:<8} {baud:>6} {name:<27} "
+                  f"{1000 * f.unlock_confirm_s:>10.1f} ms {1000 * u_wire:>5.1f} ms "
+                  f"{f.unlock_confirm_s / u_wire:>6.2f} "
+                  f"{1000 * f.poll_s:>11.1f} ms {1000 * p_wire:>5.1f} ms {f.poll_s / p_wire:>6.2f}")
+        print()
+    print("Byte counts per cycle: unlock request + its acknowledgement (CU16: 9-byte status, "
+          "8A: 5-byte echo, CU48: none) + one status exchange; a poll is one status "
+          "exchange per board.")
+
+
+if __name__ == "__main__":
+    main()
