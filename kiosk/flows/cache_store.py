@@ -20,6 +20,7 @@ from kiosk.flows.ports import (
     ParcelState,
     RemoteCommand,
     Store,
+    StoreNotReady,
 )
 from sync import cache as c
 
@@ -70,7 +71,10 @@ class CacheStore:
     # -- reads ---------------------------------------------------------------------
 
     def profile(self) -> LockerProfile:
-        p = self.cache.profile()
+        try:
+            p = self.cache.profile()
+        except c.ProfileMissing as exc:
+            raise StoreNotReady(str(exc)) from exc
         return LockerProfile(p.locker_id, p.name, p.code_salt, p.kdf)
 
     def locker_name(self, locker_id: str) -> str | None:

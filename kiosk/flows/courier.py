@@ -32,9 +32,11 @@ from kiosk.flows.ports import (
     Courier,
     DoorReading,
     DoorState,
+    LockerProfile,
     Parcel,
     ParcelState,
     Store,
+    StoreNotReady,
 )
 from kiosk.flows.ratelimit import LockoutPolicy, RateLimiter
 from kiosk.flows.views import EMPTY_MAP, LockerMap, countdown
@@ -124,7 +126,9 @@ class CourierFlow:
         """A badge QR read by the camera or scanner."""
         if self._screen not in _LOGIN_SCREENS or self._locked():
             return self.view()
-        profile = self._store.profile()
+        profile = self._profile()
+        if profile is None:
+            return self.view()
         courier = self._store.courier_by_badge_hash(
             hash_secret(payload.strip(), profile.code_salt, profile.kdf))
         return self._login_result(courier, claimed_id=None, method="badge")
@@ -132,13 +136,23 @@ class CourierFlow:
     def login_pin(self, courier_id: str, pin: str) -> CourierView:
         if self._screen not in _LOGIN_SCREENS or self._locked():
             return self.view()
-        profile = self._store.profile()
+        profile = self._profile()
+        if profile is None:
+            return self.view()
         courier = self._store.courier_by_id(courier_id.strip())
         # Hash even for an unknown id, so timing does not tell ids apart.
         expected = courier.pin_hash if courier and courier.pin_hash else "0" * 64
         ok = verify_secret(pin, expected, profile.code_salt, profile.kdf)
         return self._login_result(courier if ok else None, claimed_id=courier_id.strip(),
                                   method="pin")
+
+    def _profile(self) -> LockerProfile | None:
+        try:
+            return self._store.profile()
+        except StoreNotReady as exc:
+            log.warning("courier login not checked: %s", exc)
+            self._go(CourierScreen.out_of_service)
+            return None
 
     def touch(self) -> CourierView:
         """Any touch on a courier screen (typing an id or PIN) keeps the session alive."""

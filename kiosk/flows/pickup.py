@@ -26,6 +26,7 @@ from kiosk.flows.ports import (
     Parcel,
     ParcelState,
     Store,
+    StoreNotReady,
 )
 from kiosk.flows.ratelimit import LockoutPolicy, RateLimiter
 from kiosk.flows.views import EMPTY_MAP, LockerMap, countdown
@@ -246,6 +247,13 @@ class PickupFlow:
             self._to_idle()
         return self.view()
 
+    def recover(self) -> PickupView:
+        """After a call failed halfway (the runner calls this): never leave the customer
+        on a "checking" screen; a door in progress is still followed."""
+        if self._screen is PickupScreen.checking:
+            self._error(PickupScreen.out_of_service)
+        return self.view()
+
     def poll_interval_s(self) -> float:
         """How often the runner should read the doors right now."""
         if self._screen in (PickupScreen.door_opening, PickupScreen.door_open,
@@ -274,7 +282,12 @@ class PickupFlow:
             self._error(PickupScreen.malformed_code)
             return self.view()
         self._go(PickupScreen.checking)
-        profile = self._store.profile()
+        try:
+            profile = self._store.profile()
+        except StoreNotReady as exc:
+            log.warning("code not checked: %s", exc)
+            self._error(PickupScreen.out_of_service)
+            return self.view()
         self._name = profile.name
         code_hash = (self._hasher(scanned.code, profile.code_salt) if self._hasher
                      else hash_code(scanned.code, profile.code_salt, profile.kdf))

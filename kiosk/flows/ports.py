@@ -17,6 +17,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 from sync.codes import KdfParams
 
 
+class StoreNotReady(RuntimeError):
+    """The cache has no locker profile yet (before the first sync): codes and PINs
+    cannot be checked. The kiosk shows out-of-service until the sync worker has run."""
+
+
 class DoorState(StrEnum):
     open = "open"
     closed = "closed"
@@ -152,7 +157,9 @@ class Store(Protocol):
     `command.completed`/`failed`). Denied codes, logins and alarms recorded through
     `record_event` get their audit row there too."""
 
-    def profile(self) -> LockerProfile: ...
+    def profile(self) -> LockerProfile:
+        """Raises StoreNotReady before the first sync."""
+        ...
 
     def locker_name(self, locker_id: str) -> str | None:
         """Name of another locker of the fleet, if this kiosk knows it."""

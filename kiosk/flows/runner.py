@@ -172,6 +172,9 @@ class FlowRunner:
             result = fn(*args)
         except Exception as exc:
             log.exception("flow call %s failed", getattr(fn, "__name__", fn))
+            recover = getattr(self._flow, "recover", None)
+            if recover is not None:
+                self._guarded(recover)
             future.set_exception(exc)
         else:
             future.set_result(result)

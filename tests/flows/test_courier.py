@@ -8,6 +8,7 @@ import pytest
 
 from kiosk.flows.courier_view import CollectStatus, CourierScreen, DepositRefusal
 from kiosk.flows.ports import CompartmentState, ParcelState
+from sync import cache as c
 from tests.flows.conftest import World, courier_flow
 
 pytestmark = pytest.mark.integration
@@ -296,3 +297,12 @@ def test_a_deposit_that_reads_empty_afterwards_is_flagged(world: World, courier)
     courier.start_deposit()
     cid, view = deposit(world, courier, "PKG-1")
     assert [m.door.label for m in view.mismatches] == [cid]
+
+
+def test_before_the_first_sync_couriers_cannot_log_in(world: World) -> None:
+    world.add_courier("C1", pin=PIN)
+    with world.cache.write() as s:
+        s.get(c.models.SyncState, 1).code_salt = None
+    flow = courier_flow(world)
+    assert flow.login_pin("C1", PIN).screen is CourierScreen.out_of_service
+    assert world.event_types() == []

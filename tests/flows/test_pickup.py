@@ -8,6 +8,7 @@ import pytest
 
 from kiosk.flows.pickup import MalformedReason, PickupScreen
 from kiosk.flows.ports import CompartmentState, ParcelState
+from sync import cache as c
 from sync.codes import hash_code, qr_payload
 from tests.flows.conftest import LOCKER_ID, TEST_KDF, World
 
@@ -398,3 +399,11 @@ def test_poll_interval_is_faster_while_a_door_is_in_use(world: World) -> None:
     flow.submit_scan(CODE)
     assert flow.poll_interval_s() == 0.2
     assert world.bank.is_open("A01")
+
+
+def test_before_the_first_sync_codes_cannot_be_checked(world: World) -> None:
+    with world.cache.write() as s:
+        s.get(c.models.SyncState, 1).code_salt = None
+    flow = world.pickup()
+    assert flow.submit_scan(CODE).screen is PickupScreen.out_of_service
+    assert world.event_types() == []  # not a wrong code

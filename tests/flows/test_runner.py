@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from kiosk.flows.pickup import PickupScreen, PickupView
 from kiosk.flows.runner import FlowRunner, RunnerStopped
@@ -138,3 +139,13 @@ def test_remote_open_waits_for_the_customer_door_and_forced_doors_are_caught(
         assert eventually(lambda: watch.forced == ["B01"])
     finally:
         runner.stop()
+
+
+def test_a_cache_failure_mid_check_never_leaves_the_customer_waiting(
+        world: World, running: Any) -> None:
+    runner, flow, views = running
+    with world.cache.write() as s:
+        s.exec(text("DROP TABLE parcel"))
+    with pytest.raises(Exception, match="parcel"):
+        runner.call(flow.submit_scan, CODE).result(timeout=5)
+    views.wait_for(lambda v: v.screen is PickupScreen.out_of_service)
