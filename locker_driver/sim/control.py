@@ -99,8 +99,8 @@ class Controller:
             if not 1 <= len(args) <= 3:
                 raise ControlError("inject KIND [COUNT [BOARD]]")
             count = int(args[1]) if len(args) > 1 else 1
-            board = int(args[2]) if len(args) > 2 else None
-            bank.faults.inject(_kind(args[0]), count, board)
+            only_board = int(args[2]) if len(args) > 2 else None
+            bank.faults.inject(_kind(args[0]), count, only_board)
             return "ok"
         if cmd == "clear":
             bank.faults.clear()

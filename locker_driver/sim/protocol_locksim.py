@@ -56,6 +56,8 @@ def detach(name: str) -> None:
 class Serial(SerialBase):
     """The port object pyserial hands to the driver for `locksim://` URLs."""
 
+    is_open: bool
+
     def open(self) -> None:
         if self.is_open:
             raise SerialException("Port is already open.")
