@@ -502,6 +502,9 @@ class CourierFlow:
 
     def set_board_available(self, ok: bool) -> CourierView:
         if not ok and self._screen in _DOOR_SCREENS:
+            # The door in progress is left to the door watch; the parcel stays as it was.
+            if self._job is not None:
+                self._leave_behind(self._job)
             self._go(CourierScreen.out_of_service)
         elif ok and self._screen is CourierScreen.out_of_service:
             self._job = None
@@ -549,8 +552,7 @@ class CourierFlow:
         assert job is not None
         before = job.phase
         phase = self._doors.update(job, DoorState(str(door)) if door else None, self.actor)
-        depositing = self._screen in (CourierScreen.deposit_opening,
-                                      CourierScreen.deposit_open)
+        depositing = job.reason == "deposit"
         if phase is DoorPhase.jammed:
             self._mark_fault(job)
             if depositing:

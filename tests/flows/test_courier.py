@@ -306,3 +306,17 @@ def test_before_the_first_sync_couriers_cannot_log_in(world: World) -> None:
     flow = courier_flow(world)
     assert flow.login_pin("C1", PIN).screen is CourierScreen.out_of_service
     assert world.event_types() == []
+
+
+def test_board_lost_mid_deposit_leaves_the_parcel_expected(world: World, courier) -> None:
+    pid = world.add_parcel(None, None, state=ParcelState.expected, barcode="PKG-1")
+    courier.start_deposit()
+    courier.scan_parcel("PKG-1")
+    world.bank.power(False)
+    view = courier.set_board_available(False)
+    assert view.screen is CourierScreen.out_of_service
+    courier.tick()
+    world.bank.power(True)
+    assert courier.set_board_available(True).screen is CourierScreen.menu
+    world.poll(courier)
+    assert world.parcel_state(pid) is ParcelState.expected
