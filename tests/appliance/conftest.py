@@ -20,6 +20,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 INSTALLER = REPO / "scripts" / "install-appliance"
 PACKAGES = ("kiosk", "locker_driver", "sync")
+VENV = "opt/expresspoint/venv"
 
 
 @dataclass(frozen=True)
@@ -67,27 +68,51 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def run_installer(wheel: Path) -> Installer:
+def run_installer(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Installer:
+    """Runs the installer into a root. The first install creates its venv from scratch;
+    later ones start from a copy of that venv (creating a venv with pip takes seconds),
+    and the installer still installs the package into it with pip."""
+    template: list[Path] = []
+
     def run(root: Path, *args: str, offline_wheel: bool = True) -> InstallRun:
         argv = [str(INSTALLER), "--root", str(root), *args]
-        if offline_wheel and "--uninstall" not in args:
+        installing = offline_wheel and "--uninstall" not in args
+        if installing:
             argv += ["--wheel", str(wheel), "--no-deps", "--python", sys.executable]
+            venv = root / VENV
+            if template and not venv.exists():
+                shutil.copytree(template[0], venv, symlinks=True)
+                (venv / ".expresspoint-source").unlink()
         env = {**os.environ, "PIP_NO_INDEX": "1", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
         result = subprocess.run(
             argv, capture_output=True, text=True, timeout=180, env=env, stdin=subprocess.DEVNULL
         )
+        if installing and result.returncode == 0 and not template:
+            template.append(tmp_path_factory.mktemp("venv-template") / "venv")
+            shutil.copytree(root / VENV, template[0], symlinks=True)
         return InstallRun(result.returncode, result.stdout + result.stderr)
 
     return run
 
 
+@dataclass(frozen=True)
+class Installed:
+    root: Path
+    output: str
+
+
 @pytest.fixture(scope="session")
-def installed_root(tmp_path_factory: pytest.TempPathFactory, run_installer: Installer) -> Path:
-    """One appliance installed into a temp root, shared by read-only tests."""
+def installed(tmp_path_factory: pytest.TempPathFactory, run_installer: Installer) -> Installed:
+    """One appliance installed from scratch into a temp root, shared by read-only tests."""
     root = tmp_path_factory.mktemp("root")
     run = run_installer(root, "--locker-id", "LCK-0042", "--central-url", "https://c.example")
     assert run.returncode == 0, run.output
-    return root
+    return Installed(root, run.output)
+
+
+@pytest.fixture(scope="session")
+def installed_root(installed: Installed) -> Path:
+    return installed.root
 
 
 def snapshot(root: Path) -> dict[str, tuple[object, ...]]:
