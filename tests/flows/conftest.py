@@ -51,7 +51,7 @@ class World:
         self.other_lockers: dict[str, str] = {}
         self.store = CacheStore(self.cache, accessible=accessible,
                                 other_lockers=self.other_lockers)
-        self.bank = SimLocker(self.ids, protocol)
+        self.bank = SimLocker(self.ids, path.with_name("ttyLOCK0"), protocol)
         self.intents_at_unlock: list[int] = []
         self.bank.on_unlock = lambda cid: self.intents_at_unlock.append(
             len(self.audits("door_open")))

@@ -1,5 +1,5 @@
-"""The real lock bank (`locker_driver.LockerBank`) on the simulated boards, reached
-through pyserial's `locksim://` port: real frames, real codecs, real bus worker.
+"""The real lock bank (`locker_driver.LockerBank`) on the simulated boards, served on a
+real pseudo-terminal: real frames, real codecs, real bus worker, a real tty.
 
 8A boards are simulated because they acknowledge unlocks, so all three unlock results
 (sent, not_sent, outcome_unknown) can be produced at the wire; CU16 boards where a
@@ -8,6 +8,7 @@ test needs their occupancy (infrared) sensors."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 
 from locker_driver import (
     BankConfig,
@@ -20,18 +21,21 @@ from locker_driver import (
 )
 from locker_driver.sim.faults import FaultKind
 from locker_driver.sim.model import SimulatedBank
+from locker_driver.sim.serve import PtyServer
 
 PROTOCOL = "8a"
 
 
 class SimLocker:
-    def __init__(self, ids: Sequence[str], protocol: str = PROTOCOL) -> None:
+    def __init__(self, ids: Sequence[str], link: Path, protocol: str = PROTOCOL) -> None:
         self.sim = SimulatedBank(protocol, 1)
+        # The symlink stands for /dev/serial/by-id/...: it survives unplug and replug.
+        self.pty = PtyServer(self.sim, link=link).start()
         self.board = self.sim.codec.boards[0]
         self.address = {cid: LockAddress(self.board, n) for n, cid in enumerate(ids, 1)}
         self._cid = {addr.lock: cid for cid, addr in self.address.items()}
         config = BankConfig(
-            port_url=self.sim.url, protocol=protocol, compartments=self.address,
+            port_url=self.pty.port, protocol=protocol, compartments=self.address,
             timeouts=Timeouts(reply_s=0.05, quiet_gap_s=0.003, late_reply_guard_s=0.01,
                               inter_transaction_s=0.0),
             reconnect=ReconnectPolicy(interval_s=0.0, attempts=1, cooldown_s=0.0),
@@ -72,10 +76,10 @@ class SimLocker:
         self.sim.power(self.board, on)
 
     def unplug(self) -> None:
-        self.sim.unplug()
+        self.pty.unplug()
 
     def replug(self) -> None:
-        self.sim.replug()
+        self.pty.replug()
 
     def unlocks(self) -> list[str]:
         """Compartments whose unlock frame reached a board, in order."""
@@ -83,4 +87,4 @@ class SimLocker:
 
     def shutdown(self) -> None:
         self.bank.close()
-        self.sim.close()
+        self.pty.stop()
