@@ -8,6 +8,7 @@ reopen it, so the kiosk never needs a restart to get its camera back.
 from __future__ import annotations
 
 import logging
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -22,6 +23,13 @@ log = logging.getLogger(__name__)
 
 def _describe(device: int | str) -> str:
     return f"/dev/video{device}" if isinstance(device, int) else str(device)
+
+
+def _default_backend(device: int | str) -> int:
+    """V4L2 for local cameras on Linux (CAP_ANY may try FFmpeg first, which cannot open
+    a camera without libavdevice); let OpenCV choose for files and stream URLs."""
+    local = isinstance(device, int) or str(device).startswith("/dev/")
+    return cv2.CAP_V4L2 if local and sys.platform.startswith("linux") else cv2.CAP_ANY
 
 
 class CameraSource(ThreadedFrameSource):
@@ -44,7 +52,7 @@ class CameraSource(ThreadedFrameSource):
         width: int = 640,
         height: int = 480,
         fourcc: str | None = "MJPG",
-        api_preference: int = cv2.CAP_ANY,
+        api_preference: int | None = None,
         reconnect_s: float = 2.0,
         max_read_failures: int = 3,
         stale_after_s: float = 3.0,
@@ -60,7 +68,9 @@ class CameraSource(ThreadedFrameSource):
         self.width = width
         self.height = height
         self.fourcc = fourcc
-        self.api_preference = api_preference
+        self.api_preference = (
+            api_preference if api_preference is not None else _default_backend(device)
+        )
         self.reconnect_s = reconnect_s
         self.max_read_failures = max_read_failures
         self.stale_after_s = stale_after_s

@@ -158,7 +158,10 @@ class EvdevScannerSource:
         self.state = SourceState(status, detail, self._clock())
         log.info("%s: %s %s", self.name, status, detail)
         if self._on_status is not None:
-            self._on_status(self.state)
+            try:
+                self._on_status(self.state)
+            except Exception:
+                log.exception("%s: status callback failed", self.name)
 
     def _open(self) -> int:
         try:

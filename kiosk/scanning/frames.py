@@ -120,6 +120,7 @@ class ThreadedFrameSource:
                 # releases the device itself; never release it from under the reader.
                 log.warning("%s did not stop within %.1f s", self.name, timeout)
         self._thread = None
+        self._slot.clear()  # a stopped camera must not leave its last picture on screen
         self._set_state(SourceStatus.STOPPED, "")
 
     @property

@@ -149,7 +149,8 @@ class ScanPipeline:
             last_error = self._last_error
         durations = [ms for _, ms in times]
         fps = 0.0
-        if len(times) >= 2 and times[-1][0] > times[0][0]:
+        recent = bool(times) and self._clock() - times[-1][0] < 2.0  # not a stalled camera
+        if recent and len(times) >= 2 and times[-1][0] > times[0][0]:
             fps = (len(times) - 1) / (times[-1][0] - times[0][0])
         return DecodeStats(
             decoder=self.decoder.name,

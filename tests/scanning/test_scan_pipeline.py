@@ -200,10 +200,12 @@ def test_start_stop_are_idempotent_and_stop_ends_both_threads(running) -> None:
     pipeline.start()
     pipeline.start()
     assert pipeline.running and source.running
+    wait_until(lambda: pipeline.latest_frame() is not None, what="a preview frame")
     pipeline.stop()
     pipeline.stop()
     assert not pipeline.running and not source.running
     assert source.state.status is SourceStatus.STOPPED
+    assert pipeline.latest_frame() is None  # no frozen picture after stop
 
 
 @pytest.mark.integration
