@@ -87,14 +87,20 @@ class LockerBank:
         self._reply_lengths: dict[int, int] = {}
 
     @classmethod
-    def open(cls, config: BankConfig, *, require_port: bool = True, **kwargs) -> LockerBank:
+    def open(
+        cls,
+        config: BankConfig,
+        *,
+        require_port: bool = True,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> LockerBank:
         """Open the port and start the bus worker.
 
         With require_port (default) a port that cannot be opened raises PortBusy or
         PortUnavailable now; without it the bank starts anyway, reports UNKNOWN and
         NOT_SENT, and keeps trying to reopen the port.
         """
-        bank = cls(config, **kwargs)
+        bank = cls(config, clock=clock)
         bank.start(require_port=require_port)
         return bank
 

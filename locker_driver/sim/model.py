@@ -89,6 +89,7 @@ class SimulatedBank:
         self.faults = FaultPlan(seed)
         self.baudrate = self.codec.default_baudrate
         self.unplugged = False
+        self.unplug_on_next_write = False
         self._clock = clock
         self._lock = threading.RLock()
         self._rx = bytearray()
@@ -149,6 +150,12 @@ class SimulatedBank:
         """The USB adapter disappears (in-process `locksim://` transport only)."""
         with self._lock:
             self.unplugged = True
+
+    def unplug_during_next_write(self) -> None:
+        """The adapter disappears while the host is writing its next frame (in-process
+        transport only): the write fails and the frame never reaches a board."""
+        with self._lock:
+            self.unplug_on_next_write = True
 
     def replug(self) -> None:
         with self._lock:

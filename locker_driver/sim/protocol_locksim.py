@@ -158,6 +158,10 @@ class Serial(SerialBase):
 
     def write(self, data: bytes) -> int:
         self._check()
+        if self._bank.unplug_on_next_write:
+            self._bank.unplug_on_next_write = False
+            self._bank.unplug()
+            raise SerialException(errno.EIO, "write failed: [Errno 5] Input/output error")
         data = bytes(data)
         now = time.monotonic()
         for emission in self._bank.feed(data):

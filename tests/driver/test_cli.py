@@ -34,7 +34,7 @@ def sim() -> Iterator[tuple[SimulatedBank, str]]:
 
 def test_scan_json(sim: tuple[SimulatedBank, str], capsys: pytest.CaptureFixture[str]) -> None:
     _, url = sim
-    argv = ["board", "scan", "--port", url, "--protocol", "cu16", "--timeout", "0.2", "--json"]
+    argv = ["board", "scan", "--port", url, "--protocol", "cu16", "--timeout", "1.0", "--json"]
     assert run([*argv, "--address", "0", "--address", "1", "--address", "2"]) == 0
     found = json.loads(capsys.readouterr().out)
     assert [(b["board"], b["answered"], b["locks"]) for b in found] == [

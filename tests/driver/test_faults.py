@@ -233,3 +233,17 @@ def test_8a_reply_length_is_learned_so_slow_bursts_still_frame(make_bank: BankFa
     for _ in range(3):
         assert bank.read_states()["B1-L09"].door is DoorState.OPEN
     assert bank.stats()[1].errors == 0
+
+
+def test_port_lost_during_the_write_is_outcome_unknown(make_bank: BankFactory) -> None:
+    # Once the write has started nobody knows whether bytes left: the honest answer is
+    # OUTCOME_UNKNOWN (confirm by reading), and the driver does not try again itself.
+    sim, bank = make_bank("cu16", 1)
+    sim.unplug_during_next_write()
+    report = bank.unlock_report("B0-L02")
+    assert report.result is UnlockResult.OUTCOME_UNKNOWN
+    assert isinstance(report.error, PortUnavailable)
+    assert "reconnects by itself" in str(report.error)
+    sim.replug()
+    assert bank.read_states(["B0-L02"])["B0-L02"].door is DoorState.CLOSED
+    assert sim.unlock_frames == []

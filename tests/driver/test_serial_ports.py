@@ -87,7 +87,7 @@ def test_faults_over_a_real_pty() -> None:
     with SimProcess("cu16", boards=2) as sim:
         model = SimulatedBank("cu16", 2)
         # Still hundreds of times the simulator's answer time, but silent boards cost less.
-        timeouts = Timeouts(reply_s=0.75, quiet_gap_s=0.05, inter_transaction_s=0.0)
+        timeouts = Timeouts(reply_s=1.0, quiet_gap_s=0.05, inter_transaction_s=0.0)
         with LockerBank.open(config_for(model, sim.port, timeouts=timeouts)) as bank:
             sim.command("open 1 3")
             for kind in ("split_reply", "echo", "garbage", "corrupt_checksum"):
@@ -164,7 +164,7 @@ def test_in_process_bank_served_on_tcp() -> None:
             with LockerBank.open(config_for(model, url, timeouts=GENEROUS)) as bank:
                 assert bank.unlock("B1-L40") is UnlockResult.SENT
                 assert bank.read_states(["B1-L40"])["B1-L40"].door is DoorState.OPEN
-                found = bank.scan(range(0, 4), timeout_s=0.2)
+                found = bank.scan(range(0, 3), timeout_s=1.0)
                 assert [b.board for b in found if b.answered] == [0, 1]
         finally:
             stop()
