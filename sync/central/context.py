@@ -23,6 +23,6 @@ class ServiceContext:
     extra: dict[str, object] = field(default_factory=dict)
 
 
-def get_context(request: Request) -> ServiceContext:
+async def get_context(request: Request) -> ServiceContext:
     ctx: ServiceContext = request.app.state.ctx
     return ctx

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query
 
 from sync.central import commands, couriers, events, fleet, lockers, parcels
-from sync.central.auth import Ctx, DeviceLocker, ReadableLocker
+from sync.central.auth import Ctx, LockerId, Token, require_device, require_reader
 from sync.central.http_errors import ERROR_RESPONSES
 from sync.wire import (
     MAX_PAGE_LIMIT,
@@ -29,31 +29,36 @@ Limit = Annotated[int, Query(ge=1, le=MAX_PAGE_LIMIT)]
 
 
 @router.get("/{locker_id}", response_model=LockerProfile, summary="Locker profile")
-def get_profile(locker_id: ReadableLocker, ctx: Ctx) -> LockerProfile:
+def get_profile(locker_id: LockerId, token: Token, ctx: Ctx) -> LockerProfile:
     with ctx.db.read() as conn:
+        require_reader(conn, token, locker_id)
         return lockers.profile(conn, locker_id)
 
 
 @router.get("/{locker_id}/parcels", response_model=ParcelPage, summary="Pull parcel changes")
 def pull_parcels(
-    locker_id: ReadableLocker, ctx: Ctx, cursor: Cursor = None, limit: Limit = 500
+    locker_id: LockerId, token: Token, ctx: Ctx, cursor: Cursor = None, limit: Limit = 500
 ) -> ParcelPage:
     now = ctx.clock()
     with ctx.db.read() as conn:
+        require_reader(conn, token, locker_id)
         lockers.keys(conn, locker_id)  # 404 for an operator asking about no locker
-        due = parcels.has_due(conn, locker_id, now)
-    if due:
-        with ctx.db.write() as conn:
-            parcels.sweep_expired(conn, locker_id, now)
+        if not parcels.has_due(conn, locker_id, now):
+            return parcels.page(conn, locker_id, cursor, limit)
+    # Some stored parcels passed their deadline: expire them first, so this pull
+    # already carries the new state.
+    with ctx.db.write() as conn:
+        parcels.sweep_expired(conn, locker_id, now)
     with ctx.db.read() as conn:
         return parcels.page(conn, locker_id, cursor, limit)
 
 
 @router.get("/{locker_id}/couriers", response_model=CourierPage, summary="Pull courier changes")
 def pull_couriers(
-    locker_id: ReadableLocker, ctx: Ctx, cursor: Cursor = None, limit: Limit = 500
+    locker_id: LockerId, token: Token, ctx: Ctx, cursor: Cursor = None, limit: Limit = 500
 ) -> CourierPage:
     with ctx.db.read() as conn:
+        require_reader(conn, token, locker_id)
         lockers.keys(conn, locker_id)
         return couriers.page(conn, locker_id, cursor, limit)
 
@@ -71,7 +76,11 @@ def pull_couriers(
         }
     },
 )
-def push_events(locker_id: DeviceLocker, ctx: Ctx, payload: Annotated[Any, Body()]) -> EventResult:
+def push_events(
+    locker_id: LockerId, token: Token, ctx: Ctx, payload: Annotated[Any, Body()]
+) -> EventResult:
+    with ctx.db.read() as conn:
+        require_device(conn, token, locker_id)
     batch = events.parse_batch(payload)
     with ctx.db.write() as conn:
         return events.ingest(conn, locker_id, batch, ctx.clock())
@@ -80,9 +89,10 @@ def push_events(locker_id: DeviceLocker, ctx: Ctx, payload: Annotated[Any, Body(
 @router.post(
     "/{locker_id}/heartbeat", response_model=HeartbeatReply, summary="Heartbeat; get commands"
 )
-def heartbeat(locker_id: DeviceLocker, beat: Heartbeat, ctx: Ctx) -> HeartbeatReply:
+def heartbeat(locker_id: LockerId, beat: Heartbeat, token: Token, ctx: Ctx) -> HeartbeatReply:
     now = ctx.clock()
     with ctx.db.write() as conn:
+        require_device(conn, token, locker_id)
         fleet.record_heartbeat(conn, locker_id, beat, now)
         pending = commands.for_delivery(conn, locker_id, now)
     return HeartbeatReply(server_time=now, commands=pending)

@@ -49,7 +49,17 @@ def test_operator_may_read_but_not_report_for_a_locker(
     service: CentralService, locker: Locker
 ) -> None:
     assert locker.get("", token=service.operator_token).status_code == 200
-    resp = locker.post("/heartbeat", {}, token=service.operator_token)
+    beat = {
+        "sent_at": "2030-01-01T00:00:00Z",
+        "software_version": "x",
+        "outbox_depth": 0,
+        "last_event_seq": 0,
+        "board_ok": True,
+    }
+    resp = locker.post("/heartbeat", beat, token=service.operator_token)
+    assert error_of(resp) == (403, "device_token_required")
+    event = locker.event("locker.started")
+    resp = locker.post("/events", {"events": [event]}, token=service.operator_token)
     assert error_of(resp) == (403, "device_token_required")
 
 
