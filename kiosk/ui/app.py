@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
@@ -22,9 +23,10 @@ from kiosk.ui.actions import PickupActions
 from kiosk.ui.bridge import ViewBridge
 from kiosk.ui.language import LanguageSwitcher
 from kiosk.ui.main_window import MainWindow
+from kiosk.ui.modes import KioskModes
 from kiosk.ui.qt_check import check_bindings
 from kiosk.ui.screens.base import ScreenContext
-from kiosk.ui.screens.registry import add_pickup_pages
+from kiosk.ui.screens.registry import add_pickup_pages, add_staff_pages
 from kiosk.ui.settings import UiSettings
 from kiosk.ui.widgets.camera_preview import FrameSource
 
@@ -44,8 +46,11 @@ def build_main_window(
     settings: UiSettings | None = None,
     frame_source: FrameSource | None = None,
     bridge: ViewBridge | None = None,
+    modes: KioskModes | None = None,
+    scan_stats: Callable[[], Any] | None = None,
 ) -> MainWindow:
-    """Create the kiosk window with every pickup screen.
+    """Create the kiosk window with every pickup screen, and the courier and technician
+    screens when `modes` offers those visits.
 
     The window's `bridge` (a ViewBridge) takes views from any thread: pass
     `window.bridge.deliver` as the FlowRunner's `on_view` callback, or make the bridge
@@ -54,11 +59,13 @@ def build_main_window(
     ensure_application()
     check_bindings()
     settings = settings or UiSettings()
-    ctx = ScreenContext(settings=settings, actions=actions, frame_source=frame_source)
+    ctx = ScreenContext(settings=settings, actions=actions, frame_source=frame_source,
+                        modes=modes, scan_stats=scan_stats)
     languages = LanguageSwitcher()
     window = MainWindow(ctx, languages)
     languages.setParent(window)
     add_pickup_pages(window, ctx)
+    add_staff_pages(window, ctx)
     if bridge is None:
         bridge = ViewBridge()
     bridge.setParent(window)

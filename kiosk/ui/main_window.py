@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 
 WORKING_SCREEN = "checking"
 IDLE_SCREEN = "idle"
+LOGGED_OUT = "logged_out"
 
 
 class BrandLabel(QLabel):
@@ -105,7 +106,7 @@ class MainWindow(QWidget):
         self.shield = InputShield(self)
 
         self.pages: dict[str, Screen] = {}
-        self._screen_to_page: dict[str, str] = {}
+        self._screen_to_page: dict[tuple[str, str], str] = {}
         self._current: Screen | None = None
         self._metrics = theme.Metrics.for_size(1920, 1080)
         self._style_key: tuple[float, bool] | None = None
@@ -114,6 +115,7 @@ class MainWindow(QWidget):
         self._working_timer.setSingleShot(True)
         self._working_timer.timeout.connect(self._show_working)
         self._pending_view: Any = None
+        self.last_screen = IDLE_SCREEN
 
         self._deadline: float | None = None
         self._flow_countdown: int | None = None
@@ -127,11 +129,15 @@ class MainWindow(QWidget):
         self._retranslate()
 
     # --- pages ----------------------------------------------------------------------
-    def add_page(self, page: Screen, screen_ids: tuple[str, ...] = ()) -> None:
-        """Add a page; `screen_ids` are the flow screen ids it renders."""
+    def add_page(self, page: Screen, screen_ids: tuple[str, ...] = (),
+                 flow: str = "pickup") -> None:
+        """Add a page; it renders the `screen_ids` of the views of `flow`. Adding a page
+        again only routes more screen ids to it."""
+        for sid in screen_ids:
+            self._screen_to_page[(flow, str(sid))] = page.name
+        if self.pages.get(page.name) is page:
+            return
         self.pages[page.name] = page
-        for sid in screen_ids or (page.name,):
-            self._screen_to_page[sid] = page.name
         self.stack.addWidget(page)
         page.navigate.connect(self.show_page)
         page.apply_metrics(self._metrics)
@@ -164,7 +170,17 @@ class MainWindow(QWidget):
         """Render a flow view (GUI thread; the bridge delivers it queued)."""
         self.set_offline(view_access.offline(view))
         sid = view_access.screen_id(view)
-        if sid == WORKING_SCREEN:
+        flow = view_access.kind(view)
+        self.last_screen = sid
+        if flow != "pickup" and sid == LOGGED_OUT:
+            # The visit is over: back to the customer flow, whose idle view follows.
+            self._working_timer.stop()
+            self._show_shield(False)
+            if self.ctx.modes is not None:
+                self.ctx.modes.to_customer()
+            self.show_page(IDLE_SCREEN)
+            return
+        if flow == "pickup" and sid == WORKING_SCREEN:
             # The working screen appears only if the answer takes longer than the delay;
             # until then the current screen stays, shielded from a second tap.
             self._pending_view = view
@@ -177,9 +193,9 @@ class MainWindow(QWidget):
         self._working_timer.stop()
         self._pending_view = None
         self._show_shield(False)
-        name = self._screen_to_page.get(sid)
+        name = self._screen_to_page.get((flow, sid))
         if name is None:
-            log.error("no page renders flow screen %r; showing the attract screen", sid)
+            log.error("no page renders %s screen %r; showing the attract screen", flow, sid)
             name = IDLE_SCREEN
         if name == IDLE_SCREEN and self._current is not None and self._current.over_idle:
             # A UI page on top of the attract screen (camera view) stays while the flow
@@ -194,7 +210,7 @@ class MainWindow(QWidget):
             self._show_countdown(self._flow_countdown)
 
     def _show_working(self) -> None:
-        name = self._screen_to_page.get(WORKING_SCREEN)
+        name = self._screen_to_page.get(("pickup", WORKING_SCREEN))
         if name is None or self._pending_view is None:
             return
         page = self.pages[name]

@@ -47,6 +47,10 @@ class UiSettings:
     # Presses in the top-left corner within the gesture window that open diagnostics.
     technician_taps: int = 5
     technician_tap_window_s: float = 3.0
+    # Technician ids offered on the diagnostics login (ids need not be digits).
+    technician_ids: tuple[str, ...] = ()
+    # Where "export logs" writes (a USB stick mount point).
+    export_dir: str = "/media/usb"
     extra: dict[str, str] = field(default_factory=dict)
 
     def language_list(self) -> tuple[Language, ...]:

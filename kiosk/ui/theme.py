@@ -181,6 +181,14 @@ OfflineBadge {{
     border-radius: {m.radius}px;
 }}
 OfflineBadge QLabel {{ font-size: {m.small}px; color: {INK}; }}
+QTableWidget {{
+    font-size: {m.small}px; background: {PAPER}; color: {INK};
+    gridline-color: {MUTED}; border: {max(1, border // 2)}px solid {INK};
+}}
+QHeaderView::section {{
+    background: {PAPER_ALT}; color: {INK}; font-weight: bold; font-size: {m.small}px;
+    padding: {m.px(6)}px; border: 1px solid {MUTED};
+}}
 Countdown {{
     background: {PAPER_ALT}; border: {border}px solid {INK}; border-radius: {m.radius}px;
 }}

@@ -21,3 +21,9 @@ def countdown(view: Any) -> int | None:
 
 def offline(view: Any) -> bool:
     return bool(getattr(view, "offline", False))
+
+
+def kind(view: Any) -> str:
+    """Which flow a view comes from: "pickup", "courier" or "technician"."""
+    name = type(view).__name__.lower()
+    return name[: -len("view")] if name.endswith("view") else name

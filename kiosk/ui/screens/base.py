@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,6 +10,7 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLayout, QVBoxLayout, QWidget
 
 from kiosk.ui.actions import PickupActions
+from kiosk.ui.modes import KioskModes
 from kiosk.ui.settings import UiSettings
 from kiosk.ui.theme import Metrics
 from kiosk.ui.widgets.camera_preview import FrameSource
@@ -23,6 +25,10 @@ class ScreenContext:
     settings: UiSettings
     actions: PickupActions
     frame_source: FrameSource | None = None
+    # Courier and technician visits; None on a kiosk set up for customers only.
+    modes: KioskModes | None = None
+    # The scan pipeline's statistics, for the technician's camera test.
+    scan_stats: Callable[[], Any] | None = None
 
 
 def make_label(role: str, parent: QWidget, text: str = "") -> QLabel:

@@ -6,68 +6,15 @@ door_left_open (the door has stood open too long).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.flows.pickup_view import PickupScreen, PickupView
-from kiosk.flows.views import DoorPlace
 from kiosk.ui.screens.base import Screen, ScreenContext, make_label
 from kiosk.ui.theme import Metrics
-from kiosk.ui.widgets.locker_map import LockerMap, MapCell
+from kiosk.ui.widgets.door_panel import Grid, position_text
+from kiosk.ui.widgets.locker_map import LockerMap
 from kiosk.ui.widgets.status_icon import IconKind
-
-
-class Grid:
-    """The bank's doors shifted so the top-left door is column 0, row 0.
-
-    Layouts number rows from 0 or from 1 depending on where they come from; the map and
-    the words ("row 2 from the top") must not depend on that.
-    """
-
-    def __init__(self, bank: tuple[DoorPlace, ...], opened: tuple[DoorPlace, ...]) -> None:
-        everything = bank + opened
-        self.first_column = min((d.column for d in everything), default=0)
-        self.first_row = min((d.row for d in everything), default=0)
-        self.columns = max((d.column for d in everything), default=0) - self.first_column + 1
-        self.rows = max((d.row for d in everything), default=0) - self.first_row + 1
-
-    def cell(self, door: DoorPlace) -> MapCell:
-        return MapCell(door.label, door.column - self.first_column, door.row - self.first_row)
-
-    def place(self, door: DoorPlace) -> DoorPlace:
-        cell = self.cell(door)
-        return DoorPlace(cell.label, cell.column, cell.row)
-
-
-def area_name(door: DoorPlace, columns: int, rows: int) -> str:
-    """Where the door sits in words ("lower left"), from its column and row."""
-    def third(index: int, count: int) -> int:
-        if count <= 1:
-            return 1
-        return min(2, index * 3 // count)
-
-    vertical = third(door.row, rows)
-    horizontal = third(door.column, columns)
-    names = {
-        (0, 0): QCoreApplication.translate("DoorPosition", "top left"),
-        (0, 1): QCoreApplication.translate("DoorPosition", "top middle"),
-        (0, 2): QCoreApplication.translate("DoorPosition", "top right"),
-        (1, 0): QCoreApplication.translate("DoorPosition", "middle left"),
-        (1, 1): QCoreApplication.translate("DoorPosition", "in the middle"),
-        (1, 2): QCoreApplication.translate("DoorPosition", "middle right"),
-        (2, 0): QCoreApplication.translate("DoorPosition", "lower left"),
-        (2, 1): QCoreApplication.translate("DoorPosition", "lower middle"),
-        (2, 2): QCoreApplication.translate("DoorPosition", "lower right"),
-    }
-    return names[(vertical, horizontal)]
-
-
-def position_text(door: DoorPlace, columns: int, rows: int) -> str:
-    return QCoreApplication.translate(
-        "DoorPosition", "Column %1, row %2 from the top: %3"
-    ).replace("%1", str(door.column + 1)).replace("%2", str(door.row + 1)).replace(
-        "%3", area_name(door, columns, rows)
-    )
 
 
 class DoorOpenScreen(Screen):
