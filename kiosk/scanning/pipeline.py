@@ -37,14 +37,27 @@ class Deduplicator:
         self._lock = threading.Lock()
 
     def is_new(self, text: str) -> bool:
+        """Records a sighting; True when the code was not in sight within the window."""
         now = self._clock()
         with self._lock:
-            # Forget codes that left the picture long ago, so memory stays small.
-            for old in [t for t, at in self._last_seen.items() if now - at > self.window_s]:
-                del self._last_seen[old]
+            self._forget_old(now)
             fresh = text not in self._last_seen
             self._last_seen[text] = now
         return fresh
+
+    def refresh(self, text: str) -> None:
+        """Records a sighting of a code already reported (and still in sight), without
+        making a new code known: used while reporting is paused."""
+        now = self._clock()
+        with self._lock:
+            self._forget_old(now)
+            if text in self._last_seen:
+                self._last_seen[text] = now
+
+    def _forget_old(self, now: float) -> None:
+        # Codes that left the picture long ago go, so memory stays small.
+        for old in [t for t, at in self._last_seen.items() if now - at > self.window_s]:
+            del self._last_seen[old]
 
     def reset(self) -> None:
         """Forget everything: the next sighting of any code is reported."""
@@ -59,8 +72,10 @@ class ScanPipeline:
       and return quickly; an exception in it is logged and does not stop scanning;
     - the worker always takes the newest frame, so a slow decoder skips frames instead
       of falling behind;
-    - `pause()` stops decoding but keeps the source running (live preview on a screen
-      that does not accept codes);
+    - `pause()` stops reporting but keeps the source (live preview) and decoding
+      running: a code reported before and still held up through a paused screen is not
+      reported again on `resume()`, while a code that first appeared during the pause
+      is reported at once;
     - the pipeline starts and stops its source unless `owns_source=False`.
     """
 
@@ -177,8 +192,6 @@ class ScanPipeline:
             if frame is None:
                 continue
             last_seq = frame.seq
-            if self._paused.is_set():
-                continue
             decoder = self.decoder  # one decoder per frame, even if swapped meanwhile
             started = time.perf_counter()
             try:
@@ -199,6 +212,10 @@ class ScanPipeline:
                 self._counts["decoded"] += 1
                 self._counts["with_symbol"] += bool(found)
                 self._times.append((self._clock(), ms))
+            if self._paused.is_set():
+                for symbol in found:
+                    self.dedup.refresh(symbol.text)
+                continue
             for symbol in found:
                 if not self.dedup.is_new(symbol.text):
                     with self._lock:

@@ -161,17 +161,46 @@ def test_showing_another_code_reports_it_and_the_dedup_window_lets_it_back(runni
 
 
 @pytest.mark.integration
-def test_pause_keeps_the_preview_but_reports_nothing(running) -> None:
-    source = FileSource(qr_frame(), fps=50)
+def test_pause_keeps_the_preview_and_reports_nothing(running) -> None:
+    source = FileSource(qr_frame("NEW-DURING-PAUSE"), fps=50)
     got = Collector()
     pipeline = ScanPipeline(source, got)
     pipeline.pause()
     running(pipeline)
-    wait_until(lambda: source.latest_frame() is not None and source.latest_frame().seq > 10)
-    assert got.results.empty() and pipeline.stats().frames_decoded == 0
-    assert pipeline.latest_frame() is not None
+    wait_until(lambda: pipeline.stats().frames_decoded > 10, what="frames decoded while paused")
+    assert got.results.empty() and pipeline.latest_frame() is not None
+    # A customer who walked up during the pause is served as soon as scanning resumes.
     pipeline.resume()
+    assert got.get().text == "NEW-DURING-PAUSE"
+
+
+@pytest.mark.integration
+def test_a_code_held_through_a_paused_screen_is_not_reported_again(running) -> None:
+    source = FileSource(qr_frame(), fps=50)
+    got = Collector()
+    pipeline = running(ScanPipeline(source, got, dedup_window_s=0.3))
     assert got.get().text == CODE
+    pipeline.pause()  # the door screen: longer than the dedup window
+    seen = pipeline.stats().frames_decoded
+    wait_until(lambda: pipeline.stats().frames_decoded > seen + 30, what="0.6 s paused")
+    pipeline.resume()  # back to idle with the phone still held up
+    seen = pipeline.stats().frames_decoded
+    wait_until(lambda: pipeline.stats().frames_decoded > seen + 30, what="0.6 s resumed")
+    assert got.results.empty()
+    assert pipeline.stats().scans_reported == 1
+
+
+@pytest.mark.unit
+def test_refresh_keeps_a_reported_code_quiet_but_learns_no_new_one() -> None:
+    clock = FakeClock()
+    dedup = Deduplicator(window_s=1.0, clock=clock)
+    assert dedup.is_new("HELD")
+    for _ in range(10):
+        clock.advance(0.5)
+        dedup.refresh("HELD")
+        dedup.refresh("ARRIVED")
+    assert not dedup.is_new("HELD")
+    assert dedup.is_new("ARRIVED")
 
 
 @pytest.mark.integration
