@@ -46,6 +46,10 @@ class RunnerStopped(RuntimeError):
     """The runner was stopped; the call was not made."""
 
 
+class FlowBusy(RuntimeError):
+    """The active flow has a customer door moving or open; switch once it has closed."""
+
+
 _STOP = object()
 
 
@@ -61,9 +65,12 @@ class FlowRunner:
         monotonic: Callable[[], float] = time.monotonic,
         name: str = "flow-runner",
         observers: Sequence[Callable[[Mapping[str, DoorReading]], None]] = (),
+        home: RunnableFlow | None = None,
     ) -> None:
         """`read_errors`: exceptions of `read_states` meaning "board unreachable".
-        `observers` see every poll too (e.g. `DoorWatch.on_door_states`)."""
+        `observers` see every poll too (e.g. `DoorWatch.on_door_states`).
+        `home`: the flow to return to when another one's view reaches `logged_out`
+        (a courier or technician visit ended); normally the pickup flow."""
         self._flow = flow
         self._doors = doors
         self._on_view = on_view
@@ -77,6 +84,7 @@ class FlowRunner:
         self._periodic: list[tuple[float, Callable[[], None], list[float]]] = []
         self._stopped = threading.Event()
         self._observers = tuple(observers)
+        self._home = home
 
     # -- caller's side (any thread) ------------------------------------------------
 
@@ -117,6 +125,10 @@ class FlowRunner:
         flow.on_change = lambda: self._publish(flow.view())
 
     def _switch(self, flow: RunnableFlow) -> Any:
+        if flow is self._flow:
+            return flow.view()
+        if getattr(self._flow, "busy_with_door", False):
+            raise FlowBusy("a customer door is open; the kiosk switches when it has closed")
         self._flow.on_change = None
         self._flow = flow
         self._attach(flow)
@@ -129,6 +141,9 @@ class FlowRunner:
                 self._on_view(view)
             except Exception:
                 log.exception("the view callback failed; the flow goes on")
+        if self._home is not None and self._flow is not self._home and \
+                str(getattr(view, "screen", "")) == "logged_out":
+            self._publish(self._switch(self._home))
 
     def _loop(self) -> None:
         next_tick = next_poll = self._monotonic()

@@ -149,3 +149,49 @@ def test_a_cache_failure_mid_check_never_leaves_the_customer_waiting(
     with pytest.raises(Exception, match="parcel"):
         runner.call(flow.submit_scan, CODE).result(timeout=5)
     views.wait_for(lambda v: v.screen is PickupScreen.out_of_service)
+
+
+def test_a_courier_visit_switches_in_and_the_kiosk_returns_home_after_it(
+        world: World) -> None:
+    from kiosk.flows.courier_view import CourierScreen, CourierView
+    from kiosk.flows.modes import FlowModes
+    from kiosk.flows.runner import FlowBusy
+    from locker_driver import OpenConfirmer
+
+    world.add_courier("C1", pin="4711")
+    world.add_parcel(CODE, "A01")
+    pickup = world.pickup(poll_interval_s=0.01, idle_poll_interval_s=0.01)
+    modes = FlowModes(world.store, world.bank, world.bank.bank, world.clock, OpenConfirmer)
+    views = Views()
+    runner = FlowRunner(pickup, world.bank, views, tick_s=0.01, home=pickup)
+    runner.start()
+    try:
+        runner.call(pickup.submit_scan, CODE).result(timeout=5)
+        views.wait_for(lambda v: v.screen is PickupScreen.door_open)
+        with pytest.raises(FlowBusy):  # never away from a customer's open door
+            runner.switch(modes.courier()).result(timeout=5)
+        world.close("A01")
+        views.wait_for(lambda v: v.screen is PickupScreen.done)
+        courier = modes.courier()
+        assert isinstance(runner.switch(courier).result(timeout=5), CourierView)
+        view = runner.call(courier.login_pin, "C1", "4711").result(timeout=5)
+        assert view.screen is CourierScreen.menu
+        views.seen.clear()
+        runner.call(courier.logout).result(timeout=5)
+        views.wait_for(lambda v: v.screen is PickupScreen.done)  # home again
+        assert runner.flow is pickup
+    finally:
+        runner.stop()
+
+
+def test_a_courier_lockout_outlives_the_visit(world: World) -> None:
+    from kiosk.flows.courier_view import CourierScreen, CourierSettings
+    from kiosk.flows.modes import FlowModes
+    from locker_driver import OpenConfirmer
+
+    world.add_courier("C1", pin="4711")
+    modes = FlowModes(world.store, world.bank, world.bank.bank, world.clock, OpenConfirmer,
+                      courier_settings=CourierSettings(free_attempts=2))
+    assert modes.courier().login_pin("C1", "0000").screen is CourierScreen.login_failed
+    assert modes.courier().login_pin("C1", "0000").screen is CourierScreen.locked_out
+    assert modes.courier().login_pin("C1", "4711").screen is CourierScreen.locked_out
