@@ -224,3 +224,20 @@ def test_evdev_reader_survives_unplug_and_replug(tmp_path: Path) -> None:
     finally:
         reader.stop()
         node.unplug()
+
+
+@pytest.mark.integration
+def test_evdev_reader_keeps_reading_when_the_device_cannot_be_grabbed(tmp_path, caplog) -> None:
+    node = FakeEventNode(tmp_path / "event9")  # a FIFO refuses EVIOCGRAB like a busy node
+    node.plug()
+    scans: queue.Queue[ScanResult] = queue.Queue()
+    reader = EvdevScannerSource(str(node.path), scans.put, grab=True)
+    reader.start()
+    try:
+        wait_until(lambda: reader.state.status is SourceStatus.RUNNING, what="RUNNING")
+        node.write(key_events("PKG-0042\n", start=time.time(), gap=0.002))
+        assert scans.get(timeout=3).text == "PKG-0042"
+    finally:
+        reader.stop()
+        node.unplug()
+    assert "cannot grab the device" in caplog.text
