@@ -107,6 +107,7 @@ class PickupFlow:
         self._board_ok = True
         self._map: LockerMap = EMPTY_MAP
         self._name = ""
+        self._last_hash: str | None = None  # of the last code that opened doors
         self._reset(PickupScreen.idle)
 
     # -- state -------------------------------------------------------------------
@@ -274,23 +275,36 @@ class PickupFlow:
         if self._limiter.remaining_s() > 0:
             self._show_lockout()
             return self.view()
-        self._reset(PickupScreen.checking)
         try:
             scanned = parse_scan(text)
         except MalformedCode as err:
+            if self._screen is PickupScreen.done:
+                return self.view()  # stray reads while the customer walks away
+            self._reset(PickupScreen.malformed_code)
             self._malformed = _malformed_reason(err, text)
             self._error(PickupScreen.malformed_code)
             return self.view()
-        self._go(PickupScreen.checking)
+        after_pickup = self._screen is PickupScreen.done
+        if not after_pickup:
+            self._reset(PickupScreen.checking)
+            self._go(PickupScreen.checking)
         try:
             profile = self._store.profile()
         except StoreNotReady as exc:
             log.warning("code not checked: %s", exc)
+            self._reset(PickupScreen.out_of_service)
             self._error(PickupScreen.out_of_service)
             return self.view()
         self._name = profile.name
         code_hash = (self._hasher(scanned.code, profile.code_salt) if self._hasher
                      else hash_code(scanned.code, profile.code_salt, profile.kdf))
+        if after_pickup and code_hash == self._last_hash:
+            # The phone is still in front of the camera: the same QR again is no new
+            # request (and must not turn "thank you" into "already picked up").
+            return self.view()
+        if after_pickup:
+            self._reset(PickupScreen.checking)
+            self._go(PickupScreen.checking)
         parcels = list(self._store.parcels_for_code_hash(code_hash))
         if not parcels:
             self._deny(scanned, source, profile.locker_id)
@@ -304,6 +318,7 @@ class PickupFlow:
                 behind.setdefault(p.compartment_id, []).append(p)
         ready = [_Pickup(by_id[cid], tuple(ps)) for cid, ps in sorted(behind.items())]
         if ready:
+            self._last_hash = code_hash
             self._queue = ready
             self._open_current(reason="pickup")
             return self.view()

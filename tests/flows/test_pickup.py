@@ -407,3 +407,21 @@ def test_before_the_first_sync_codes_cannot_be_checked(world: World) -> None:
     flow = world.pickup()
     assert flow.submit_scan(CODE).screen is PickupScreen.out_of_service
     assert world.event_types() == []  # not a wrong code
+
+
+def test_the_same_qr_read_again_after_closing_keeps_the_thank_you(world: World) -> None:
+    world.add_parcel(CODE, "A02")
+    other = world.add_parcel("55555555", "B02")
+    flow = world.pickup()
+    payload = qr_payload(LOCKER_ID, CODE)
+    flow.submit_scan(payload)
+    world.poll(flow)
+    world.close("A02")
+    assert world.poll(flow).screen is PickupScreen.done
+    view = flow.submit_scan(payload)  # the phone is still in front of the camera
+    assert (view.screen, view.reopen_remaining_s) == (PickupScreen.done, 15)
+    assert flow.submit_scan("garbage").screen is PickupScreen.done
+    # The next customer is served at once.
+    assert flow.submit_scan("55555555").screen is PickupScreen.door_opening
+    world.poll(flow)
+    assert world.parcel_state(other) is ParcelState.picked_up
