@@ -349,8 +349,11 @@ class PickupFlow:
             self._error(PickupScreen.unknown_code)
 
     def _show_lockout(self) -> None:
+        # Back to idle when the lockout ends or after the error timeout, whichever is
+        # first; the next attempt shows the remaining wait again.
         self._reset(PickupScreen.locked_out)
-        self._go(PickupScreen.locked_out)
+        self._go(PickupScreen.locked_out,
+                 min(self.settings.error_timeout_s, self._limiter.remaining_s()))
 
     def _open_current(self, *, reason: str) -> None:
         item = self._queue[self._index]
