@@ -22,6 +22,7 @@ import argparse
 import contextlib
 import http.client
 import json
+import os
 import queue
 import random
 import sys
@@ -302,34 +303,32 @@ def run_step(fleet: Fleet, n: int, window_s: float, threads: int, rng: random.Ra
     return StepResult(n, len(records), errors, offered_rps, achieved_rps, latencies)
 
 
-def search(fleet: Fleet, args: argparse.Namespace, label: str) -> tuple[int, list[StepResult]]:
-    rng = random.Random(7)
-    steps: list[StepResult] = []
-    best, worst = 0, None
-    n = args.start_n
-    while n <= args.max_n:
-        res = run_step(fleet, n, args.window, args.threads, rng)
-        steps.append(res)
-        report(label, res)
+class Search:
+    """Double N while it holds, then bisect between the last pass and the first failure."""
+
+    def __init__(self, start_n: int, max_n: int, bisect: int) -> None:
+        self.best = 0
+        self.worst: int | None = None
+        self.next: int | None = start_n
+        self.max_n = max_n
+        self.bisect_left = bisect
+
+    def update(self, res: StepResult) -> None:
         if res.passed:
-            best = n
-            n *= 2
+            self.best = res.n
         else:
-            worst = n
-            break
-    if worst is not None and best > 0:
-        for _ in range(args.bisect):
-            mid = (best + worst) // 2
-            if worst - best <= max(10, best // 20):
-                break
-            res = run_step(fleet, mid, args.window, args.threads, rng)
-            steps.append(res)
-            report(label, res)
-            if res.passed:
-                best = mid
-            else:
-                worst = mid
-    return best, steps
+            self.worst = res.n
+        if self.worst is None:
+            doubled = res.n * 2
+            self.next = doubled if doubled <= self.max_n else None
+            return
+        mid = (self.best + self.worst) // 2
+        close = self.worst - self.best <= max(10, self.best // 20)
+        if self.best == 0 or close or self.bisect_left <= 0:
+            self.next = None
+            return
+        self.bisect_left -= 1
+        self.next = mid
 
 
 def report(label: str, res: StepResult) -> None:
@@ -359,33 +358,49 @@ def main() -> int:
         f"{CYCLE_S:.0f} s (+ events 1 cycle in 10); pass = p99 < {P99_LIMIT_MS:.0f} ms, "
         f"no errors, >= {MIN_RATE_SHARE:.0%} of the offered rate; {args.window:.0f} s per step"
     )
+    print(f"  load average at start: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     results: dict[str, int] = {}
     pg: TempPostgres | None = None
+    fleets: dict[str, Fleet] = {}
+    services: list[CentralService] = []
     with tempfile.TemporaryDirectory(prefix="xp-fleet-") as tmp:
-        for backend in [b.strip() for b in args.backends.split(",") if b.strip()]:
-            db_url = None
-            if backend == "postgresql":
-                try:
-                    pg = TempPostgres().start()
-                except PostgresUnavailable as exc:
-                    print(f"  postgresql skipped: {exc}")
+        try:
+            for backend in [b.strip() for b in args.backends.split(",") if b.strip()]:
+                db_url = None
+                if backend == "postgresql":
+                    try:
+                        pg = TempPostgres().start()
+                    except PostgresUnavailable as exc:
+                        print(f"  postgresql skipped: {exc}")
+                        continue
+                    db_url = pg.new_database("fleet")
+                elif backend != "sqlite":
+                    print(f"  unknown backend {backend!r} skipped")
                     continue
-                db_url = pg.new_database("fleet")
-            elif backend != "sqlite":
-                print(f"  unknown backend {backend!r} skipped")
-                continue
-            service = CentralService(Path(tmp) / backend, db_url=db_url)
-            service.start()
-            fleet = Fleet(service, args.parcels_per_locker)
-            try:
-                best, _steps = search(fleet, args, backend)
-            finally:
+                service = CentralService(Path(tmp) / backend, db_url=db_url)
+                services.append(service.start())
+                fleets[backend] = Fleet(service, args.parcels_per_locker)
+            # Backends take turns step by step, so a burst of load from elsewhere on the
+            # machine hits both alike and the ratio stays meaningful.
+            searches = {b: Search(args.start_n, args.max_n, args.bisect) for b in fleets}
+            rng = random.Random(7)
+            while any(s.next is not None for s in searches.values()):
+                for backend, search in searches.items():
+                    if search.next is None:
+                        continue
+                    res = run_step(fleets[backend], search.next, args.window, args.threads, rng)
+                    report(backend, res)
+                    search.update(res)
+            results = {b: s.best for b, s in searches.items()}
+        finally:
+            for fleet in fleets.values():
                 fleet.db.dispose()
+            for service in services:
                 service.close()
-            results[backend] = best
-        if pg is not None:
-            pg.stop()
+            if pg is not None:
+                pg.stop()
 
+    print(f"  load average at end: {os.getloadavg()[0]:.2f}")
     print("\nlargest fleet holding p99 < 100 ms on this machine:")
     for backend, best in results.items():
         rps = best / CYCLE_S * REQUESTS_PER_CYCLE

@@ -54,13 +54,17 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cur.execute("PRAGMA foreign_keys=ON")
     # An acknowledged event must survive a power cut: the kiosk drops it once acked.
+    # (Each transaction sets it again in _sqlite_begin; see Database.write.)
     cur.execute("PRAGMA synchronous=FULL")
     cur.close()
 
 
 def _sqlite_begin(conn: Connection) -> None:
-    mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
-    conn.exec_driver_sql(f"BEGIN {mode}")
+    options = conn.get_execution_options()
+    # synchronous can only change outside a transaction, so set it for each one
+    sync = "FULL" if options.get("durable", True) else "NORMAL"
+    conn.exec_driver_sql(f"PRAGMA synchronous={sync}")
+    conn.exec_driver_sql(f"BEGIN {options.get('sqlite_begin', 'DEFERRED')}")
 
 
 class Database:
@@ -103,11 +107,21 @@ class Database:
             yield conn
 
     @contextmanager
-    def write(self) -> Iterator[Connection]:
-        """A write transaction: commits on success, rolls back on any exception."""
+    def write(self, *, durable: bool = True) -> Iterator[Connection]:
+        """A write transaction: commits on success, rolls back on any exception.
+
+        `durable=False` is for data worth less than an fsync (heartbeats: the next one
+        is 10 s away): SQLite commits it with synchronous=NORMAL and PostgreSQL with
+        synchronous_commit=off. Both may lose it on power loss, never on a crash.
+        """
         with self.engine.connect() as raw:
-            conn = raw.execution_options(sqlite_begin="IMMEDIATE") if self.is_sqlite else raw
+            if self.is_sqlite:
+                conn = raw.execution_options(sqlite_begin="IMMEDIATE", durable=durable)
+            else:
+                conn = raw
             with conn.begin():
+                if not durable and not self.is_sqlite:
+                    conn.exec_driver_sql("SET LOCAL synchronous_commit = off")
                 yield conn
 
     def dispose(self) -> None:

@@ -91,7 +91,9 @@ def push_events(
 )
 def heartbeat(locker_id: LockerId, beat: Heartbeat, token: Token, ctx: Ctx) -> HeartbeatReply:
     now = ctx.clock()
-    with ctx.db.write() as conn:
+    # not durable: a heartbeat lost to a power cut is replaced 10 s later, and the
+    # command deliveries it records are repeated until the kiosk reports a result
+    with ctx.db.write(durable=False) as conn:
         require_device(conn, token, locker_id)
         fleet.record_heartbeat(conn, locker_id, beat, now)
         pending = commands.for_delivery(conn, locker_id, now)

@@ -87,3 +87,15 @@ def test_change_sequence_is_per_locker_and_monotonic(db: Database) -> None:
         b = lockers.next_seq(conn, "L1")
         c = lockers.next_seq(conn, "L2")
     assert (a, b, c) == (1, 4, 1)
+
+
+def test_sqlite_pragmas_on_every_connection_and_durability_per_transaction(db: Database) -> None:
+    with db.write() as conn:
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 10_000
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    with db.write(durable=False) as conn:
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+    with db.write() as conn:  # the same pooled connection is durable again
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2
