@@ -583,7 +583,9 @@ class CourierFlow:
             courier_id=self._courier.courier_id if self._courier else None,
             courier_name=self._courier.name if self._courier else "",
             locker_map=self._map,
-            door=self._map.place(job.compartment_id) if job else None,
+            door=self._map.place(job.compartment_id) if job else (
+                self._collect[self._ci].door if self._screen is CourierScreen.collect_confirm
+                else None),
             parcel_id=parcel.parcel_id if parcel else None,
             parcel_barcode=parcel.barcode if parcel else None,
             parcel_size=parcel.size if parcel else None,

@@ -238,7 +238,7 @@ def test_collection_opens_doors_one_after_another_with_confirmation(world: World
     world.poll(courier)
     world.close("C04")  # closed before confirming
     view = world.poll(courier)
-    assert view.screen is CourierScreen.collect_confirm
+    assert (view.screen, view.door.label) == (CourierScreen.collect_confirm, "C04")
     view = courier.confirm_removed()
     assert (view.screen, view.collected_count) == (CourierScreen.collect_done, 2)
     assert {world.parcel_state(p) for p in (p1, p2, p3)} == {ParcelState.collected}
