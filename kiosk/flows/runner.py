@@ -37,6 +37,8 @@ class RunnableFlow(Protocol):
 
     def set_board_available(self, ok: bool) -> Any: ...
 
+    def set_offline(self, offline: bool) -> Any: ...
+
 
 class DoorSource(Protocol):
     def read_states(self) -> Mapping[str, DoorReading]: ...
@@ -66,11 +68,15 @@ class FlowRunner:
         name: str = "flow-runner",
         observers: Sequence[Callable[[Mapping[str, DoorReading]], None]] = (),
         home: RunnableFlow | None = None,
+        offline: Callable[[], bool] | None = None,
+        offline_every_s: float = 5.0,
     ) -> None:
         """`read_errors`: exceptions of `read_states` meaning "board unreachable".
         `observers` see every poll too (e.g. `DoorWatch.on_door_states`).
         `home`: the flow to return to when another one's view reaches `logged_out`
-        (a courier or technician visit ended); normally the pickup flow."""
+        (a courier or technician visit ended); normally the pickup flow.
+        `offline`: asked every `offline_every_s` whether sync is down (e.g.
+        `lambda: not store.sync_status().online`); every flow shows it as a badge."""
         self._flow = flow
         self._doors = doors
         self._on_view = on_view
@@ -85,6 +91,10 @@ class FlowRunner:
         self._stopped = threading.Event()
         self._observers = tuple(observers)
         self._home = home
+        self._offline_probe = offline
+        self._offline = False
+        if offline is not None:
+            self._periodic.append((offline_every_s, self._check_offline, [0.0]))
 
     # -- caller's side (any thread) ------------------------------------------------
 
@@ -132,7 +142,13 @@ class FlowRunner:
         self._flow.on_change = None
         self._flow = flow
         self._attach(flow)
+        self._guarded(lambda: flow.set_offline(self._offline))
         return flow.view()
+
+    def _check_offline(self) -> None:
+        assert self._offline_probe is not None
+        self._offline = bool(self._offline_probe())
+        self._flow.set_offline(self._offline)
 
     def _publish(self, view: Any) -> None:
         if view != self._last_view:

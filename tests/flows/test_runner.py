@@ -11,6 +11,7 @@ from sqlalchemy import text
 
 from kiosk.flows.pickup import PickupScreen, PickupView
 from kiosk.flows.runner import FlowRunner, RunnerStopped
+from sync import cache as c
 from tests.flows.conftest import World
 
 pytestmark = pytest.mark.integration
@@ -195,3 +196,28 @@ def test_a_courier_lockout_outlives_the_visit(world: World) -> None:
     assert modes.courier().login_pin("C1", "0000").screen is CourierScreen.login_failed
     assert modes.courier().login_pin("C1", "0000").screen is CourierScreen.locked_out
     assert modes.courier().login_pin("C1", "4711").screen is CourierScreen.locked_out
+
+
+def test_the_offline_badge_follows_the_sync_status_across_flows(world: World) -> None:
+    from kiosk.flows.modes import FlowModes
+    from locker_driver import OpenConfirmer
+
+    pickup = world.pickup()
+    modes = FlowModes(world.store, world.bank, world.bank.bank, world.clock, OpenConfirmer)
+    views = Views()
+    runner = FlowRunner(pickup, world.bank, views, tick_s=0.01, home=pickup,
+                        offline=lambda: not world.store.sync_status().online,
+                        offline_every_s=0.01)
+    runner.start()
+    try:
+        views.wait_for(lambda v: v.offline)  # never synced yet
+        view = runner.switch(modes.courier()).result(timeout=5)
+        assert view.offline
+        with world.cache.write() as s:
+            st = s.get(c.models.SyncState, 1)
+            st.last_success_at = world.clock.now()
+            s.add(st)
+        views.seen.clear()
+        views.wait_for(lambda v: not v.offline)
+    finally:
+        runner.stop()
