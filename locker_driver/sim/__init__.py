@@ -7,5 +7,18 @@
 
 from locker_driver.sim.faults import FaultKind, FaultPlan
 from locker_driver.sim.model import Emission, SimulatedBank
+from locker_driver.sim.process import SimProcess, SimProcessError
+from locker_driver.sim.serve import PtyServer, TcpServer, serve_pty, serve_tcp
 
-__all__ = ["Emission", "FaultKind", "FaultPlan", "SimulatedBank"]
+__all__ = [
+    "Emission",
+    "FaultKind",
+    "FaultPlan",
+    "PtyServer",
+    "SimProcess",
+    "SimProcessError",
+    "SimulatedBank",
+    "TcpServer",
+    "serve_pty",
+    "serve_tcp",
+]

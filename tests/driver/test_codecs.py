@@ -194,7 +194,7 @@ def test_unknown_protocol_names_the_choices() -> None:
 # what the simulated board encodes the driver decodes back to the same bits.
 
 @pytest.mark.parametrize("protocol", PROTOCOLS)
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(data=st.binary(max_size=40))
 def test_decoding_random_bytes_only_raises_typed_errors(protocol: str, data: bytes) -> None:
     codec = codec_for(protocol)
@@ -214,7 +214,7 @@ def test_decoding_random_bytes_only_raises_typed_errors(protocol: str, data: byt
 
 
 @pytest.mark.parametrize("protocol", PROTOCOLS)
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(bits=st.data())
 def test_status_round_trip(protocol: str, bits: st.DataObject) -> None:
     codec = codec_for(protocol)
@@ -234,7 +234,7 @@ def test_status_round_trip(protocol: str, bits: st.DataObject) -> None:
 
 
 @pytest.mark.parametrize("protocol", PROTOCOLS)
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(bits=st.data())
 def test_unlock_request_round_trip(protocol: str, bits: st.DataObject) -> None:
     codec = codec_for(protocol)
