@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from locker_driver import BankConfig, LockAddress, Timeouts
+from locker_driver import ConfigError as DriverConfigError
 from sync.settings import (
     CentralSection,
     ConfigError,
@@ -28,13 +30,17 @@ SIZES = ("S", "M", "L", "XL")
 
 @dataclass(frozen=True, kw_only=True)
 class BoardSection:
+    # A pyserial URL: /dev/serial/by-id/..., /dev/ttyUSB0, socket://host:port (BU bridge).
     port: str = field(check=lambda v: None if v else "give the serial port URL of the lock board")
     protocol: Literal["cu16", "8a", "cu48"] = "cu16"
     baudrate: int | None = None
     # Which hook-switch reading means "door closed": depends on NO/NC wiring.
-    closed_when: Literal["bit_set", "bit_clear"] = "bit_set"
-    reply_timeout_ms: int = field(400, check=positive)
-    poll_interval_ms: int = field(500, check=positive)
+    polarity: Literal["closed_when_set", "closed_when_clear"] = "closed_when_set"
+    reply_timeout_s: float = field(0.5, check=positive)
+    quiet_gap_s: float = field(0.025, check=positive)
+    # RS-485 direction lines: only for adapters that need them (they fail on a pty).
+    rts: bool | None = None
+    rs485: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -115,6 +121,23 @@ class KioskConfig:
     # Where this config was read from (set by load_config, not a key in the file).
     source: Path = dataclasses.field(default=Path("kiosk.toml"), metadata={"internal": True})
 
+    def bank_config(self) -> BankConfig:
+        """The driver's view of this locker: port, protocol and the wiring of every door."""
+        b = self.board
+        try:
+            return BankConfig(
+                port_url=b.port,
+                protocol=b.protocol,
+                baudrate=b.baudrate,
+                polarity=b.polarity,
+                compartments={s.id: LockAddress(s.board, s.lock) for s in self.compartments()},
+                timeouts=Timeouts(reply_s=b.reply_timeout_s, quiet_gap_s=b.quiet_gap_s),
+                rts=b.rts,
+                rs485=b.rs485,
+            )
+        except DriverConfigError as exc:
+            raise ConfigError(self.source, "board", str(exc)) from None
+
     def compartments(self) -> list[CompartmentSpec]:
         specs: list[CompartmentSpec] = []
         for col_index, column in enumerate(self.layout.columns):
@@ -160,4 +183,5 @@ def load_config(path: str | Path) -> KioskConfig:
     config = parse_table(KioskConfig, {**table}, file=path)
     config = dataclasses.replace(config, source=path)
     _check_layout(config)
+    config.bank_config()  # the driver's own checks (board and lock ranges per protocol)
     return config

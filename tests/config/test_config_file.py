@@ -44,9 +44,9 @@ def test_typo_in_a_key_suggests_the_right_one(tmp_path):
 
 
 def test_wrong_type_names_the_key_and_the_expected_type(tmp_path):
-    path = example_with(tmp_path, "reply_timeout_ms = 400", 'reply_timeout_ms = "fast"')
+    path = example_with(tmp_path, "reply_timeout_s = 0.5", 'reply_timeout_s = "fast"')
     with pytest.raises(
-        ConfigError, match=r"board\.reply_timeout_ms: expected an integer, got 'fast'"
+        ConfigError, match=r"board\.reply_timeout_s: expected a number, got 'fast'"
     ):
         load_config(path)
 
@@ -96,3 +96,17 @@ def test_relative_paths_are_relative_to_the_config_file(tmp_path):
         tmp_path, 'path = "/var/lib/expresspoint/cache.db"', 'path = "var/cache.db"'
     )
     assert load_config(path).database.path == tmp_path / "var" / "cache.db"
+
+
+def test_board_addresses_are_checked_against_the_protocol(tmp_path):
+    path = example_with(tmp_path, "board = 0", "board = 12")
+    with pytest.raises(ConfigError, match=r"board: .*board 12 is outside cu16 addresses"):
+        load_config(path)
+
+
+def test_bank_config_carries_the_wiring_of_every_door():
+    bank = load_config(EXAMPLE).bank_config()
+    assert bank.protocol == "cu16"
+    assert bank.compartments["B02"].board == 0
+    assert bank.compartments["B02"].lock == 8
+    assert bank.effective_baudrate == 19200
