@@ -504,6 +504,11 @@ class TempPostgres:
             str(self.bindir / "initdb"),
             "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8",
         )  # fmt: skip
+        return self.resume()
+
+    def resume(self) -> TempPostgres:
+        """(Re)start the server on the existing data directory."""
+        assert self.bindir is not None
         options = (
             f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.root} "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
@@ -514,6 +519,12 @@ class TempPostgres:
             "-D", str(self.data), "-o", options, "-l", str(self.root / "pg.log"), "-w", "start",
         )  # fmt: skip
         return self
+
+    def halt(self) -> None:
+        """Stop the server (fast mode: connections are cut, committed data is kept, even
+        with synchronous_commit=off); resume() brings it back."""
+        assert self.bindir is not None
+        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "fast", "stop")
 
     def new_database(self, name: str | None = None) -> str:
         """Create an empty database; returns its SQLAlchemy URL."""

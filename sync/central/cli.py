@@ -32,10 +32,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     _db_arg(serve)
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8080, help="0 picks a free port")
+    token_env = os.environ.get("EXPRESSPOINT_OPERATOR_TOKEN_FILE")
     serve.add_argument(
         "--operator-token-file",
         type=Path,
-        help="operator token; the file is created (mode 0600) with a new token if missing",
+        default=Path(token_env) if token_env else None,
+        help="operator token; the file is created (mode 0600) with a new token if missing "
+        "(default: $EXPRESSPOINT_OPERATOR_TOKEN_FILE)",
     )
     serve.add_argument(
         "--sweep-interval",

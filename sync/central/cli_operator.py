@@ -50,7 +50,14 @@ def _common(parser: argparse.ArgumentParser) -> None:
         default=os.environ.get("EXPRESSPOINT_CENTRAL_URL", DEFAULT_URL),
         help=f"central service URL (default: $EXPRESSPOINT_CENTRAL_URL or {DEFAULT_URL})",
     )
-    parser.add_argument("--operator-token-file", type=Path, help="file holding the operator token")
+    token_env = os.environ.get("EXPRESSPOINT_OPERATOR_TOKEN_FILE")
+    parser.add_argument(
+        "--operator-token-file",
+        type=Path,
+        default=Path(token_env) if token_env else None,
+        help="file holding the operator token (default: $EXPRESSPOINT_OPERATOR_TOKEN_FILE, "
+        "else $EXPRESSPOINT_OPERATOR_TOKEN holds the token itself)",
+    )
     parser.add_argument("--json", action="store_true", help="print the answer as JSON")
 
 

@@ -119,6 +119,7 @@ def ingest(
     duplicates: list[str] = []
     rejected: list[RejectedEvent] = []
     max_seq_seen = _max_seq(conn, locker_id)
+    rows: list[dict[str, Any]] = []
     for _raw_id, item in batch:
         if isinstance(item, RejectedEvent):
             rejected.append(item)
@@ -151,7 +152,7 @@ def ingest(
                 ev.event_id,
             )
         max_seq_seen = ev.seq if max_seq_seen is None else max(max_seq_seen, ev.seq)
-        _store(conn, locker_id, ev, next(seqs), now)
+        rows.append(_row(locker_id, ev, next(seqs), now))
         known[ev.event_id] = locker_id
         if ev.type in PHYSICAL and ev.parcel_id:
             parcels.apply_physical(
@@ -166,6 +167,8 @@ def ingest(
         elif ev.type in COMMAND_RESULTS:
             _close_command(conn, locker_id, ev, now)
         accepted.append(ev.event_id)
+    if rows:
+        conn.execute(insert(events), rows)  # one executemany for the batch
     if rejected:
         log.warning("locker %s: %d event(s) rejected", locker_id, len(rejected))
     return EventResult(accepted=accepted, duplicates=duplicates, rejected=rejected)
@@ -194,23 +197,21 @@ def _check(ev: Event, locker_id: str, parcel_rows: dict[str, Any]) -> RejectedEv
     return None
 
 
-def _store(conn: Connection, locker_id: str, ev: Event, seq: int, now: datetime) -> None:
-    conn.execute(
-        insert(events).values(
-            event_id=ev.event_id,
-            locker_id=locker_id,
-            seq=ev.seq,
-            type=ev.type.value,
-            occurred_at=ev.occurred_at,
-            parcel_id=ev.parcel_id,
-            compartment_id=ev.compartment_id,
-            actor_kind=ev.actor.kind.value,
-            actor_id=ev.actor.id,
-            data=ev.data,
-            received_at=now,
-            change_seq=seq,
-        )
-    )
+def _row(locker_id: str, ev: Event, seq: int, now: datetime) -> dict[str, Any]:
+    return {
+        "event_id": ev.event_id,
+        "locker_id": locker_id,
+        "seq": ev.seq,
+        "type": ev.type.value,
+        "occurred_at": ev.occurred_at,
+        "parcel_id": ev.parcel_id,
+        "compartment_id": ev.compartment_id,
+        "actor_kind": ev.actor.kind.value,
+        "actor_id": ev.actor.id,
+        "data": ev.data,
+        "received_at": now,
+        "change_seq": seq,
+    }
 
 
 def _close_command(conn: Connection, locker_id: str, ev: Event, now: datetime) -> None:

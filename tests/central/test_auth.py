@@ -113,3 +113,26 @@ def test_tokens_codes_and_pins_never_stored_or_logged_in_plain(
         assert secret not in logged
     # what is stored instead: the hash the kiosk will look up
     assert announced.parcel.pickup_code_hash in stored
+
+
+def test_database_outage_is_503_with_retry_after_and_recovers(
+    tmp_path, central_service_factory
+) -> None:
+    from tests.central_service import PostgresUnavailable, TempPostgres
+
+    try:
+        pg = TempPostgres().start()
+    except PostgresUnavailable as exc:
+        pytest.skip(f"PostgreSQL not available: {exc}")
+    try:
+        svc: CentralService = central_service_factory(db_url=pg.new_database()).start()
+        path = f"/v1/lockers/{svc.locker_id}/parcels"
+        assert svc.device_get(path).status_code == 200
+        pg.halt()
+        resp = svc.device_get(path)
+        assert error_of(resp) == (503, "database_unavailable")
+        assert resp.headers["Retry-After"] == "5"
+        pg.resume()
+        assert svc.device_get(path).status_code == 200
+    finally:
+        pg.stop()
