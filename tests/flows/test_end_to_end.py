@@ -1,0 +1,112 @@
+"""A whole visit cycle against the real central service over HTTP.
+
+The central service announces 20 parcels; a courier deposits them all (some sizes run
+out and fall back to larger compartments); the sync worker reports them; customers
+pick up 10 with their QR codes; the other 10 expire centrally and the courier collects
+them. The central service ends with exactly the right states and each event once.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from kiosk.flows.cache_store import CacheStore
+from kiosk.flows.clock import ManualClock
+from kiosk.flows.courier import CourierFlow, CourierScreen
+from kiosk.flows.pickup import PickupFlow, PickupScreen
+from locker_driver import OpenConfirmer
+from sync.cache import Cache, CompartmentSpec
+from tests.central_service import CentralService
+from tests.flows.simlocker import SimLocker
+from tests.sync.synckit import Kiosk, assert_converged
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+SIZES = ("S", "S", "M", "M", "M", "L", "L", "XL")  # rows 1-8 of columns A, B, C
+PIN = "2468"
+
+
+def test_twenty_parcels_deposited_half_picked_up_half_collected(tmp_path: Path) -> None:
+    central = CentralService(tmp_path / "central").start()
+    cache = Cache.open(tmp_path / "kiosk.db")
+    specs = [CompartmentSpec(f"{col}{row:02d}", 1, c * len(SIZES) + row, size, c, row)
+             for c, col in enumerate("ABC") for row, size in enumerate(SIZES, start=1)]
+    cache.replace_layout(specs)
+    kiosk = Kiosk(tmp_path / "kiosk.db", cache, central.base_url, central.locker_id,
+                  central.device_token)
+    bank = SimLocker([s.id for s in specs], tmp_path / "ttyLOCK0")
+    clock = ManualClock()
+    store = CacheStore(cache)
+    try:
+        central.put_courier("C1", pin=PIN)
+        announced = [central.announce(size=("S", "M", "L")[n % 3]) for n in range(20)]
+        assert kiosk.sync().ok
+
+        # -- the courier loads all twenty ------------------------------------------------
+        courier = CourierFlow(store, bank, clock, OpenConfirmer)
+        assert courier.login_pin("C1", PIN).screen is CourierScreen.menu
+        courier.start_deposit()
+        used: dict[str, str] = {}
+        for parcel in announced:
+            view = courier.scan_parcel(parcel.parcel.barcode)
+            assert view.screen is CourierScreen.deposit_opening, view.refusal
+            courier.on_door_states(bank.read_states())
+            used[parcel.parcel.parcel_id] = view.compartment_size or ""
+            bank.close(view.door.label)
+            assert courier.on_door_states(bank.read_states()).screen is \
+                CourierScreen.deposit_scan
+        assert len(courier.view().tally) == 20
+        # Seven S parcels, six S compartments: one went to a larger one.
+        assert Counter(used.values()) == {"S": 6, "M": 8, "L": 6}
+        courier.logout()
+        assert kiosk.sync().ok
+        assert {p.state.value for p in central.parcels().values()} == {"stored"}
+
+        # -- ten customers pick up -----------------------------------------------------
+        pickup = PickupFlow(store, bank, clock, OpenConfirmer)
+        for parcel in announced[:10]:
+            view = pickup.submit_scan(parcel.qr_payload)
+            assert view.screen is PickupScreen.door_opening, view.screen
+            assert pickup.on_door_states(bank.read_states()).screen is PickupScreen.door_open
+            bank.close(view.door.label)
+            assert pickup.on_door_states(bank.read_states()).screen is PickupScreen.done
+        assert kiosk.sync().ok
+
+        # -- the rest expire and are collected -------------------------------------------
+        for parcel in announced[10:]:
+            central.expire(parcel.parcel.parcel_id)
+        assert kiosk.sync().ok
+        courier = CourierFlow(store, bank, clock, OpenConfirmer)
+        courier.login_pin("C1", PIN)
+        view = courier.start_collect()
+        assert len(view.collect) == 10
+        view = courier.collect_begin()
+        for _ in range(10):
+            assert view.screen is CourierScreen.collect_opening, view.screen
+            view = courier.on_door_states(bank.read_states())
+            assert view.screen is CourierScreen.collect_open, view.screen
+            courier.confirm_removed()
+            bank.close(view.door.label)
+            view = courier.on_door_states(bank.read_states())  # the next door opens
+        assert view.screen is CourierScreen.collect_done
+        assert courier.view().collected_count == 10
+        courier.logout()
+        assert kiosk.sync().ok
+
+        # -- what the central service knows --------------------------------------------
+        states = {pid: p.state.value for pid, p in central.parcels().items()}
+        assert sorted(states.values()) == ["collected"] * 10 + ["picked_up"] * 10
+        assert {states[p.parcel.parcel_id] for p in announced[:10]} == {"picked_up"}
+        events = Counter(e.type.value for e in central.events())
+        assert (events["parcel.deposited"], events["parcel.picked_up"],
+                events["parcel.collected"]) == (20, 10, 10)
+        assert events["courier.login"] == 2
+        assert events["compartment.opened"] == 40
+        assert_converged(cache, central)
+    finally:
+        bank.shutdown()
+        kiosk.close()
+        central.close()
