@@ -120,7 +120,12 @@ class CentralClient:
         self._session.close()
 
     def profile(self) -> wire.LockerProfile:
-        return self._call("GET", "", "profile", wire.LockerProfile)
+        profile = self._call("GET", "", "profile", wire.LockerProfile)
+        try:
+            profile.code_kdf.to_params()  # unusable parameters must not reach the kiosk
+        except ValueError as exc:
+            raise MalformedResponse("GET profile", f"code_kdf: {exc}") from None
+        return profile
 
     def parcels(self, cursor: str | None, limit: int) -> wire.ParcelPage:
         params = {"limit": limit, **({"cursor": cursor} if cursor else {})}

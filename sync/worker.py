@@ -19,11 +19,14 @@ from __future__ import annotations
 import logging
 import random
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from importlib import metadata
 from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from sync.cache import Cache, CommandType, CompartmentState
 from sync.cache.models import utcnow
@@ -34,6 +37,10 @@ log = logging.getLogger(__name__)
 
 SKEW_WARN_S = 60.0
 PROFILE_EVERY_N_PULLS = 30
+
+
+class CacheBusy(SyncError):
+    """A sync round failed on the local cache (locked, disk full), not on the server."""
 
 
 @dataclass(frozen=True)
@@ -81,7 +88,7 @@ class SyncWorker:
         self._client = client
         self.settings = settings
         self._clock = clock
-        self._monotonic = monotonic or (lambda: clock().timestamp())
+        self._monotonic = monotonic or time.monotonic
         self._rng = rng
         self._failures = 0
         self._last_error_kind: str | None = None
@@ -98,7 +105,7 @@ class SyncWorker:
         now = self._monotonic()
         pushed = parcels = couriers = commands = 0
         try:
-            pushed = self._push_all()
+            pushed = self.push_outbox()
             if force or now >= self._next_pull:
                 parcels, couriers = self._pull_all()
                 self._next_pull = now + self.settings.pull_interval_s
@@ -109,10 +116,18 @@ class SyncWorker:
         except SyncError as exc:
             self._on_failure(exc)
             return RoundResult(False, pushed, parcels, couriers, commands, exc)
+        except SQLAlchemyError as exc:
+            # The cache, not the server: e.g. the kiosk held the write lock past the busy
+            # timeout. The round is retried like a network failure.
+            err = CacheBusy("cache", f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}")
+            self._on_failure(err)
+            return RoundResult(False, pushed, parcels, couriers, commands, err)
         self._on_success(skew, heartbeat=skew is not None)
         return RoundResult(True, pushed, parcels, couriers, commands)
 
-    def _push_all(self) -> int:
+    def push_outbox(self) -> int:
+        """Send every queued event (oldest first, `push_batch` at a time); returns how many
+        were acknowledged. Raises SyncError; what was acknowledged before stays recorded."""
         total = 0
         while True:
             batch = self._store.outbox_batch(self.settings.push_batch)

@@ -1,0 +1,150 @@
+"""Sync throughput over loopback against the real central service (a separate process).
+
+Side by side in one run:
+- first pull of 100,000 parcels into an empty cache, for several page sizes;
+- push of a 10,000-event backlog, for several batch sizes;
+- idle cost of the worker loop (CPU seconds per wall second) with the shipped intervals.
+
+    .venv/bin/python bench/sync_throughput.py [--parcels 100000] [--events 10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import insert  # noqa: E402
+
+from sync.cache import Cache, EventType, journal  # noqa: E402
+from sync.central import lockers as central_lockers  # noqa: E402
+from sync.central.db import Database  # noqa: E402
+from sync.central.schema import parcels as central_parcels  # noqa: E402
+from sync.client import CentralClient  # noqa: E402
+from sync.worker import SyncWorker, WorkerSettings  # noqa: E402
+from tests.central_service import CentralService  # noqa: E402
+
+
+def seed_parcels(central: CentralService, n: int) -> None:
+    """Insert n parcels straight into the service's database (announcing 100,000 over
+    HTTP would benchmark scrypt, not sync), with change sequence numbers as announce
+    would give them."""
+    db = Database(central.db_url)
+    now = datetime.now(UTC)
+    with db.write() as conn:
+        first = central_lockers.next_seq(conn, central.locker_id, count=n)
+        rows = [
+            {"parcel_id": f"b{i:07d}", "locker_id": central.locker_id, "order_ref": f"ORD{i:07d}",
+             "state": "expected", "size": "M", "compartment_id": None,
+             "barcode": f"JJD{i:012d}", "pickup_code_hash": uuid.uuid4().hex * 2,
+             "pickup_deadline": now + timedelta(days=7), "recipient_hint": "A. B.",
+             "version": 1, "change_seq": first + i, "physical_at": None,
+             "created_at": now, "updated_at": now}
+            for i in range(n)
+        ]
+        for i in range(0, n, 5000):
+            conn.execute(insert(central_parcels), rows[i : i + 5000])
+    db.dispose()
+
+
+def timed_round(cache: Cache, url: str, locker: str, token: str,
+                settings: WorkerSettings) -> tuple[float, int, int]:
+    client = CentralClient(url, locker, token, timeout=(5, 120), deadline_s=300)
+    worker = SyncWorker(cache, client, settings)
+    t0 = time.perf_counter()
+    result = worker.run_round(force=True)
+    elapsed = time.perf_counter() - t0
+    client.close()
+    if not result.ok:
+        raise SystemExit(f"sync round failed: {result.error}")
+    return elapsed, result.pulled_parcels, result.pushed
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--parcels", type=int, default=100_000)
+    ap.add_argument("--events", type=int, default=10_000)
+    ap.add_argument("--idle-seconds", type=float, default=20.0)
+    args = ap.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="xp-bench-sync-"))
+    central = CentralService(tmp / "central")
+    try:
+        central.start()
+        central.stop()
+        seed_parcels(central, args.parcels)
+        central.start()
+        url = central.base_url
+
+        print(f"first pull of {args.parcels:,} parcels (profile + parcels + couriers + heartbeat)")
+        print(f"{'page size':>10}{'seconds':>10}{'parcels/s':>12}{'vs best':>9}")
+        pulls = []
+        for page in (100, 500, 1000):
+            cache = Cache.open(tmp / f"pull-{page}.db")
+            elapsed, pulled, _ = timed_round(cache, url, central.locker_id, central.device_token,
+                                             WorkerSettings(page_size=page))
+            assert pulled == args.parcels, pulled
+            cache.close()
+            pulls.append((page, elapsed))
+        best = min(e for _, e in pulls)
+        for page, elapsed in pulls:
+            print(f"{page:>10}{elapsed:>10.2f}{args.parcels / elapsed:>12,.0f}"
+                  f"{elapsed / best:>8.2f}x")
+
+        print(f"\npush of a {args.events:,}-event backlog")
+        print(f"{'batch':>10}{'seconds':>10}{'events/s':>12}{'vs best':>9}")
+        pushes = []
+        for batch in (50, 200, 500):
+            locker = f"XP-PUSH-{batch}"
+            _profile, token = central.add_locker(locker)
+            cache = Cache.open(tmp / f"push-{batch}.db")
+            with cache.write() as s:
+                for i in range(args.events):
+                    journal.append_event(s, EventType.CODE_DENIED, at=datetime.now(UTC),
+                                         data={"i": i})
+            settings = WorkerSettings(push_batch=batch)
+            client = CentralClient(url, locker, token, timeout=(5, 120), deadline_s=300)
+            worker = SyncWorker(cache, client, settings)
+            t0 = time.perf_counter()
+            pushed = worker.push_outbox()
+            elapsed = time.perf_counter() - t0
+            assert pushed == args.events, pushed
+            client.close()
+            cache.close()
+            pushes.append((batch, elapsed))
+        best = min(e for _, e in pushes)
+        for batch, elapsed in pushes:
+            print(f"{batch:>10}{elapsed:>10.2f}{args.events / elapsed:>12,.0f}"
+                  f"{elapsed / best:>8.2f}x")
+
+        print(f"\nidle worker loop for {args.idle_seconds:.0f} s "
+              "(push 2 s, pull 10 s, heartbeat 30 s)")
+        cache = Cache.open(tmp / "pull-1000.db")
+        client = CentralClient(url, central.locker_id, central.device_token)
+        worker = SyncWorker(cache, client, WorkerSettings())
+        worker.run_round(force=True)
+        stop = threading.Event()
+        rounds = []
+        cpu0, wall0 = time.process_time(), time.perf_counter()
+        timer = threading.Timer(args.idle_seconds, stop.set)
+        timer.start()
+        worker.run_forever(stop, on_round=rounds.append)
+        cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
+        print(f"{len(rounds)} rounds, {cpu:.2f} CPU s in {wall:.1f} s "
+              f"= {cpu / wall:.2%} of one core")
+        client.close()
+        cache.close()
+    finally:
+        central.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
