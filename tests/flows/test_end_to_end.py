@@ -110,3 +110,42 @@ def test_twenty_parcels_deposited_half_picked_up_half_collected(tmp_path: Path) 
         bank.shutdown()
         kiosk.close()
         central.close()
+
+
+def test_remote_commands_from_the_operator_run_once_and_are_reported(tmp_path: Path) -> None:
+    from kiosk.flows.remote import RemoteExecutor, RemoteSettings
+
+    central = CentralService(tmp_path / "central").start()
+    cache = Cache.open(tmp_path / "kiosk.db")
+    specs = [CompartmentSpec(f"A{row:02d}", 1, row, "M", 0, row) for row in range(1, 5)]
+    cache.replace_layout(specs)
+    kiosk = Kiosk(tmp_path / "kiosk.db", cache, central.base_url, central.locker_id,
+                  central.device_token)
+    bank = SimLocker([s.id for s in specs], tmp_path / "ttyLOCK0")
+    try:
+        opened = central.queue_command("open_compartment", "A02", reason="case 1234")
+        too_many = central.queue_command("open_compartment", "A03", reason="case 1235")
+        oos = central.queue_command("set_out_of_service", "A04", reason="broken hinge")
+        assert kiosk.sync().ok  # the heartbeat brings the commands
+        executor = RemoteExecutor(CacheStore(cache), bank, ManualClock(), OpenConfirmer,
+                                  RemoteSettings(max_opens_per_hour=1))
+        for _ in range(6):
+            executor.step()
+        assert bank.unlocks() == ["A02"]
+        assert kiosk.sync().ok
+        by_id = {c.command_id: c for c in central.commands()}
+        assert by_id[opened.command_id].status.value == "completed"
+        assert by_id[too_many.command_id].status.value == "failed"
+        assert by_id[oos.command_id].status.value == "completed"
+        events = Counter(e.type.value for e in central.events())
+        assert (events["command.completed"], events["command.failed"]) == (2, 1)
+        assert events["compartment.out_of_service"] == 1
+        # Heard again on the next heartbeat, nothing runs twice.
+        assert kiosk.sync().ok
+        for _ in range(3):
+            executor.step()
+        assert bank.unlocks() == ["A02"]
+    finally:
+        bank.shutdown()
+        kiosk.close()
+        central.close()
