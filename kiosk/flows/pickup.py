@@ -108,6 +108,7 @@ class PickupFlow:
         self._map: LockerMap = EMPTY_MAP
         self._name = ""
         self._last_hash: str | None = None  # of the last code that opened doors
+        self._open_for_customer: set[str] = set()  # until a closed reading comes
         self._reset(PickupScreen.idle)
 
     # -- state -------------------------------------------------------------------
@@ -232,6 +233,8 @@ class PickupFlow:
     def on_door_states(self, readings: Mapping[str, DoorReading]) -> PickupView:
         for cid, reading in readings.items():
             self._readings[cid] = DoorState(str(reading.door))
+            if self._readings[cid] is DoorState.closed:
+                self._open_for_customer.discard(cid)
         if self._job is not None:
             self._follow_door(self._readings.get(self._job.compartment_id, DoorState.unknown))
         return self.view()
@@ -264,8 +267,10 @@ class PickupFlow:
 
     @property
     def busy_with_door(self) -> bool:
-        """A customer door is moving or open (remote opens must wait)."""
-        return self._job is not None and self._job.phase in (DoorPhase.opening, DoorPhase.open)
+        """A customer door is moving or still open, even one left open after the flow
+        went back to idle (remote opens and mode switches must wait)."""
+        return bool(self._open_for_customer) or (
+            self._job is not None and self._job.phase in (DoorPhase.opening, DoorPhase.open))
 
     # -- the work ------------------------------------------------------------------
 
@@ -377,6 +382,7 @@ class PickupFlow:
         phase = self._doors.update(job, door, CUSTOMER)
         item = self._queue[self._index]
         if before is DoorPhase.opening and phase is DoorPhase.open:
+            self._open_for_customer.add(job.compartment_id)
             if job.reason != "pickup_reopen":
                 self._store.record_pickup(item.parcel_ids, job.compartment_id, actor=CUSTOMER,
                                           intent_id=job.intent_id)

@@ -292,6 +292,9 @@ def test_door_left_open_reminds_then_raises_the_alarm(world: World) -> None:
     assert flow.busy_with_door
     assert world.run(flow, 20, step=5).screen is PickupScreen.idle
     assert world.event_types().count("compartment.left_open") == 1
+    assert flow.busy_with_door  # back to idle, but the door still stands open
+    world.close("C01")
+    world.poll(flow)
     assert not flow.busy_with_door
 
 
