@@ -268,9 +268,14 @@ class PickupFlow:
     @property
     def busy_with_door(self) -> bool:
         """A customer door is moving or still open, even one left open after the flow
-        went back to idle (remote opens and mode switches must wait)."""
-        return bool(self._open_for_customer) or (
-            self._job is not None and self._job.phase in (DoorPhase.opening, DoorPhase.open))
+        went back to idle (remote opens must wait)."""
+        return bool(self._open_for_customer) or self.door_in_progress
+
+    @property
+    def door_in_progress(self) -> bool:
+        """A customer is being served at a door right now (the kiosk must not switch to
+        another mode; a door merely left open does not block a courier's login)."""
+        return self._job is not None and self._job.phase in (DoorPhase.opening, DoorPhase.open)
 
     # -- the work ------------------------------------------------------------------
 

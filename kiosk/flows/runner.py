@@ -49,7 +49,7 @@ class RunnerStopped(RuntimeError):
 
 
 class FlowBusy(RuntimeError):
-    """The active flow has a customer door moving or open; switch once it has closed."""
+    """The active flow is serving a customer at a door; switch once it has closed."""
 
 
 _STOP = object()
@@ -137,7 +137,7 @@ class FlowRunner:
     def _switch(self, flow: RunnableFlow) -> Any:
         if flow is self._flow:
             return flow.view()
-        if getattr(self._flow, "busy_with_door", False):
+        if getattr(self._flow, "door_in_progress", False):
             raise FlowBusy("a customer door is open; the kiosk switches when it has closed")
         self._flow.on_change = None
         self._flow = flow
