@@ -54,6 +54,33 @@ class RecordedActions:
         return [name for name, _ in self.calls]
 
 
+@dataclass
+class RecordedModes:
+    """KioskModes for screen-only tests: every visit is available, calls are recorded."""
+
+    calls: list[tuple[str, tuple[object, ...]]] = field(default_factory=list)
+
+    def available(self, mode: object) -> bool:
+        return True
+
+    def enter(self, mode: object) -> None:
+        self.calls.append(("enter", (str(mode),)))
+
+    def to_customer(self) -> None:
+        self.calls.append(("to_customer", ()))
+
+    def call(self, name: str, *args: object) -> None:
+        self.calls.append((name, args))
+
+    def submit_scan(self, text: str, screen: str = "") -> None:
+        self.calls.append(("submit_scan", (text, screen)))
+
+
+@pytest.fixture
+def modes() -> RecordedModes:
+    return RecordedModes()
+
+
 @pytest.fixture
 def actions() -> RecordedActions:
     return RecordedActions()
@@ -61,12 +88,12 @@ def actions() -> RecordedActions:
 
 @pytest.fixture
 def ui_settings() -> UiSettings:
-    return UiSettings(fullscreen=False, hide_cursor=False)
+    return UiSettings(fullscreen=False, hide_cursor=False, technician_ids=("T01", "T02"))
 
 
 @pytest.fixture
-def window(qtbot, actions, ui_settings) -> MainWindow:
-    win = build_main_window(actions, ui_settings)
+def window(qtbot, actions, ui_settings, modes) -> MainWindow:
+    win = build_main_window(actions, ui_settings, modes=modes)
     qtbot.addWidget(win)
     win.resize(1280, 800)
     win.show()

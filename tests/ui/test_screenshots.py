@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication
 from kiosk.ui import theme
 from kiosk.ui.main_window import MainWindow
 from tests.ui.layout_check import clipped_texts, small_targets
-from tests.ui.samples import SAMPLES
+from tests.ui.samples import COURIER_SAMPLES, SAMPLES, TECH_SAMPLES
 
 pytestmark = pytest.mark.ui
 
@@ -25,12 +25,16 @@ LANGUAGES = ("en", "ru", "zh_CN")
 SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 
 
+ALL_SAMPLES = {**SAMPLES, **COURIER_SAMPLES, **TECH_SAMPLES}
+UI_PAGES = ("scan", "camera_test")
+
+
 def _render(window: MainWindow, name: str) -> None:
-    if name == "scan":
+    if name in UI_PAGES:
         window.show_view(SAMPLES["idle"])
-        window.show_page("scan")
+        window.show_page(name)
     else:
-        window.show_view(SAMPLES[name])
+        window.show_view(ALL_SAMPLES[name])
         if name == "checking":
             window._show_working()  # the working screen is due once 300 ms have passed
     QApplication.processEvents()
@@ -49,7 +53,7 @@ def test_every_screen_fits_in_every_size(qtbot, window, language) -> None:
         minimum_target = theme.Metrics.for_size(width, height).target
         folder = SHOTS / language / f"{width}x{height}"
         folder.mkdir(parents=True, exist_ok=True)
-        for name in (*SAMPLES, "scan"):
+        for name in (*ALL_SAMPLES, *UI_PAGES):
             _render(window, name)
             assert window.size().width() == width and window.size().height() == height
             image = window.grab()
@@ -59,8 +63,8 @@ def test_every_screen_fits_in_every_size(qtbot, window, language) -> None:
             where = f"{language} {width}x{height} {name}:"
             problems += [f"{where} {p}" for p in clipped_texts(window)]
             problems += [f"{where} {p}" for p in small_targets(window, min(60, minimum_target))]
-    assert shots == len(SIZES) * (len(SAMPLES) + 1)
-    assert problems == []
+    assert shots == len(SIZES) * (len(ALL_SAMPLES) + len(UI_PAGES))
+    assert not problems, "\n".join(problems)
 
 
 def test_language_buttons_retranslate_visible_screens(qtbot, window) -> None:

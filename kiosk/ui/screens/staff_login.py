@@ -4,14 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.ui.screens.base import Screen, ScreenContext, make_label
 from kiosk.ui.theme import Metrics
 from kiosk.ui.widgets.keypad import Keypad
 from kiosk.ui.widgets.pin_entry import PinEntry
-from kiosk.ui.widgets.status_icon import IconKind
 from kiosk.ui.widgets.touch_button import TouchButton
+
+
+class StaffLoginTexts(QObject):
+    """The login's plural texts, in a class of their own: PySide looks up a plural
+    ("%n attempts") only under the exact class that calls tr(), not its base classes."""
+
+    def failed(self, left: int) -> str:
+        return self.tr("That did not work. %n attempt(s) left.", "", left)
+
+    def locked_out(self, minutes: int) -> str:
+        return self.tr("Too many failed attempts. Try again in %n minute(s).", "", minutes)
 
 
 class StaffLoginScreen(Screen):
@@ -22,8 +33,9 @@ class StaffLoginScreen(Screen):
     def __init__(self, ctx: ScreenContext, parent: QWidget | None = None,
                  id_editable: bool = True) -> None:
         super().__init__(ctx, parent)
+        self._texts = StaffLoginTexts(self)
         outer = QVBoxLayout(self)
-        title_row, self.title, self.icon = self.make_title_row(IconKind.LOCK)
+        self.title = make_label("title", self)
         self.hint = make_label("body", self)
         self.status = make_label("body", self)
         self.status.setObjectName("login_status")
@@ -32,17 +44,6 @@ class StaffLoginScreen(Screen):
         self.keypad = Keypad(self)
         self.choices = QHBoxLayout()
         self.choices.setProperty("gapped", True)
-        left = QVBoxLayout()
-        left.addLayout(title_row)
-        left.addWidget(self.hint)
-        left.addLayout(self.choices)
-        left.addWidget(self.entry)
-        left.addWidget(self.status)
-        left.addStretch(1)
-        self.body = QBoxLayout(QBoxLayout.Direction.LeftToRight)
-        self.body.addLayout(left, 3)
-        self.body.addWidget(self.keypad, 2)
-        outer.addLayout(self.body, 1)
         self.back = TouchButton("", "secondary", self)
         self.back.setObjectName("back")
         self.submit = TouchButton("", "primary", self)
@@ -50,7 +51,21 @@ class StaffLoginScreen(Screen):
         row = self.make_actions_row(self.back, self.submit)
         row.setStretch(0, 1)
         row.setStretch(1, 2)
-        outer.addLayout(row)
+        # Landscape: everything but the keypad in the left column, actions at its foot;
+        # portrait: one column with the keypad above the actions.
+        left = QVBoxLayout()
+        left.addWidget(self.title)
+        left.addWidget(self.hint)
+        left.addLayout(self.choices)
+        left.addWidget(self.entry)
+        left.addWidget(self.status)
+        left.addStretch(1)
+        left.addLayout(row)
+        self.left = left
+        self.body = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.body.addLayout(left, 3)
+        self.body.addWidget(self.keypad, 2)
+        outer.addLayout(self.body, 1)
         self.keypad.digit_pressed.connect(self._digit)
         self.keypad.backspace_pressed.connect(self._backspace)
         self.keypad.clear_pressed.connect(self.entry.clear)
@@ -107,11 +122,11 @@ class StaffLoginScreen(Screen):
             left = view.attempts_left
             if left is None:
                 return self.tr("That did not work. Check the ID and PIN.")
-            return self.tr("That did not work. %n attempt(s) left.", "", left)
+            return self._texts.failed(left)
         if screen == "locked_out":
             seconds = view.lockout_remaining_s or 0
             minutes = max(1, (seconds + 59) // 60)
-            return self.tr("Too many failed attempts. Try again in %n minute(s).", "", minutes)
+            return self._texts.locked_out(minutes)
         return ""
 
     def show_view(self, view: Any) -> None:
@@ -121,8 +136,7 @@ class StaffLoginScreen(Screen):
         self.keypad.setEnabled(not locked)
 
     def retranslate(self) -> None:
-        self.entry.id_caption.setText(self.tr("ID"))
-        self.entry.pin_caption.setText(self.tr("PIN"))
+        self.entry.set_captions(self.tr("ID"), self.tr("PIN"))
         self.back.setText(self.tr("Back"))
         self.submit.setText(self.tr("Log in"))
         text = self.status_text(self.view)
@@ -135,10 +149,13 @@ class StaffLoginScreen(Screen):
         key = max(60, min(m.key, int((m.height * 0.62 - 3 * m.key_gap) / 4)))
         self.keypad.apply_metrics(key, m.key_gap)
         self.entry.layout().setSpacing(m.px(16))
+        self.left.setSpacing(m.px(18))
         self.body.setSpacing(m.gap)
-        self.body.setDirection(
-            QBoxLayout.Direction.TopToBottom if m.portrait else QBoxLayout.Direction.LeftToRight
-        )
+        if m.portrait:
+            # Keypad between the fields and the actions, actions last (nearest the hand).
+            self.body.setDirection(QBoxLayout.Direction.TopToBottom)
+        else:
+            self.body.setDirection(QBoxLayout.Direction.LeftToRight)
 
 
 class CourierLoginScreen(StaffLoginScreen):
@@ -171,11 +188,18 @@ class TechnicianLoginScreen(StaffLoginScreen):
         for tech_id in ids[:4]:
             button = TouchButton(tech_id, "secondary", self)
             button.setObjectName(f"tech_{tech_id}")
-            button.clicked.connect(lambda _=False, t=tech_id: self.entry.set_id(t))
+            button.clicked.connect(lambda _=False, t=tech_id: self._choose(t))
             self.choices.addWidget(button)
             self.id_buttons[tech_id] = button
-        self.icon.set_kind(IconKind.TOOLS)
         self.retranslate()
+
+    def _choose(self, tech_id: str) -> None:
+        self.entry.set_id(tech_id)
+        for other, button in self.id_buttons.items():
+            button.setProperty("checked", "true" if other == tech_id else "false")
+            button.style().unpolish(button)
+            button.style().polish(button)
+        self._touch()
 
     def send_login(self, user: str, pin: str) -> None:
         if self.ctx.modes is not None:

@@ -110,9 +110,11 @@ class TechnicianInfoScreen(Screen):
                 self.body.setText(self.tr("No sync status yet."))
             else:
                 state = self.tr("online") if sync.online else self.tr("offline")
-                note = (self.tr(" Sync requested.") if view is not None and view.sync_requested
-                        else "")
-                self.body.setText(self.tr("Central service: %1.").replace("%1", state) + note)
+                if view is not None and view.sync_requested:
+                    text = self.tr("Central service: %1. Sync requested.")
+                else:
+                    text = self.tr("Central service: %1.")
+                self.body.setText(text.replace("%1", state))
                 skew = "—" if sync.clock_skew_s is None else f"{sync.clock_skew_s:+.1f} s"
                 rows = [
                     (self.tr("Last success"), _when(sync.last_success_at)),

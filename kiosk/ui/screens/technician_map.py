@@ -40,8 +40,12 @@ class TechnicianMapScreen(Screen):
         side = QVBoxLayout()
         side.addWidget(self.detail)
         side.addStretch(1)
-        for key in ("service", "open_column", "open_all", "open_one"):
-            side.addWidget(self.buttons[key])
+        self.door_actions = QGridLayout()
+        self.door_actions.addWidget(self.buttons["service"], 0, 0)
+        self.door_actions.addWidget(self.buttons["open_all"], 0, 1)
+        self.door_actions.addWidget(self.buttons["open_column"], 1, 0)
+        self.door_actions.addWidget(self.buttons["open_one"], 1, 1)
+        side.addLayout(self.door_actions)
         middle.addLayout(side, 2)
         self.middle = middle
         self.side = side
@@ -73,7 +77,7 @@ class TechnicianMapScreen(Screen):
         label = self.grid.current
         if view is None or label is None:
             return None
-        return next((c for c in view.cells if c.door.label == label), None)
+        return next((c for c in view.cells if c.door.label == label.split(" ")[0]), None)
 
     def _with_cell(self, name: str) -> None:
         cell = self._cell()
@@ -110,14 +114,19 @@ class TechnicianMapScreen(Screen):
             return ""
         return self.tr("sensor: full") if occupied else self.tr("sensor: empty")
 
+    @staticmethod
+    def _occupancy_mark(occupied: bool | None) -> str:
+        # Filled square: the sensor sees something; hollow: empty. Spelled out in the
+        # detail line when the cell is selected.
+        return "" if occupied is None else (" \u25a0" if occupied else " \u25a1")
+
     def retranslate(self) -> None:
         view: TechnicianView | None = self.view
         cells = view.cells if view is not None else ()
         self.grid.set_cells(tuple(
             GridCell(
-                c.door.label, c.door.column, c.door.row,
-                tuple(t for t in (self._door_word(c.door_state), self._state_word(c.state),
-                                  self._occupancy_word(c.occupied)) if t),
+                c.door.label + self._occupancy_mark(c.occupied), c.door.column, c.door.row,
+                (self._door_word(c.door_state), self._state_word(c.state)),
                 door_open=c.door_state == "open",
                 attention=c.state in ATTENTION_STATES or c.door_state == "unknown",
             )
@@ -128,12 +137,14 @@ class TechnicianMapScreen(Screen):
         if cell is None:
             self.detail.setText(self.tr("Tap a compartment to select it."))
         else:
-            self.detail.setText(
+            detail = (
                 self.tr("%1, size %2: door %3, %4.")
                 .replace("%1", cell.door.label).replace("%2", cell.size)
                 .replace("%3", self._door_word(cell.door_state))
                 .replace("%4", self._state_word(cell.state))
             )
+            occupancy = self._occupancy_word(cell.occupied)
+            self.detail.setText(f"{detail} {occupancy}".strip())
         has_cell = cell is not None
         b = self.buttons
         for key in ("open_one", "open_column", "service"):
@@ -156,6 +167,7 @@ class TechnicianMapScreen(Screen):
         super().apply_metrics(m)
         self.middle.setSpacing(m.gap)
         self.side.setSpacing(m.px(16))
+        self.door_actions.setSpacing(m.px(16))
         self.nav.setSpacing(m.px(12))
         small = max(60, m.px(72))
         for key in ("bus", "frames", "camera", "sync", "export", "logout"):

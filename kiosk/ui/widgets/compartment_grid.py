@@ -101,7 +101,7 @@ class CompartmentGrid(QWidget):
             p.setPen(pen)
             p.drawRect(rect)
             lines = (cell.label, *cell.lines)
-            size = max(8, int(min(rect.height() / (len(lines) + 0.8), rect.width() / 7)))
+            size = max(9, int(min(rect.height() / (len(lines) + 0.6), rect.width() / 6)))
             font = QFont(self.font())
             font.setPixelSize(size)
             p.setPen(QColor(ink))

@@ -55,6 +55,7 @@ class Keypad(QWidget):
         self._grid.setSpacing(gap)
         for key in self.keys.values():
             key.set_min_height(key_height)
+            key.set_padding(4, 4)
             key.setMinimumWidth(round(key_height * 1.1))
 
 

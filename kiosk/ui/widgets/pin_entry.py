@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QWidget
 
 from kiosk.ui.widgets.touch_button import TouchButton
 
@@ -26,22 +26,19 @@ class PinEntry(QWidget):
         self.pin_text = ""
         self.id_editable = id_editable
         self.field = "id" if id_editable else "pin"
-        grid = QGridLayout(self)
-        grid.setContentsMargins(0, 0, 0, 0)
-        self.id_caption = QLabel(self)
-        self.pin_caption = QLabel(self)
-        for caption in (self.id_caption, self.pin_caption):
-            caption.setWordWrap(True)
+        # The captions ("ID", "PIN") are set by the owner, translated.
+        self.id_caption = "ID"
+        self.pin_caption = "PIN"
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
         self.id_field = TouchButton("", "secondary", self)
         self.id_field.setObjectName("id_field")
         self.pin_field = TouchButton("", "secondary", self)
         self.pin_field.setObjectName("pin_field")
-        grid.addWidget(self.id_caption, 0, 0)
-        grid.addWidget(self.id_field, 0, 1)
-        grid.addWidget(self.pin_caption, 1, 0)
-        grid.addWidget(self.pin_field, 1, 1)
-        grid.setColumnStretch(1, 2)
-        grid.setColumnStretch(0, 1)
+        row.addWidget(self.id_field, 1)
+        row.addWidget(self.pin_field, 1)
+        # Without a typed ID (ids chosen from buttons) only the PIN field shows.
+        self.id_field.setVisible(id_editable)
         self.id_field.clicked.connect(lambda: self.select("id"))
         self.pin_field.clicked.connect(lambda: self.select("pin"))
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -75,6 +72,10 @@ class PinEntry(QWidget):
         self.pin_text = ""
         self._refresh()
 
+    def set_captions(self, id_caption: str, pin_caption: str) -> None:
+        self.id_caption, self.pin_caption = id_caption, pin_caption
+        self._refresh()
+
     def set_id(self, value: str) -> None:
         self.id_text = value
         self.field = "pin"
@@ -82,9 +83,12 @@ class PinEntry(QWidget):
 
     def _refresh(self) -> None:
         marker = "\u25b6 "
-        self.id_field.setText((marker if self.field == "id" else "") + (self.id_text or "—"))
+        self.id_field.setText(
+            (marker if self.field == "id" else "") + f"{self.id_caption}: {self.id_text or '—'}"
+        )
+        pin = PIN_DOT * len(self.pin_text) or "—"
         self.pin_field.setText(
-            (marker if self.field == "pin" else "") + (PIN_DOT * len(self.pin_text) or "—")
+            (marker if self.field == "pin" else "") + f"{self.pin_caption}: {pin}"
         )
         for name, button in (("id", self.id_field), ("pin", self.pin_field)):
             button.setProperty("checked", "true" if self.field == name else "false")
