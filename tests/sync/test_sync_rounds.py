@@ -119,3 +119,21 @@ def test_remote_commands_are_stored_once_and_reported(kiosk: Kiosk, central_serv
 
         assert s.get(Command, cmd.command_id).status == CommandStatus.DONE  # type: ignore[union-attr]
     assert_converged(kiosk.cache, central_service)
+
+
+def test_a_rejected_event_is_kept_and_never_blocks_the_rest(
+    kiosk: Kiosk, central_service: CentralService
+) -> None:
+    kiosk.cache.record_event(EventType.LOCKER_STARTED)
+    ghost = kiosk.cache.record_event(EventType.PARCEL_PICKED_UP, parcel_id="not-here",
+                                     compartment_id="A01")
+    kiosk.cache.record_event(EventType.CODE_DENIED)
+    result = kiosk.sync()
+    assert result.ok and result.pushed == 2
+    (rejected,) = kiosk.cache.rejected_events()
+    assert rejected.event_id == ghost.event_id and rejected.rejected_code
+    status = kiosk.cache.sync_status()
+    assert status.outbox_depth == 0 and status.rejected_events == 1
+    assert kiosk.sync().pushed == 0  # not sent again
+    assert [e.type.value for e in central_service.events()] == ["locker.started", "code.denied"]
+    assert_converged(kiosk.cache, central_service)
