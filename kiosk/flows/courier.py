@@ -7,7 +7,7 @@ in the view until the courier logs out. Calls are made one at a time by the runn
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from kiosk.flows.clock import Clock
@@ -18,10 +18,11 @@ from kiosk.flows.courier_view import (
     CourierSettings,
     CourierView,
     DepositRefusal,
-    Mismatch,
     TallyItem,
 )
 from kiosk.flows.door import DoorJob, DoorOperator, DoorPhase
+from kiosk.flows.occupancy import OccupancyCheck
+from kiosk.flows.placement import Placement
 from kiosk.flows.ports import (
     Actor,
     ActorKind,
@@ -85,7 +86,8 @@ class CourierFlow:
         self._map: LockerMap = EMPTY_MAP
         self._tally: list[TallyItem] = []
         self._faults: list[str] = []
-        self._mismatches: dict[str, Mismatch] = {}
+        self._occupancy = OccupancyCheck(store)
+        self._placement = Placement(store, s)
         self._strays: list[DoorJob] = []  # doors left open behind us, followed to close
         self._job: DoorJob | None = None
         self._parcel: Parcel | None = None
@@ -240,7 +242,7 @@ class CourierFlow:
                                 parcel)
         self._parcel = parcel
         self._tried = set()
-        self._open_for_deposit(min_size=parcel.size)
+        self._open_for_deposit()
         return self.view()
 
     def _refuse(self, why: DepositRefusal, barcode: str, parcel: Parcel | None = None
@@ -252,40 +254,10 @@ class CourierFlow:
         self._go(CourierScreen.deposit_refused)
         return self.view()
 
-    def _sizes(self, min_size: str | None, larger_than: str | None) -> list[str]:
-        """Sizes to try, smallest first: the parcel's, then each larger one."""
-        order = list(self.settings.size_order)
-        if min_size and min_size not in order:
-            # An operator's own size: only its own compartments, no fallback order.
-            return [min_size] if larger_than is None else []
-        low = order.index(min_size) if min_size else 0
-        if larger_than is not None:
-            low = max(low, order.index(larger_than) + 1 if larger_than in order
-                      else len(order))
-        return order[low:]
-
-    def _choose(self, parcel: Parcel, min_size: str | None, larger_than: str | None
-                ) -> Compartment | None:
-        for size in self._sizes(min_size, larger_than):
-            free = [c for c in self._store.free_compartments(size)
-                    if c.compartment_id not in self._tried]
-            if free:
-                return self._prefer(parcel, free)
-        return None
-
-    def _prefer(self, parcel: Parcel, free: Sequence[Compartment]) -> Compartment:
-        s = self.settings
-        if parcel.accessible and s.accessible_first:
-            return min(free, key=lambda c: not c.accessible)  # stable: fill order kept
-        if s.keep_accessible_free:
-            return min(free, key=lambda c: c.accessible)
-        return free[0]
-
-    def _open_for_deposit(self, *, min_size: str | None, larger_than: str | None = None
-                          ) -> None:
+    def _open_for_deposit(self, *, larger_than: str | None = None) -> None:
         parcel = self._parcel
         assert parcel is not None
-        comp = self._choose(parcel, min_size, larger_than)
+        comp = self._placement.choose(parcel, larger_than=larger_than, exclude=self._tried)
         if comp is None:
             self._store.record_event(
                 "parcel.deposit_failed", actor=self.actor, parcel_id=parcel.parcel_id,
@@ -317,8 +289,7 @@ class CourierFlow:
             self._touch()
             first = self._job
             self._leave_behind(first)
-            self._open_for_deposit(min_size=self._parcel.size if self._parcel else None,
-                                   larger_than=first.compartment.size)
+            self._open_for_deposit(larger_than=first.compartment.size)
         return self.view()
 
     def door_didnt_open(self) -> CourierView:
@@ -332,7 +303,7 @@ class CourierFlow:
                                      data={"intent_id": job.intent_id,
                                            "reported_by": "courier"})
             self._mark_fault(job)
-            self._open_for_deposit(min_size=self._parcel.size if self._parcel else None)
+            self._open_for_deposit()
         return self.view()
 
     def cancel_deposit(self) -> CourierView:
@@ -480,19 +451,8 @@ class CourierFlow:
         return self.view()
 
     def _check_one(self, cid: str, *, expected: bool) -> None:
-        reading = self._readings.get(cid)
-        if reading is None or reading.occupied is None:
-            return
-        if bool(reading.occupied) == expected:
-            self._mismatches.pop(cid, None)
-            return
-        if cid not in self._mismatches:
-            self._store.audit("alarm", actor=self.actor, compartment_id=cid,
-                              detail=f"occupancy sensor reads "
-                                     f"{'occupied' if reading.occupied else 'empty'}, "
-                                     f"expected {'occupied' if expected else 'empty'}")
-        self._mismatches[cid] = Mismatch(self._map.place(cid), expected,
-                                         bool(reading.occupied))
+        self._occupancy.check(cid, self._readings.get(cid), expected=expected,
+                              where=self._map, actor=self.actor)
 
     # -- clock and sensors -----------------------------------------------------------
 
@@ -556,7 +516,7 @@ class CourierFlow:
         if phase is DoorPhase.jammed:
             self._mark_fault(job)
             if depositing:
-                self._open_for_deposit(min_size=self._parcel.size if self._parcel else None)
+                self._open_for_deposit()
             else:
                 self._set_item(CollectStatus.door_failed)
                 self._next_collect_item()
@@ -600,7 +560,7 @@ class CourierFlow:
             collect=tuple(self._collect),
             collect_index=self._ci,
             collected_count=sum(i.status is CollectStatus.collected for i in self._collect),
-            mismatches=tuple(self._mismatches.values()),
+            mismatches=self._occupancy.mismatches,
             occupancy_supported=any(r.occupied is not None for r in self._readings.values()),
             attempts_left=max(0, allowed - self._limiter.failures)
             if self._screen is CourierScreen.login_failed else None,
