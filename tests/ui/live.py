@@ -12,13 +12,16 @@ from typing import Any
 
 from kiosk.flows.cache_store import CacheStore
 from kiosk.flows.clock import ManualClock
+from kiosk.flows.courier import CourierFlow, CourierSettings
 from kiosk.flows.pickup import PickupFlow, PickupSettings
 from kiosk.flows.ports import ParcelState
 from kiosk.flows.runner import FlowRunner
+from kiosk.flows.technician import TechnicianFlow, TechnicianSettings
 from kiosk.ui.actions import RunnerActions
 from kiosk.ui.app import build_main_window
 from kiosk.ui.bridge import ViewBridge
 from kiosk.ui.main_window import MainWindow
+from kiosk.ui.modes import KioskModes
 from kiosk.ui.settings import UiSettings
 from locker_driver import (
     BankConfig,
@@ -31,7 +34,7 @@ from locker_driver import (
 from locker_driver.sim.model import SimulatedBank
 from locker_driver.sim.serve import PtyServer
 from sync import cache as c
-from sync.codes import KdfParams, hash_code, new_salt
+from sync.codes import KdfParams, hash_code, hash_secret, make_pin_record, new_salt
 
 # A small scrypt cost keeps the tests quick; the flow hashes exactly as in production.
 TEST_KDF = KdfParams(n=1024)
@@ -39,6 +42,8 @@ LOCKER_ID = "L-MAIN"
 SUPPORT = "+1 555 0100"
 COLUMNS = ("A", "B", "C")
 SIZES = ("S", "M", "M", "L")
+COURIER_ID, COURIER_PIN, COURIER_BADGE = "1001", "2468", "XPB-1001-TEST"
+TECH_ID, TECH_PIN = "T01", "908172"
 
 
 class LiveKiosk:
@@ -78,10 +83,30 @@ class LiveKiosk:
         self.bridge = ViewBridge()
         self.runner = FlowRunner(self.flow, self.bank, self.bridge.deliver, tick_s=0.05)
         self.actions = RunnerActions(self.runner, self.flow)
-        self.window: MainWindow = build_main_window(
-            self.actions, UiSettings(fullscreen=False, hide_cursor=False),
-            frame_source=frame_source, bridge=self.bridge,
+        tech_record = make_pin_record(TECH_PIN, TEST_KDF)
+        self.modes = KioskModes(
+            self.runner, self.flow,
+            courier_factory=lambda: CourierFlow(
+                self.store, self.bank, self.clock, OpenConfirmer,
+                CourierSettings(poll_interval_s=0.05, idle_poll_interval_s=0.1)),
+            technician_factory=lambda: TechnicianFlow(
+                self.store, self.bank, self.bank, self.clock, OpenConfirmer,
+                TechnicianSettings(technicians=((TECH_ID, tech_record),),
+                                   poll_interval_s=0.05, idle_poll_interval_s=0.1,
+                                   scan_addresses=(self.board,), scan_timeout_s=0.2),
+                request_sync=lambda: self.sync_requests.append(True)),
         )
+        self.sync_requests: list[bool] = []
+        self.window: MainWindow = build_main_window(
+            self.actions,
+            UiSettings(fullscreen=False, hide_cursor=False, technician_ids=(TECH_ID,),
+                       export_dir=str(tmp_path / "usb")),
+            frame_source=frame_source, bridge=self.bridge, modes=self.modes,
+        )
+        with self.cache.write() as s:
+            s.add(c.Courier(courier_id=COURIER_ID, name="Demo Courier", active=True,
+                            pin_hash=hash_secret(COURIER_PIN, self.salt, TEST_KDF),
+                            badge_hash=hash_secret(COURIER_BADGE, self.salt, TEST_KDF)))
         self._next_parcel = 1
 
     def start(self) -> LiveKiosk:
@@ -95,6 +120,15 @@ class LiveKiosk:
         self.cache.close()
 
     # -- the world -----------------------------------------------------------------
+    def announce(self, barcode: str, size: str = "M") -> str:
+        """A parcel the central service announced for this locker (to be deposited)."""
+        pid = f"P{self._next_parcel:04d}"
+        self._next_parcel += 1
+        with self.cache.write() as s:
+            s.add(c.Parcel(parcel_id=pid, order_ref=f"ORD-{pid}", state=c.ParcelState.EXPECTED,
+                           size=size, barcode=barcode, version=1))
+        return pid
+
     def add_parcel(self, code: str, cid: str, state: ParcelState = ParcelState.stored,
                    **extra: Any) -> str:
         pid = f"P{self._next_parcel:04d}"
