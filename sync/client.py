@@ -116,6 +116,10 @@ class CentralClient:
     def __repr__(self) -> str:
         return f"CentralClient({self._base!r})"
 
+    def set_token(self, token: str) -> None:
+        """Use a new device token from the next call on (after the file was replaced)."""
+        self._session.headers["Authorization"] = f"Bearer {token}"
+
     def close(self) -> None:
         self._session.close()
 

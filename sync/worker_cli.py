@@ -76,7 +76,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from sync.cache import Cache, CacheError, MigrationFailed
-    from sync.client import CentralClient
+    from sync.client import CentralClient, SyncRejected
     from sync.sdnotify import SystemdNotifier
     from sync.worker import SyncWorker, WorkerSettings
 
@@ -123,6 +123,12 @@ def run(args: argparse.Namespace) -> int:
         def on_round(result: Any) -> None:
             notifier.watchdog()
             notifier.status("online" if result.ok else f"offline: {result.error}")
+            if isinstance(result.error, SyncRejected) and result.error.status == 401:
+                # A technician may have put a new token in the file: no restart needed.
+                try:
+                    client.set_token(cfg.central.read_token(cfg.source))
+                except ConfigError as exc:
+                    log.error("%s", exc)
 
         worker.run_forever(stop, on_round=on_round, on_tick=notifier.watchdog)
         return 0

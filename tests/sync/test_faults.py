@@ -152,6 +152,7 @@ def test_server_killed_in_the_middle_of_a_push(
     assert len(central_service.events()) == 600
 
 
+@pytest.mark.slow
 def test_a_day_offline_with_5000_events(tmp_path: Path, central_service_factory) -> None:  # noqa: ANN001
     central: CentralService = central_service_factory()
     central.start()

@@ -104,3 +104,43 @@ def test_the_cli_reports_a_bad_config_key_and_file(tmp_path: Path) -> None:
     )
     assert run.returncode == 2
     assert f"{cfg}: central.url: must start with http:// or https://" in run.stderr
+
+
+def _wait_for(predicate, timeout_s: float = 30.0) -> None:  # noqa: ANN001
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while not predicate():
+        assert time.monotonic() < deadline, "condition not reached in time"
+        time.sleep(0.1)
+
+
+def test_the_running_worker_picks_up_a_replaced_token_and_stops_on_sigterm(
+    tmp_path: Path, kiosk: Kiosk, central_service: CentralService
+) -> None:
+    cfg = _write_config(tmp_path, kiosk, central_service.base_url)
+    cfg.write_text(cfg.read_text().replace(
+        "[sync]\npush_batch = 100\n",
+        "[sync]\npush_batch = 100\npush_interval_s = 0.2\nbackoff_max_s = 0.5\n"))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kiosk", "sync", "--config", str(cfg)],
+        cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    try:
+        _wait_for(lambda: kiosk.cache.sync_status().online)
+        central_service.revoke_device_token()
+        kiosk.cache.record_event(EventType.TECHNICIAN_LOGIN)
+        _wait_for(lambda: "401" in (kiosk.cache.sync_status().last_error or ""))
+        assert kiosk.cache.sync_status().outbox_depth == 1
+        (tmp_path / "device.token").write_text(central_service.issue_device_token() + "\n")
+        _wait_for(lambda: kiosk.cache.sync_status().outbox_depth == 0)
+        _wait_for(lambda: kiosk.cache.sync_status().online)  # the rest of that round
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, _ = proc.communicate(timeout=30)
+    assert proc.returncode == 0, out.decode()
+    log = out.decode()
+    assert log.count("sync round failed") == 1  # one line for the whole streak
+    assert kiosk.token not in log
+    kiosk.token = central_service.device_token
+    assert_converged(kiosk.cache, central_service)
