@@ -61,7 +61,7 @@ def _describe(exc: ValidationError) -> str:
     return "; ".join(parts)
 
 
-def parse_batch(payload: Any) -> list[tuple[str, Event | RejectedEvent]]:
+def parse_batch(payload: Any) -> list[Event | RejectedEvent]:
     """Split a raw request body into parsed events and per-event rejections.
 
     Only a body that is not `{"events": [...]}` with 1..500 items, or an item without a
@@ -73,27 +73,22 @@ def parse_batch(payload: Any) -> list[tuple[str, Event | RejectedEvent]]:
     items = payload["events"]
     if not 1 <= len(items) <= MAX_EVENTS_PER_BATCH:
         raise Invalid(f"send 1 to {MAX_EVENTS_PER_BATCH} events per batch, not {len(items)}")
-    out: list[tuple[str, Event | RejectedEvent]] = []
+    out: list[Event | RejectedEvent] = []
     for index, item in enumerate(items):
         raw_id = item.get("event_id") if isinstance(item, dict) else None
         if not isinstance(raw_id, str) or not raw_id:
             raise Invalid(f"events[{index}] has no event_id; every event needs a UUID event_id")
         try:
-            out.append((raw_id, Event.model_validate(item)))
+            out.append(Event.model_validate(item))
         except ValidationError as exc:
-            out.append(
-                (
-                    raw_id,
-                    RejectedEvent(event_id=raw_id, code="invalid_event", message=_describe(exc)),
-                )
-            )
+            out.append(RejectedEvent(event_id=raw_id, code="invalid_event", message=_describe(exc)))
     return out
 
 
 def ingest(
     conn: Connection,
     locker_id: str,
-    batch: Sequence[tuple[str, Event | RejectedEvent]],
+    batch: Sequence[Event | RejectedEvent],
     now: datetime,
 ) -> EventResult:
     """Store a batch for `locker_id` in the caller's transaction."""
@@ -101,7 +96,7 @@ def ingest(
     # Two values per event: one for the event row, one for the parcel it may move.
     first_seq = lockers.next_seq(conn, locker_id, 2 * len(batch))
     seqs = iter(range(first_seq, first_seq + 2 * len(batch)))
-    ids = [e.event_id for _, e in batch if isinstance(e, Event)]
+    ids = [e.event_id for e in batch if isinstance(e, Event)]
     known = (
         {
             r.event_id: r.locker_id
@@ -113,14 +108,15 @@ def ingest(
         else {}
     )
     parcel_rows = parcels.rows_by_id(
-        conn, {e.parcel_id for _, e in batch if isinstance(e, Event) and e.parcel_id}
+        conn, {e.parcel_id for e in batch if isinstance(e, Event) and e.parcel_id}
     )
     accepted: list[str] = []
     duplicates: list[str] = []
     rejected: list[RejectedEvent] = []
     max_seq_seen = _max_seq(conn, locker_id)
     rows: list[dict[str, Any]] = []
-    for _raw_id, item in batch:
+    regressions = 0
+    for item in batch:
         if isinstance(item, RejectedEvent):
             rejected.append(item)
             continue
@@ -144,13 +140,7 @@ def ingest(
             rejected.append(problem)
             continue
         if max_seq_seen is not None and ev.seq <= max_seq_seen:
-            log.warning(
-                "locker %s sent seq %d after %d (event %s): accepted; was its database reset?",
-                locker_id,
-                ev.seq,
-                max_seq_seen,
-                ev.event_id,
-            )
+            regressions += 1
         max_seq_seen = ev.seq if max_seq_seen is None else max(max_seq_seen, ev.seq)
         rows.append(_row(locker_id, ev, next(seqs), now))
         known[ev.event_id] = locker_id
@@ -169,6 +159,13 @@ def ingest(
         accepted.append(ev.event_id)
     if rows:
         conn.execute(insert(events), rows)  # one executemany for the batch
+    if regressions:
+        log.warning(
+            "locker %s sent %d event(s) with a seq not above earlier ones: accepted; "
+            "was its database reset?",
+            locker_id,
+            regressions,
+        )
     if rejected:
         log.warning("locker %s: %d event(s) rejected", locker_id, len(rejected))
     return EventResult(accepted=accepted, duplicates=duplicates, rejected=rejected)
