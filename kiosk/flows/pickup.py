@@ -320,8 +320,9 @@ class PickupFlow:
             self._deny(scanned, source, profile.locker_id)
             return self.view()
         self._limiter.success()
-        self._map = LockerMap.of(self._store.compartments())
-        by_id = {c.compartment_id: c for c in self._store.compartments()}
+        compartments = list(self._store.compartments())
+        self._map = LockerMap.of(compartments)
+        by_id = {c.compartment_id: c for c in compartments}
         behind: dict[str, list[Parcel]] = {}
         for p in parcels:
             if p.state == ParcelState.stored and p.compartment_id in by_id:
