@@ -163,3 +163,17 @@ def test_stored_parcel_past_its_deadline_is_pulled_as_expired(locker: Locker) ->
     page = locker.pull(cursor)
     assert [(p.parcel_id, p.state) for p in page.parcels] == [(parcel_id, ParcelState.EXPIRED)]
     assert locker.service.parcel(never_deposited).state is ParcelState.EXPECTED
+
+
+def test_the_sweep_timer_expires_parcels_without_any_pull(central_service_factory) -> None:
+    svc: CentralService = central_service_factory(sweep_interval_s=0.2).start()
+    deadline = datetime.now(UTC) + timedelta(seconds=1)
+    parcel_id = svc.announce(pickup_deadline=deadline).parcel.parcel_id
+    svc.push_events(
+        [svc.make_event("parcel.deposited", 1, parcel_id=parcel_id, compartment_id="A01")]
+    )
+    give_up = time.monotonic() + 10
+    while svc.parcel(parcel_id).state is not ParcelState.EXPIRED:
+        assert time.monotonic() < give_up, "the sweep timer never expired the parcel"
+        time.sleep(0.1)
+    assert svc.parcel(parcel_id).version == 3
