@@ -23,6 +23,7 @@ from locker_driver.errors import (
     FrameError,
     PortError,
     UnknownCompartment,
+    WrongReply,
 )
 from locker_driver.link import Expect, Link
 from locker_driver.port import PortSettings, PortStatus
@@ -186,12 +187,21 @@ class LockerBank:
             else {cid: self.address_of(cid) for cid in compartments}
         )
         boards = sorted({a.board for a in wanted.values()})
-        futures = {
-            b: self._bus.submit(Priority.STATUS, partial(self._status_job, b)) for b in boards
-        }
         statuses: dict[int, BoardStatus | None] = {}
-        for board, future in futures.items():
-            statuses[board] = self._status_result(board, future)
+        if self.config.poll_mode == "broadcast" and len(boards) > 1:
+            job = partial(self._broadcast_job, boards)
+            try:
+                answered = self._bus.submit(Priority.STATUS, job).result()
+            except PortError as exc:
+                log.warning("status of every board unknown: %s", exc)
+                answered = {}
+            statuses = {b: answered.get(b) for b in boards}
+        else:
+            futures = {
+                b: self._bus.submit(Priority.STATUS, partial(self._status_job, b)) for b in boards
+            }
+            for board, future in futures.items():
+                statuses[board] = self._status_result(board, future)
         out: dict[str, CompartmentReading] = {}
         for cid, addr in wanted.items():
             out[cid] = self._reading(statuses[addr.board], addr)
@@ -235,6 +245,38 @@ class LockerBank:
             length=length,
             min_length=self.codec.min_reply_length(request),
         )
+
+    def _broadcast_job(self, boards: list[int], link: Link) -> dict[int, BoardStatus]:
+        request = self.codec.broadcast_status_request()
+        assert request is not None  # checked by BankConfig
+        configured = set(self.config.boards)
+
+        def parse(frame: bytes) -> BoardStatus:
+            status = self.codec.parse_broadcast_reply(frame)
+            if status.board not in configured:
+                raise WrongReply(f"board {status.board} is not in the configuration")
+            return status
+
+        expect = Expect(
+            kind=ReplyKind.REQUIRED,
+            parse=parse,
+            is_start=self.codec.is_reply_start,
+            length=self.codec.reply_length(request),
+            min_length=self.codec.min_reply_length(request),
+        )
+        found: dict[int, BoardStatus] = {}
+        for status, latency in link.exchange_many(request, expect, len(configured)):
+            if status.board not in found:
+                found[status.board] = status
+                link.stats.reply(status.board, latency)
+        for board in boards:
+            if board not in found:
+                link.stats.failure(
+                    board, "timeouts",
+                    f"board {board}: no answer to the bus-wide status request; check the "
+                    "board's power, its DIP-switch address and the A/B wiring",
+                )
+        return {b: s for b, s in found.items() if b in boards}
 
     def _status_job(self, board: int, link: Link, timeout_s: float | None = None) -> BoardStatus:
         request = self.codec.status_request(board)

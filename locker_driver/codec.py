@@ -93,6 +93,14 @@ class BoardCodec(Protocol):
         """Validate an unlock acknowledgement; returns the lock's hook bit if reported."""
         ...
 
+    def broadcast_status_request(self) -> bytes | None:
+        """A status request every board answers in turn; None if the family has none."""
+        ...
+
+    def parse_broadcast_reply(self, frame: bytes) -> BoardStatus:
+        """One board's answer to the bus-wide status request."""
+        ...
+
     # The board's side, used by the simulator.
     def request_length(self, head: bytes) -> int | None:
         """Length of the request starting at head[0]; None if more bytes are needed.

@@ -173,6 +173,12 @@ class EightACodec:
     def parse_unlock_reply(self, request: bytes, frame: bytes) -> bool | None:
         return decode_channel_reply(request, frame)
 
+    def broadcast_status_request(self) -> bytes | None:
+        return None  # 8A boards have no bus-wide query
+
+    def parse_broadcast_reply(self, frame: bytes) -> BoardStatus:
+        raise WrongReply("8A boards have no bus-wide query")
+
     def request_length(self, head: bytes) -> int | None:
         if head[0] not in (HEAD_UNLOCK, HEAD_QUERY, HEAD_HOLD_ON, HEAD_HOLD_OFF):
             raise FrameError(None, f"8A request cannot start with {head[0]:02X}")

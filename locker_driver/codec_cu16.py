@@ -192,6 +192,15 @@ class Cu16Codec:
         status = status_of(self._match(request, frame, REPLY_STATUS))
         return status.hook((request[1] & 0x0F) + 1)
 
+    def broadcast_status_request(self) -> bytes | None:
+        return status_all_request()
+
+    def parse_broadcast_reply(self, frame: bytes) -> BoardStatus:
+        reply = decode_reply(frame)
+        if reply.cmd != REPLY_STATUS_ALL:
+            raise WrongReply(f"CU16 reply command {reply.cmd:02X}, expected 36")
+        return status_of(reply)
+
     def request_length(self, head: bytes) -> int | None:
         if head[0] != STX:
             raise FrameError(None, f"CU16 request cannot start with {head[0]:02X}")

@@ -118,6 +118,12 @@ class Cu48Codec:
     def parse_unlock_reply(self, request: bytes, frame: bytes) -> bool | None:
         raise WrongReply("CU48 boards never answer an unlock", request[1])
 
+    def broadcast_status_request(self) -> bytes | None:
+        return status_all_request()
+
+    def parse_broadcast_reply(self, frame: bytes) -> BoardStatus:
+        return decode_status_reply(frame)
+
     def request_length(self, head: bytes) -> int | None:
         if head[0] != STX:
             raise FrameError(None, f"CU48 request cannot start with {head[0]:02X}")

@@ -74,6 +74,10 @@ class BankConfig:
     learn_reply_length: 8A query-all replies carry no length, so the first one from a
     board is ended by the quiet gap; its length is then used to end later replies as
     soon as their last byte arrives (a reply that does not fit is read again by gap).
+
+    poll_mode: "per_board" asks each board in turn; "broadcast" (CU16, CU48) sends one
+    bus-wide request that every board answers in turn: fewer bytes on the wire, but one
+    silent board holds the poll until the line has been quiet for the late-reply guard.
     """
 
     port_url: str
@@ -90,6 +94,7 @@ class BankConfig:
     exclusive: bool = True
     frame_log_size: int = 200
     learn_reply_length: bool = True
+    poll_mode: str = "per_board"
 
     def __post_init__(self) -> None:
         if not isinstance(self.port_url, str) or not self.port_url.strip():
@@ -111,6 +116,11 @@ class BankConfig:
             raise ConfigError("status_retries must be >= 0")
         if self.frame_log_size < 1:
             raise ConfigError("frame_log_size must be >= 1")
+        if self.poll_mode not in ("per_board", "broadcast"):
+            raise ConfigError(f"poll_mode {self.poll_mode!r} must be per_board or broadcast")
+        codec = codec_for(self.protocol)
+        if self.poll_mode == "broadcast" and codec.broadcast_status_request() is None:
+            raise ConfigError(f"poll_mode broadcast: {self.protocol} boards have no bus-wide query")
         object.__setattr__(
             self, "compartments", MappingProxyType(dict(self._checked_compartments()))
         )
@@ -169,7 +179,7 @@ class BankConfig:
         known = {
             "port", "protocol", "compartments", "polarity", "timeouts", "baudrate",
             "reconnect", "status_retries", "rts", "dtr", "rs485", "exclusive",
-            "frame_log_size", "learn_reply_length",
+            "frame_log_size", "learn_reply_length", "poll_mode",
         }
         unknown = sorted(set(data) - known)
         if unknown:
@@ -189,7 +199,7 @@ class BankConfig:
         extra = {
             k: data[k]
             for k in ("polarity", "baudrate", "status_retries", "rts", "dtr", "rs485",
-                      "exclusive", "frame_log_size", "learn_reply_length")
+                      "exclusive", "frame_log_size", "learn_reply_length", "poll_mode")
             if k in data
         }
         try:

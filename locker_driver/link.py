@@ -96,7 +96,7 @@ class Link:
                 self.stats.reply(board, None)
                 return None
             try:
-                value = self._collect(port, request, board, expect, sent_at + timeout)
+                [(value, _)] = self._collect(port, request, board, expect, sent_at + timeout)
             except (BoardNotAnswering, FrameError) as exc:
                 self._drain(port, board, timeout)
                 if expect.kind is ReplyKind.OPTIONAL:
@@ -119,6 +119,37 @@ class Link:
             if self.timeouts.inter_transaction_s:
                 self._sleep(self.timeouts.inter_transaction_s)
 
+    def exchange_many(
+        self, request: bytes, expect: Expect[T], want: int, timeout_s: float | None = None
+    ) -> list[tuple[T, float]]:
+        """Send a bus-wide request that every board answers in turn; collect up to `want`
+        replies, each with its latency. Boards that stay silent are simply missing from
+        the result (the caller decides what that means). Raises PortError only."""
+        self.write_started = False
+        timeout = timeout_s if timeout_s is not None else self.timeouts.reply_s
+        try:
+            port = self.holder.get()
+            self._flush_stale(port, None)
+            self.write_started = True
+            port.write(request)
+            port.flush()
+            sent_at = self._clock()
+            self.frames.add(FrameDirection.TX, request, None, "to every board")
+            try:
+                found = self._collect(port, request, None, expect, sent_at + timeout, want)
+            except (BoardNotAnswering, FrameError):
+                found = []
+            if len(found) < want:
+                self._drain(port, None, timeout)
+            return [(value, at - sent_at) for value, at in found]
+        except _IO_ERRORS as exc:
+            error = classify(self.holder.settings.url, exc)
+            self.holder.lost(exc)
+            raise error from exc
+        finally:
+            if self.timeouts.inter_transaction_s:
+                self._sleep(self.timeouts.inter_transaction_s)
+
     def _record_failure(self, board: int, exc: DriverError) -> None:
         if isinstance(exc, WrongAddressReply):
             counter = "wrong_address"
@@ -132,7 +163,7 @@ class Link:
         waiting = port.in_waiting
         return bytes(port.read(waiting if waiting else 1))
 
-    def _flush_stale(self, port: serial.SerialBase, board: int) -> None:
+    def _flush_stale(self, port: serial.SerialBase, board: int | None) -> None:
         waiting = port.in_waiting
         stale = bytes(port.read(waiting)) if waiting else b""
         port.reset_input_buffer()
@@ -143,10 +174,20 @@ class Link:
         self,
         port: serial.SerialBase,
         request: bytes,
-        board: int,
+        board: int | None,
         expect: Expect[T],
         deadline: float,
-    ) -> T:
+        want: int = 1,
+    ) -> list[tuple[T, float]]:
+        """Read until `want` frames answer the request, each with its arrival time.
+
+        With want > 1 (a bus-wide request, board None) the wait also ends once the line
+        has been quiet for the late-reply guard after the last answer: boards answer in
+        turn, so the silent ones are not coming. With want == 1 failures raise.
+        """
+        single = want == 1
+        found: list[tuple[T, float]] = []
+        guard = max(self.timeouts.late_reply_guard_s, self.timeouts.quiet_gap_s)
         buf = bytearray()
         echo_checked = False
         last_rx = self._clock()
@@ -161,6 +202,8 @@ class Link:
                 if len(buf) > _MAX_BUFFER:
                     raise FrameError(board, "a flood of bytes that form no frame; "
                                      "check the baud rate and the bus wiring")
+            elif not single and found and not buf and now - last_rx >= guard:
+                return found
             if not echo_checked:
                 echo_checked = self._skip_echo(buf, request, board, expect)
             while echo_checked and buf:
@@ -196,21 +239,27 @@ class Link:
                     self.frames.add(FrameDirection.RX, frame[:1], board, f"bad frame: {exc.detail}")
                     del buf[:1]
                     continue
-                self.frames.add(FrameDirection.RX, frame, board)
+                self.frames.add(FrameDirection.RX, frame, board if single else _board_of(value))
                 del buf[:consumed]
-                if buf:
-                    self.frames.add(FrameDirection.RX, bytes(buf), board, "trailing, discarded")
-                return value
+                found.append((value, now))
+                if len(found) == want:
+                    if buf:
+                        self.frames.add(FrameDirection.RX, bytes(buf), board, "trailing, discarded")
+                    return found
             if not chunk and now >= deadline:
+                if not single:
+                    return found
                 raise self._failure(board, bytes(buf), problem, wrong)
             # A board that already answered (badly, or from the wrong address) and then
             # went quiet will not send another frame: fail now, not at the deadline.
-            if (problem or wrong) and not buf and not chunk and (
-                now - last_rx >= max(self.timeouts.late_reply_guard_s, self.timeouts.quiet_gap_s)
-            ):
+            if (problem or wrong) and not buf and not chunk and now - last_rx >= guard:
+                if not single:
+                    return found
                 raise self._failure(board, b"", problem, wrong)
 
-    def _skip_echo(self, buf: bytearray, request: bytes, board: int, expect: Expect[T]) -> bool:
+    def _skip_echo(
+        self, buf: bytearray, request: bytes, board: int | None, expect: Expect[T]
+    ) -> bool:
         """Drop a leading copy of the request; False while the buffer is still a prefix."""
         if len(buf) < len(request):
             return not request.startswith(bytes(buf))
@@ -229,7 +278,11 @@ class Link:
         return True
 
     def _failure(
-        self, board: int, leftover: bytes, problem: FrameError | None, wrong: WrongReply | None
+        self,
+        board: int | None,
+        leftover: bytes,
+        problem: FrameError | None,
+        wrong: WrongReply | None,
     ) -> DriverError:
         if leftover:
             self.frames.add(FrameDirection.RX, leftover, board, "incomplete, discarded")
@@ -256,7 +309,7 @@ class Link:
             "DIP-switch address, the A/B wiring and the baud rate",
         )
 
-    def _drain(self, port: serial.SerialBase, board: int, timeout_s: float) -> None:
+    def _drain(self, port: serial.SerialBase, board: int | None, timeout_s: float) -> None:
         # A short probe (scan) expects fast boards: its guard need not exceed its timeout.
         guard = max(min(self.timeouts.late_reply_guard_s, timeout_s), self.timeouts.quiet_gap_s)
         start = quiet_since = self._clock()
@@ -272,3 +325,8 @@ class Link:
                 break
         if drained:
             self.frames.add(FrameDirection.RX, bytes(drained), board, "drained after failure")
+
+
+def _board_of(value: object) -> int | None:
+    board = getattr(value, "board", None)
+    return board if isinstance(board, int) else None

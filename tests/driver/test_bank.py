@@ -207,3 +207,33 @@ def test_closed_bank_refuses_work(make_bank: BankFactory) -> None:
     bank.close()
     with pytest.raises(BankClosed):
         bank.unlock("B0-L01")
+
+
+@pytest.mark.parametrize("protocol", ["cu16", "cu48"])
+def test_broadcast_poll_reads_every_board_in_one_request(
+    make_bank: BankFactory, protocol: str
+) -> None:
+    sim, bank = make_bank(protocol, 4, config={"poll_mode": "broadcast"})
+    sim.force_open(2, 7)
+    sim.power(3, False)
+    readings = bank.read_states()
+    assert readings["B2-L07"].door is DoorState.OPEN
+    assert readings["B1-L07"].door is DoorState.CLOSED
+    assert {r.door for cid, r in readings.items() if cid.startswith("B3-")} == {DoorState.UNKNOWN}
+    sent = [r for r in bank.frame_log() if r.direction is FrameDirection.TX]
+    assert len(sent) == 1 and sent[0].note == "to every board"
+    stats = bank.stats()
+    assert stats[0].replies == 1 and stats[3].timeouts == 1
+    # One board's garbled answer costs that board only.
+    sim.power(3, True)
+    from locker_driver.sim import FaultKind
+
+    sim.faults.inject(FaultKind.CORRUPT_CHECKSUM, board=1)
+    readings = bank.read_states()
+    assert readings["B1-L01"].door is DoorState.UNKNOWN
+    assert readings["B0-L01"].door is DoorState.CLOSED
+    assert readings["B3-L01"].door is DoorState.CLOSED
+    # A subset still uses the boards' own answers only.
+    assert bank.read_states(["B2-L07", "B0-L01"]) == {
+        "B2-L07": readings["B2-L07"], "B0-L01": readings["B0-L01"]
+    }

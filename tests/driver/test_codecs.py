@@ -244,3 +244,13 @@ def test_unlock_request_round_trip(protocol: str, bits: st.DataObject) -> None:
     assert codec.request_length(raw[:1] if protocol == "8a" else raw) == len(raw)
     parsed: ParsedRequest = codec.parse_request(raw)
     assert (parsed.kind, parsed.board, parsed.lock) == (RequestKind.UNLOCK, board, lock)
+
+
+def test_broadcast_requests_and_replies() -> None:
+    assert codec_cu16.CODEC.broadcast_status_request() == h("02 F0 32 03 27")
+    assert codec_cu48.CODEC.broadcast_status_request() == h("02 0A 00 50 03 5F")
+    assert codec_8a.CODEC.broadcast_status_request() is None
+    second = codec_cu16.CODEC.parse_broadcast_reply(h("02 10 36 01 00 00 08 03 54"))
+    assert (second.board, second.hook(1), second.occupied(12)) == (1, True, True)
+    with pytest.raises(WrongReply, match="expected 36"):
+        codec_cu16.CODEC.parse_broadcast_reply(h("02 00 35 01 00 01 00 03 3C"))

@@ -41,6 +41,11 @@ def test_defaults_follow_the_protocol() -> None:
         ({"polarity": "inverted"}, "polarity 'inverted'"),
         ({"baudrate": 0}, "baudrate"),
         ({"protocol": "8a"}, "board 0 is outside 8a addresses 1-31"),
+        ({"poll_mode": "sometimes"}, "poll_mode 'sometimes'"),
+        (
+            {"protocol": "8a", "compartments": {"A": LockAddress(1, 1)}, "poll_mode": "broadcast"},
+            "8a boards have no bus-wide query",
+        ),
     ],
 )
 def test_bad_values_are_named(kwargs: dict[str, object], message: str) -> None:

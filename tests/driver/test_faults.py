@@ -200,20 +200,32 @@ def test_reconnect_waits_between_attempts(make_bank: BankFactory) -> None:
 
 def test_unlocks_jump_ahead_of_queued_polls(make_bank: BankFactory) -> None:
     sim, bank = make_bank("cu16", 4)
-    gate = threading.Event()
+    started, gate = threading.Event(), threading.Event()
     bus = bank._bus
-    blocker = bus.submit(Priority.STATUS, lambda link: gate.wait(10))
-    reader = threading.Thread(target=bank.read_states)
-    reader.start()
-    while bus._queue.qsize() < 4:  # the four polls are queued behind the blocker
-        time.sleep(0.001)
-    unlocker = threading.Thread(target=bank.unlock, args=("B3-L01",))
-    unlocker.start()
-    while bus._queue.qsize() < 5:
-        time.sleep(0.001)
-    gate.set()
-    reader.join(10)
-    unlocker.join(10)
+
+    def hold_the_bus(link: object) -> bool:
+        started.set()
+        return gate.wait()
+
+    def queued(n: int) -> None:
+        deadline = time.monotonic() + 60
+        while bus._queue.qsize() < n:
+            assert time.monotonic() < deadline, f"{n} jobs never queued"
+            time.sleep(0.001)
+
+    blocker = bus.submit(Priority.STATUS, hold_the_bus)
+    try:
+        assert started.wait(60)
+        reader = threading.Thread(target=bank.read_states)
+        reader.start()
+        queued(4)  # the four polls wait behind the job holding the bus
+        unlocker = threading.Thread(target=bank.unlock, args=("B3-L01",))
+        unlocker.start()
+        queued(5)
+    finally:
+        gate.set()
+    reader.join(60)
+    unlocker.join(60)
     assert blocker.result() is True
     sent = [r.hex for r in bank.frame_log() if r.direction is FrameDirection.TX]
     assert sent[0] == "02 30 31 03 66"  # the unlock of board 3 lock 1 went first
