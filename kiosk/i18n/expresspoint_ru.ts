@@ -1066,8 +1066,8 @@ Last error: %8</source>
             <translation>закрыта</translation>
         </message>
         <message>
-            <source>door ?</source>
-            <translation>дверь ?</translation>
+            <source>not read</source>
+            <translation>не читается</translation>
         </message>
         <message>
             <source>free</source>

@@ -1038,8 +1038,8 @@ Last error: %8</source>
             <translation>关</translation>
         </message>
         <message>
-            <source>door ?</source>
-            <translation>门 ?</translation>
+            <source>not read</source>
+            <translation>未读到</translation>
         </message>
         <message>
             <source>free</source>

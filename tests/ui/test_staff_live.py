@@ -123,7 +123,9 @@ def test_technician_gesture_map_open_a_door_and_diagnostics(qtbot, kiosk) -> Non
     assert rect is not None
     qtbot.mouseClick(page.grid, Qt.MouseButton.LeftButton, pos=QPoint(*map(int, (
         rect.center().x(), rect.center().y()))))
-    assert page.detail.text().startswith("B02, size M: door closed, free")
+    # The detail follows the live readings: the door reads closed once the board answered.
+    qtbot.waitUntil(lambda: page.detail.text().startswith("B02, size M: door closed, free"),
+                    timeout=WAIT_MS)
     click(qtbot, page.buttons["open_one"])
     on(qtbot, kiosk, "technician_doors", "confirm")
     doors = kiosk.window.pages["technician_doors"]

@@ -100,7 +100,7 @@ class TechnicianMapScreen(Screen):
 
     def _door_word(self, state: str) -> str:
         return {"open": self.tr("open"), "closed": self.tr("closed")}.get(
-            state, self.tr("door ?"))
+            state, self.tr("not read"))
 
     def _state_word(self, state: str) -> str:
         return {
