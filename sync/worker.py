@@ -22,7 +22,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from importlib import metadata
 from typing import Any
 
@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 
 SKEW_WARN_S = 60.0
 PROFILE_EVERY_N_PULLS = 30
+OUTBOX_RETENTION = timedelta(days=30)  # acknowledged events kept this long for diagnostics
 
 
 class CacheBusy(SyncError):
@@ -150,6 +151,10 @@ class SyncWorker:
     def _pull_all(self) -> tuple[int, int]:
         if not self._store.has_profile() or self._pulls % PROFILE_EVERY_N_PULLS == 0:
             self._store.apply_profile(self._client.profile(), self._clock())
+            pruned = self._store.prune_sent(self._clock() - OUTBOX_RETENTION)
+            if pruned:
+                log.info("pruned %d acknowledged event(s) older than %s", pruned,
+                         OUTBOX_RETENTION)
         self._pulls += 1
         parcels = couriers = 0
         parcel_cursor, courier_cursor = self._store.cursors()

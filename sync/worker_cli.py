@@ -69,9 +69,34 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Keep the local cache in step with the central order service.",
     )
     p.add_argument("--config", required=True, type=Path, help="the kiosk's TOML config")
-    p.add_argument("--once", action="store_true",
-                   help="run one full round (push, pull, heartbeat) and exit: 0 ok, 1 failed")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--once", action="store_true",
+                      help="run one full round (push, pull, heartbeat) and exit: 0 ok, 1 failed")
+    mode.add_argument("--status", action="store_true",
+                      help="print the sync status stored in the cache and exit (no network)")
     p.set_defaults(func=run)
+
+
+def format_status(status: Any, rejected: list[Any]) -> str:
+    """The cache's sync status as a technician reads it."""
+    def ts(value: Any) -> str:
+        return value.isoformat(timespec="seconds") if value else "never"
+
+    lines = [
+        f"state:          {'online' if status.online else 'OFFLINE'}",
+        f"last success:   {ts(status.last_success_at)}",
+        f"offline since:  {ts(status.offline_since) if status.offline_since else '-'}",
+        f"last error:     {status.last_error or '-'} ({ts(status.last_error_at)})",
+        f"outbox depth:   {status.outbox_depth} event(s) waiting",
+        f"last event seq: {status.last_event_seq}",
+        f"heartbeat:      {ts(status.last_heartbeat_at)}",
+        "clock skew:     " + ("unknown" if status.clock_skew_s is None
+                              else f"{status.clock_skew_s:+.1f} s (server minus kiosk)"),
+        f"rejected:       {status.rejected_events} event(s)",
+    ]
+    lines += [f"  seq {e.seq} {e.type}: {e.rejected_code}: {e.rejected_message}"
+              for e in rejected]
+    return "\n".join(lines)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -82,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         cfg = load_worker_config(args.config)
-        token = cfg.central.read_token(cfg.source)
+        token = "" if args.status else cfg.central.read_token(cfg.source)
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -91,6 +116,10 @@ def run(args: argparse.Namespace) -> int:
     except (MigrationFailed, CacheError, OSError) as exc:
         print(f"error: cache {cfg.database.path}: {exc}", file=sys.stderr)
         return 2
+    if args.status:
+        with cache:
+            print(format_status(cache.sync_status(), cache.rejected_events(10)))
+        return 0
     s = cfg.sync
     settings = WorkerSettings(
         pull_interval_s=s.pull_interval_s, push_interval_s=s.push_interval_s,

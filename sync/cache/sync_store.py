@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import delete, func, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
@@ -167,6 +167,17 @@ class SyncStore:
             _store_depth(s)
         answered = set(acked) | {r.event_id for r in rejected}
         return PushOutcome(len(set(acked)), len(rejected), len(sent_ids - answered))
+
+    def prune_sent(self, before: datetime) -> int:
+        """Drop events acknowledged before `before` (the audit log keeps the history;
+        `seq` lives in sync_state, so numbering is unaffected). Rejected events stay."""
+        with self._cache.write() as s:
+            result = s.execute(
+                delete(OutboxEvent).where(
+                    col(OutboxEvent.sent_at).is_not(None), col(OutboxEvent.sent_at) < before
+                )
+            )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
     # -- heartbeat and commands --------------------------------------------------------
 

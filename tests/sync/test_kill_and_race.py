@@ -68,6 +68,14 @@ def test_sync_killed_between_sending_a_batch_and_recording_the_ack(
     assert kiosk.token not in again.stdout + again.stderr
     assert_converged(kiosk.cache, central_service)
     assert len(central_service.events()) == 250
+    status = subprocess.run(
+        [sys.executable, "-m", "kiosk", "sync", "--config", str(cfg), "--status"],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=60,
+    )
+    assert status.returncode == 0, status.stderr
+    assert "state:          online" in status.stdout
+    assert "outbox depth:   0 event(s) waiting" in status.stdout
+    assert "last event seq: 250" in status.stdout
 
 
 def test_two_parcels_change_while_the_pages_are_read(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from synckit import Kiosk, assert_converged, cached_parcels, local_events
+from synckit import Kiosk, ManualClock, assert_converged, cached_parcels, local_events
 
 from sync.cache import (
     ActorKind,
@@ -137,3 +137,17 @@ def test_a_rejected_event_is_kept_and_never_blocks_the_rest(
     assert kiosk.sync().pushed == 0  # not sent again
     assert [e.type.value for e in central_service.events()] == ["locker.started", "code.denied"]
     assert_converged(kiosk.cache, central_service)
+
+
+def test_acknowledged_events_are_pruned_after_30_days_numbering_goes_on(
+    kiosk: Kiosk, central_service: CentralService
+) -> None:
+    kiosk.cache.record_event(EventType.LOCKER_STARTED)
+    assert kiosk.sync().ok
+    later = ManualClock()
+    later.advance(31 * 86400)
+    assert kiosk.worker(clock=later).run_round(force=True).ok
+    assert local_events(kiosk.cache) == []
+    assert kiosk.cache.record_event(EventType.LOCKER_STARTED).seq == 2
+    assert kiosk.sync().ok
+    assert [e.seq for e in central_service.events()] == [1, 2]
