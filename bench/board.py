@@ -14,8 +14,9 @@ figures show what the wire plus the driver cost, not a lock's mechanical time.
 
 Alternatives in one run: the driver with its default timing (25 ms quiet gap, 5 ms
 between transactions, 8A reply lengths learned), 8A replies ended by the quiet gap
-alone (what a driver must do without learning the length), no gap between
-transactions, and an unpaced pty (the driver's own overhead with a free wire).
+alone (what a driver must do without learning the length), CU16/CU48 polled with one
+bus-wide request instead of one per board, no gap between transactions, and an unpaced
+pty (the driver's own overhead with a free wire).
 
 Run: .venv/bin/python bench/board.py [--repeat 15]
 """
@@ -42,12 +43,24 @@ from locker_driver.sim.serve import BITS_PER_BYTE, PtyServer
 
 BOARDS = 10
 LOCKS = {"cu16": 16, "8a": 24, "cu48": 48}
-# name -> (timeouts, paced wire, learn 8A reply lengths, protocols it applies to)
-VARIANTS: dict[str, tuple[Timeouts, bool, bool, tuple[str, ...]]] = {
-    "default timing": (Timeouts(), True, True, tuple(LOCKS)),
-    "8A framed by quiet gap only": (Timeouts(), True, False, ("8a",)),
-    "no inter-transaction gap": (Timeouts(inter_transaction_s=0.0), True, True, tuple(LOCKS)),
-    "unpaced pty (driver only)": (Timeouts(inter_transaction_s=0.0), False, True, tuple(LOCKS)),
+@dataclass(frozen=True)
+class Variant:
+    timeouts: Timeouts
+    paced: bool = True
+    learn_reply_length: bool = True
+    poll_mode: str = "per_board"
+    protocols: tuple[str, ...] = tuple(LOCKS)
+
+
+NO_GAP = Timeouts(inter_transaction_s=0.0)
+VARIANTS = {
+    "default timing": Variant(Timeouts()),
+    "8A framed by quiet gap only": Variant(Timeouts(), learn_reply_length=False,
+                                           protocols=("8a",)),
+    "bus-wide poll (broadcast)": Variant(Timeouts(), poll_mode="broadcast",
+                                         protocols=("cu16", "cu48")),
+    "no inter-transaction gap": Variant(NO_GAP),
+    "unpaced pty (driver only)": Variant(NO_GAP, paced=False),
 }
 
 
@@ -68,7 +81,7 @@ def exchange_bytes(sim: SimulatedBank, request: bytes) -> int:
     return len(request) + sum(len(e.data) for e in sim.feed(request))
 
 
-def measure(protocol: str, timeouts: Timeouts, pace: bool, learn: bool, repeat: int) -> Figures:
+def measure(protocol: str, variant: Variant, repeat: int) -> Figures:
     codec = codec_for(protocol)
     sim = SimulatedBank(protocol, BOARDS, locks_per_board=LOCKS[protocol])
     boards = sorted(sim.boards)
@@ -78,17 +91,22 @@ def measure(protocol: str, timeouts: Timeouts, pace: bool, learn: bool, repeat: 
     target = LockAddress(boards[-1], 5)
     confirm_bytes = exchange_bytes(sim, codec.unlock_request(target.board, target.lock))
     confirm_bytes += exchange_bytes(sim, codec.status_request(target.board))
-    poll_bytes = sum(exchange_bytes(sim, codec.status_request(b)) for b in boards)
+    broadcast = codec.broadcast_status_request()
+    if variant.poll_mode == "broadcast" and broadcast is not None:
+        poll_bytes = exchange_bytes(sim, broadcast)
+    else:
+        poll_bytes = sum(exchange_bytes(sim, codec.status_request(b)) for b in boards)
     sim.close_door(target.board, target.lock)
     sim.unlock_frames.clear()
 
     cid = f"{target.board}:{target.lock}"
     unlock_times, poll_times = [], []
-    with PtyServer(sim, pace=pace) as server:
+    with PtyServer(sim, pace=variant.paced) as server:
         server.start()
         config = BankConfig(port_url=server.port, protocol=protocol,
-                            compartments=compartments, timeouts=timeouts,
-                            learn_reply_length=learn)
+                            compartments=compartments, timeouts=variant.timeouts,
+                            learn_reply_length=variant.learn_reply_length,
+                            poll_mode=variant.poll_mode)
         with LockerBank.open(config) as bank:
             bank.read_states()  # warm-up
             for _ in range(repeat):
@@ -126,10 +144,10 @@ def main() -> None:
     print("-" * len(header))
     for protocol in protocols:
         baud = codec_for(protocol).default_baudrate
-        for name, (timeouts, pace, learn, applies) in VARIANTS.items():
-            if protocol not in applies:
+        for name, variant in VARIANTS.items():
+            if protocol not in variant.protocols:
                 continue
-            f = measure(protocol, timeouts, pace, learn, args.repeat)
+            f = measure(protocol, variant, args.repeat)
             u_wire = wire_s(f.unlock_confirm_bytes, baud)
             p_wire = wire_s(f.poll_bytes, baud)
             print(f"{protocol:<8} {baud:>6} {name:<27} "
@@ -138,8 +156,8 @@ def main() -> None:
                   f"{1000 * f.poll_s:>11.1f} ms {1000 * p_wire:>5.1f} ms {f.poll_s / p_wire:>6.2f}")
         print()
     print("Byte counts per cycle: unlock request + its acknowledgement (CU16: 9-byte status, "
-          "8A: 5-byte echo, CU48: none) + one status exchange; a poll is one status "
-          "exchange per board.")
+          "8A: 5-byte reply, CU48: none) + one status exchange; a poll is one status "
+          "exchange per board, or one bus-wide request and ten replies.")
 
 
 if __name__ == "__main__":
