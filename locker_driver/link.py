@@ -96,7 +96,7 @@ class Link:
                 self.stats.reply(board, None)
                 return None
             try:
-                [(value, _)] = self._collect(port, request, board, expect, sent_at + timeout)
+                [(value, arrived)] = self._collect(port, request, board, expect, sent_at + timeout)
             except (BoardNotAnswering, FrameError) as exc:
                 self._drain(port, board, timeout)
                 if expect.kind is ReplyKind.OPTIONAL:
@@ -105,10 +105,12 @@ class Link:
                     return None
                 self._record_failure(board, exc)
                 raise
-            self.stats.reply(board, self._clock() - sent_at)
+            self.stats.reply(board, arrived - sent_at)
             return value
         except _IO_ERRORS as exc:
             error = classify(self.holder.settings.url, exc)
+            if self.write_started:
+                self.frames.add(FrameDirection.TX, request, board, f"port failed: {exc}")
             self.stats.failure(board, "port_errors", str(error))
             self.holder.lost(exc)
             raise error from exc
