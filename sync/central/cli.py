@@ -66,7 +66,7 @@ def _db_arg(parser: argparse.ArgumentParser) -> None:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    from sync.central.db import DatabaseUrlError
+    from sync.central.db import DatabaseUnavailable, DatabaseUrlError
     from sync.central.server import TokenFileError, serve
 
     try:
@@ -78,7 +78,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
             sweep_interval_s=args.sweep_interval,
             access_log=args.access_log,
         )
-    except (DatabaseUrlError, TokenFileError) as exc:
+    except (DatabaseUrlError, DatabaseUnavailable, TokenFileError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

@@ -56,7 +56,7 @@ def _write_secret(path: Path, value: str) -> None:
 
 def _cmd_seed(args: argparse.Namespace) -> int:
     from sync.central.cli import print_json
-    from sync.central.db import Database, redact
+    from sync.central.db import Database, DatabaseUnavailable, DatabaseUrlError, redact
     from sync.central.errors import ApiError
     from sync.central.seed import seed_demo
     from sync.codes import KdfParams
@@ -67,7 +67,11 @@ def _cmd_seed(args: argparse.Namespace) -> int:
         print(f"error: --kdf-n: {exc}", file=sys.stderr)
         return 2
     stored = tuple(s.strip() for s in args.stored.split(",") if s.strip())
-    db = Database(args.db)
+    try:
+        db = Database(args.db)
+    except DatabaseUrlError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     try:
         result = seed_demo(
             db,
@@ -78,7 +82,7 @@ def _cmd_seed(args: argparse.Namespace) -> int:
             kdf=kdf,
             deterministic=args.deterministic,
         )
-    except (ApiError, ValueError) as exc:
+    except (ApiError, ValueError, DatabaseUnavailable) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     finally:

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 from sync.central.schema import metadata
 
@@ -26,6 +27,10 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 class DatabaseUrlError(ValueError):
     """The --db value is not something SQLAlchemy can open."""
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database cannot be reached or opened; the message says which and why."""
 
 
 def normalize_url(url: str) -> str:
@@ -83,7 +88,13 @@ class Database:
         kwargs: dict[str, Any] = {"echo": echo, "future": True}
         if self.is_sqlite:
             if parsed.database and parsed.database != ":memory:":
-                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+                folder = Path(parsed.database).parent
+                try:
+                    folder.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise DatabaseUrlError(
+                        f"cannot create the folder {folder} for the SQLite file: {exc.strerror}"
+                    ) from exc
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 10}
             kwargs["pool_size"] = pool_size
         else:
@@ -97,8 +108,14 @@ class Database:
 
     def create_schema(self) -> None:
         """Create missing tables (idempotent)."""
-        with self.write() as conn:
-            metadata.create_all(conn)
+        try:
+            with self.write() as conn:
+                metadata.create_all(conn)
+        except OperationalError as exc:
+            reason = str(exc.orig).splitlines()[0] if exc.orig else str(exc)
+            raise DatabaseUnavailable(
+                f"cannot open the database {redact(self.url)}: {reason}"
+            ) from exc
 
     @contextmanager
     def read(self) -> Iterator[Connection]:

@@ -113,3 +113,13 @@ def test_operator_errors_are_clear(central_service: CentralService, tmp_path: Pa
     proc = run("fleet", "--url", "http://127.0.0.1:9", "--operator-token-file",
                str(svc.operator_token_file), check=False)  # fmt: skip
     assert proc.returncode == 1 and "is the service up" in proc.stderr
+
+
+def test_serve_on_an_unreachable_database_says_so_without_the_password() -> None:
+    proc = run(
+        "serve", "--db", "postgresql://xp:hunter2@127.0.0.1:1/central", "--port", "0",
+        check=False,
+    )  # fmt: skip
+    assert proc.returncode == 2
+    assert "cannot open the database" in proc.stderr and "127.0.0.1:1" in proc.stderr
+    assert "hunter2" not in proc.stderr + proc.stdout
