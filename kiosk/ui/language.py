@@ -37,6 +37,8 @@ class LanguageSwitcher(QObject):
         if code == self._current:
             return
         app = QCoreApplication.instance()
+        if app is None:
+            raise RuntimeError("create the QApplication before switching languages")
         translator: QTranslator | None = None
         path = qm_path(code)
         # The source language has a catalogue too, for its plural forms only.

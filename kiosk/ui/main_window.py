@@ -88,7 +88,7 @@ class MainWindow(QWidget):
         self.countdown = Countdown(self)
         self.offline_badge = OfflineBadge(self)
         self.header = QWidget(self)
-        header = QHBoxLayout(self.header)
+        header = self._header_layout = QHBoxLayout(self.header)
         header.addWidget(self.brand, 0, Qt.AlignmentFlag.AlignVCenter)
         header.addStretch(1)
         header.addWidget(self.countdown, 0, Qt.AlignmentFlag.AlignVCenter)
@@ -109,7 +109,7 @@ class MainWindow(QWidget):
         self._screen_to_page: dict[tuple[str, str], str] = {}
         self._current: Screen | None = None
         self._metrics = theme.Metrics.for_size(1920, 1080)
-        self._style_key: tuple[float, bool] | None = None
+        self._style_key: tuple[int, int, bool] | None = None
 
         self._working_timer = QTimer(self)
         self._working_timer.setSingleShot(True)
@@ -125,7 +125,10 @@ class MainWindow(QWidget):
         self._tick.start()
         self._taps: list[float] = []
         self.brand.tapped.connect(self._on_brand_tap)
-        QApplication.instance().installEventFilter(self)
+        app = QApplication.instance()
+        if app is None:
+            raise RuntimeError("create the QApplication before the kiosk window")
+        app.installEventFilter(self)
         self._retranslate()
 
     # --- pages ----------------------------------------------------------------------
@@ -329,7 +332,7 @@ class MainWindow(QWidget):
         self._style_key = key
         self._metrics = m
         self.setStyleSheet(theme.style_sheet(m, cjk=cjk))
-        self.header.layout().setContentsMargins(m.margin, m.px(10), m.margin, 0)
+        self._header_layout.setContentsMargins(m.margin, m.px(10), m.margin, 0)
         self.header.setMinimumHeight(max(44, m.px(64)))
         self.offline_badge.apply_metrics(m.px(32))
         self.countdown.apply_metrics(m.px(32))

@@ -90,12 +90,13 @@ class Screen(QWidget):
         for icon in self.findChildren(StatusIcon):
             big = min(m.px(110), int(m.height * 0.13))
             icon.set_side(big if icon.property("big") else m.px(44))
-        for layout in self.findChildren(QLayout):
-            if layout.property("gapped"):
-                layout.setSpacing(m.gap)
-        if self.layout() is not None:
-            self.layout().setContentsMargins(m.margin, m.px(16), m.margin, m.margin)
-            self.layout().setSpacing(m.px(24))
+        for child_layout in self.findChildren(QLayout):
+            if child_layout.property("gapped"):
+                child_layout.setSpacing(m.gap)
+        outer = self.layout()
+        if outer is not None:
+            outer.setContentsMargins(m.margin, m.px(16), m.margin, m.margin)
+            outer.setSpacing(m.px(24))
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         if event.type() == QEvent.Type.LanguageChange:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QLocale
+from PySide6.QtCore import QDate, QLocale
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kiosk.flows.pickup_view import MalformedReason, PickupScreen, PickupView
@@ -110,7 +110,8 @@ class ErrorScreen(Screen):
                 # The date pattern is translated with the words around it
                 # (Qt date format: "d MMMM yyyy", Chinese "yyyy年M月d日").
                 pattern = self.tr("d MMMM yyyy", "date format of the expiry date")
-                day = QLocale().toString(view.deadline.date(), pattern)
+                when = view.deadline.date()
+                day = QLocale().toString(QDate(when.year, when.month, when.day), pattern)
                 body = self.tr(
                     "The pickup time ended on %1. The parcel goes back to the sender."
                 ).replace("%1", day)

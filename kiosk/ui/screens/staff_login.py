@@ -148,7 +148,7 @@ class StaffLoginScreen(Screen):
         super().apply_metrics(m)
         key = max(60, min(m.key, int((m.height * 0.62 - 3 * m.key_gap) / 4)))
         self.keypad.apply_metrics(key, m.key_gap)
-        self.entry.layout().setSpacing(m.px(16))
+        self.entry.row.setSpacing(m.px(16))
         self.left.setSpacing(m.px(18))
         self.body.setSpacing(m.gap)
         if m.portrait:

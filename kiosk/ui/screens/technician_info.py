@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kiosk.flows.technician_view import TechnicianScreen, TechnicianView
@@ -27,7 +26,7 @@ INFO_SCREENS = (
 def _when(at: datetime | None) -> str:
     if at is None:
         return "—"
-    return QLocale().toString(at.astimezone(), "yyyy-MM-dd HH:mm:ss")
+    return at.astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
 
 class TechnicianInfoScreen(Screen):

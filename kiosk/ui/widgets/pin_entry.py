@@ -29,7 +29,7 @@ class PinEntry(QWidget):
         # The captions ("ID", "PIN") are set by the owner, translated.
         self.id_caption = "ID"
         self.pin_caption = "PIN"
-        row = QHBoxLayout(self)
+        row = self.row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         self.id_field = TouchButton("", "secondary", self)
         self.id_field.setObjectName("id_field")
