@@ -101,10 +101,13 @@ class FaultProxy:
         if kind == "junk":
             return _send(h, 200, b"<html>captive portal</html>")
         if kind == "huge":
+            # No Content-Length (read until close), so the client's running size cap is
+            # what stops it, not a glance at the header.
             h.send_response(200)
             h.send_header("Content-Type", "application/json")
-            h.send_header("Content-Length", str(10 * 1024 * 1024))
+            h.send_header("Connection", "close")
             h.end_headers()
+            h.close_connection = True
             chunk = b" " * 65536
             try:
                 for _ in range(160):  # 10 MB of whitespace before any JSON

@@ -52,20 +52,20 @@ def test_server_down_at_start(tmp_path: Path, central_service_factory) -> None: 
 
 
 @pytest.mark.parametrize(
-    ("kind", "match", "error"),
+    ("kind", "match", "error", "says"),
     [
-        ("500", "/events", SyncUnavailable),
-        ("junk", "/parcels", MalformedResponse),
-        ("wrong_types", "/parcels", MalformedResponse),
-        ("wrong_types", "/events", MalformedResponse),
-        ("wrong_types", "/heartbeat", MalformedResponse),
-        ("huge", "/parcels", MalformedResponse),
-        ("slow", "/couriers", SyncUnavailable),
+        ("500", "/events", SyncUnavailable, "HTTP 500"),
+        ("junk", "/parcels", MalformedResponse, "not valid JSON"),
+        ("wrong_types", "/parcels", MalformedResponse, "invalid answer at"),
+        ("wrong_types", "/events", MalformedResponse, "invalid answer at accepted"),
+        ("wrong_types", "/heartbeat", MalformedResponse, "invalid answer at commands"),
+        ("huge", "/parcels", MalformedResponse, "byte limit"),
+        ("slow", "/couriers", SyncUnavailable, "answer took over"),
     ],
 )
 def test_bad_answers_fail_the_round_without_a_partial_apply(
     proxied_kiosk: Kiosk, central_service: CentralService, proxy: FaultProxy,
-    kind: str, match: str, error: type[Exception],
+    kind: str, match: str, error: type[Exception], says: str,
 ) -> None:
     kiosk = proxied_kiosk
     kiosk.deadline_s = 1.5  # the slow server trickles for 10 s
@@ -76,7 +76,7 @@ def test_bad_answers_fail_the_round_without_a_partial_apply(
     worker = kiosk.worker()
     result = worker.run_round(force=True)
     assert not result.ok and isinstance(result.error, error), result.error
-    assert match.strip("/") in str(result.error)
+    assert match.strip("/") in str(result.error) and says in str(result.error)
     if match == "/parcels":
         assert SyncStore(kiosk.cache).cursors() == cursors_before
         assert cached_parcels(kiosk.cache) == parcels_before
