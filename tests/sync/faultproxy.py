@@ -5,7 +5,8 @@ faults; each fault applies to the next request whose path contains `match`:
 
     proxy.fail("500", match="/parcels")
     proxy.fail("429", retry_after=7)
-    proxy.fail("junk"), proxy.fail("wrong_types"), proxy.fail("huge"), proxy.fail("slow")
+    proxy.fail("junk"), proxy.fail("wrong_types"), proxy.fail("huge"), proxy.fail("slow"),
+    proxy.fail("stall")
     proxy.fail("forward_then_drop", match="/events")    # server applied it, no answer
     proxy.before_forward = callback                     # e.g. change parcels mid-page
 
@@ -114,6 +115,10 @@ class FaultProxy:
                     h.wfile.write(chunk)
             except (BrokenPipeError, ConnectionResetError):
                 pass
+            return None
+        if kind == "stall":  # accepts the request, never answers
+            time.sleep(3)
+            h.close_connection = True
             return None
         if kind == "slow":
             h.send_response(200)

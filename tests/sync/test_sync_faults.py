@@ -61,6 +61,7 @@ def test_server_down_at_start(tmp_path: Path, central_service_factory) -> None: 
         ("wrong_types", "/heartbeat", MalformedResponse, "invalid answer at commands"),
         ("huge", "/parcels", MalformedResponse, "byte limit"),
         ("slow", "/couriers", SyncUnavailable, "answer took over"),
+        ("stall", "/heartbeat", SyncUnavailable, "timed out"),
     ],
 )
 def test_bad_answers_fail_the_round_without_a_partial_apply(
@@ -69,6 +70,7 @@ def test_bad_answers_fail_the_round_without_a_partial_apply(
 ) -> None:
     kiosk = proxied_kiosk
     kiosk.deadline_s = 1.5  # the slow server trickles for 10 s
+    kiosk.timeout = (1.0, 1.0)  # the stalled one says nothing for 3 s
     _activity(kiosk, central_service)
     cursors_before = SyncStore(kiosk.cache).cursors()
     parcels_before = cached_parcels(kiosk.cache)
