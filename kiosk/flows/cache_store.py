@@ -7,7 +7,8 @@ layout configuration, not cache data, so it is passed in.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from kiosk.flows.ports import (
@@ -18,11 +19,20 @@ from kiosk.flows.ports import (
     LockerProfile,
     Parcel,
     ParcelState,
+    RecordRefused,
     RemoteCommand,
     Store,
     StoreNotReady,
 )
 from sync import cache as c
+
+
+@contextmanager
+def _refusals() -> Iterator[None]:
+    try:
+        yield
+    except (c.InvalidTransition, c.NotFound) as exc:
+        raise RecordRefused(str(exc)) from exc
 
 
 def _actor_kind(actor: Actor) -> c.ActorKind:
@@ -133,19 +143,22 @@ class CacheStore:
 
     def record_pickup(self, parcel_ids: Sequence[str], compartment_id: str, *, actor: Actor,
                       intent_id: int) -> None:
-        self.cache.record_pickup(list(parcel_ids), compartment_id,
-                                 actor_kind=_actor_kind(actor), actor_id=actor.id,
-                                 intent_id=intent_id)
+        with _refusals():
+            self.cache.record_pickup(list(parcel_ids), compartment_id,
+                                     actor_kind=_actor_kind(actor), actor_id=actor.id,
+                                     intent_id=intent_id)
 
     def record_deposit(self, parcel_id: str, compartment_id: str, *, actor: Actor,
                        intent_id: int) -> None:
-        self.cache.record_deposit(parcel_id, compartment_id, courier_id=actor.id or "",
-                                  intent_id=intent_id)
+        with _refusals():
+            self.cache.record_deposit(parcel_id, compartment_id, courier_id=actor.id or "",
+                                      intent_id=intent_id)
 
     def record_collection(self, parcel_ids: Sequence[str], compartment_id: str, *,
                           actor: Actor, intent_id: int | None) -> None:
-        self.cache.record_collection(list(parcel_ids), compartment_id,
-                                     courier_id=actor.id or "", intent_id=intent_id)
+        with _refusals():
+            self.cache.record_collection(list(parcel_ids), compartment_id,
+                                         courier_id=actor.id or "", intent_id=intent_id)
 
     def set_compartment_state(self, compartment_id: str, state: CompartmentState, *,
                               actor: Actor, reason: str) -> None:

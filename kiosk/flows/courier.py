@@ -36,6 +36,7 @@ from kiosk.flows.ports import (
     LockerProfile,
     Parcel,
     ParcelState,
+    RecordRefused,
     Store,
     StoreNotReady,
 )
@@ -336,8 +337,23 @@ class CourierFlow:
     def _deposit_closed(self, job: DoorJob) -> None:
         parcel = self._parcel
         assert parcel is not None
-        self._store.record_deposit(parcel.parcel_id, job.compartment_id, actor=self.actor,
-                                   intent_id=job.intent_id)
+        try:
+            self._store.record_deposit(parcel.parcel_id, job.compartment_id,
+                                       actor=self.actor, intent_id=job.intent_id)
+        except RecordRefused as exc:
+            # The parcel changed centrally while it was being loaded: it is behind a
+            # closed door the cache knows nothing about. Keep the compartment out of use
+            # and say so, so that an operator sorts it out.
+            log.error("deposit into %s not recorded: %s", job.compartment_id, exc)
+            self._store.set_compartment_state(
+                job.compartment_id, CompartmentState.out_of_service, actor=self.actor,
+                reason=f"holds parcel {parcel.parcel_id} that could not be recorded: {exc}")
+            self._refused_state = "changed"
+            self._refusal = DepositRefusal.not_expected
+            self._parcel = None
+            self._job = None
+            self._go(CourierScreen.deposit_refused)
+            return
         item = TallyItem(parcel.parcel_id, parcel.barcode or "",
                          self._map.place(job.compartment_id), job.compartment.size)
         self._tally.append(item)
@@ -382,11 +398,19 @@ class CourierFlow:
                 not self._confirmed:
             self._touch()
             comp, parcels = self._collect_parcels[self._ci]
-            self._store.record_collection(
-                [p.parcel_id for p in parcels], comp.compartment_id, actor=self.actor,
-                intent_id=self._intent)
+            status = CollectStatus.collected
+            try:
+                self._store.record_collection(
+                    [p.parcel_id for p in parcels], comp.compartment_id, actor=self.actor,
+                    intent_id=self._intent)
+            except RecordRefused as exc:
+                log.error("collection from %s not recorded: %s", comp.compartment_id, exc)
+                self._store.audit("alarm", actor=self.actor,
+                                  compartment_id=comp.compartment_id,
+                                  detail=f"collection not recorded: {exc}")
+                status = CollectStatus.skipped
             self._confirmed = True
-            self._set_item(CollectStatus.collected)
+            self._set_item(status)
             self._check_after_confirm()
         return self.view()
 

@@ -25,6 +25,7 @@ from kiosk.flows.ports import (
     DoorState,
     Parcel,
     ParcelState,
+    RecordRefused,
     Store,
     StoreNotReady,
 )
@@ -390,8 +391,16 @@ class PickupFlow:
         if before is DoorPhase.opening and phase is DoorPhase.open:
             self._open_for_customer.add(job.compartment_id)
             if job.reason != "pickup_reopen":
-                self._store.record_pickup(item.parcel_ids, job.compartment_id, actor=CUSTOMER,
-                                          intent_id=job.intent_id)
+                try:
+                    self._store.record_pickup(item.parcel_ids, job.compartment_id,
+                                              actor=CUSTOMER, intent_id=job.intent_id)
+                except RecordRefused as exc:
+                    # The door is open and the customer is at it; the record is for
+                    # the operator to sort out, not a reason to strand the customer.
+                    log.error("pickup at %s not recorded: %s", job.compartment_id, exc)
+                    self._store.audit("alarm", actor=CUSTOMER,
+                                      compartment_id=job.compartment_id,
+                                      detail=f"pickup not recorded: {exc}")
             self._go(PickupScreen.door_open)
         elif phase is DoorPhase.jammed:
             self._door_failed(job)

@@ -22,6 +22,11 @@ class StoreNotReady(RuntimeError):
     cannot be checked. The kiosk shows out-of-service until the sync worker has run."""
 
 
+class RecordRefused(RuntimeError):
+    """The cache refused a change (the parcel is no longer in a state that allows it, or
+    is gone): the message says which and why. The door already did what it did."""
+
+
 class DoorState(StrEnum):
     open = "open"
     closed = "closed"
@@ -198,7 +203,10 @@ class Store(Protocol):
 
     def record_pickup(
         self, parcel_ids: Sequence[str], compartment_id: str, *, actor: Actor, intent_id: int
-    ) -> None: ...
+    ) -> None:
+        """Raises RecordRefused when a parcel cannot become picked_up (also for the two
+        calls below)."""
+        ...
 
     def record_deposit(
         self, parcel_id: str, compartment_id: str, *, actor: Actor, intent_id: int

@@ -320,3 +320,19 @@ def test_board_lost_mid_deposit_leaves_the_parcel_expected(world: World, courier
     assert courier.set_board_available(True).screen is CourierScreen.menu
     world.poll(courier)
     assert world.parcel_state(pid) is ParcelState.expected
+
+
+def test_a_parcel_cancelled_while_loading_keeps_its_compartment_out_of_use(
+        world: World, courier) -> None:
+    pid = world.add_parcel(None, None, state=ParcelState.expected, barcode="PKG-1")
+    courier.start_deposit()
+    view = courier.scan_parcel("PKG-1")
+    world.poll(courier)
+    with world.cache.write() as s:
+        s.get(c.Parcel, pid).state = c.ParcelState.CANCELLED
+    world.close(view.door.label)
+    view = world.poll(courier)
+    assert (view.screen, view.refusal) == (CourierScreen.deposit_refused,
+                                           DepositRefusal.not_expected)
+    assert world.compartment_state("A02") is CompartmentState.out_of_service
+    assert view.tally == ()

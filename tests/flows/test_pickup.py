@@ -432,3 +432,15 @@ def test_the_same_qr_read_again_after_closing_keeps_the_thank_you(world: World) 
     assert flow.submit_scan("55555555").screen is PickupScreen.door_opening
     world.poll(flow)
     assert world.parcel_state(other) is ParcelState.picked_up
+
+
+def test_a_pickup_the_cache_refuses_still_serves_the_customer(world: World) -> None:
+    pid = world.add_parcel(CODE, "A02")
+    flow = world.pickup()
+    flow.submit_scan(CODE)
+    with world.cache.write() as s:  # taken back meanwhile, as far as the cache knows
+        s.get(c.Parcel, pid).state = c.ParcelState.COLLECTED
+    assert world.poll(flow).screen is PickupScreen.door_open
+    assert any("pickup not recorded" in a.detail for a in world.audits("alarm"))
+    world.close("A02")
+    assert world.poll(flow).screen is PickupScreen.done
