@@ -115,6 +115,8 @@ def _status(args: argparse.Namespace) -> int:
     try:
         with LockerBank.open(_config(args, addresses)) as bank:
             readings = bank.read_states()
+            errors = {b: s.last_error for b, s in bank.stats().items()
+                      if s.consecutive_failures and s.last_error}
     except DriverError as exc:
         return _fail(args, exc)
     data = [{"board": a.board, "lock": a.lock, "door": readings[f"{a.board}:{a.lock}"].door.value,
@@ -123,7 +125,9 @@ def _status(args: argparse.Namespace) -> int:
     for row in data:
         occ = "-" if row["occupied"] is None else ("yes" if row["occupied"] else "no")
         lines.append(f"{row['board']:>5} {row['lock']:>4} {row['door']:<8} {occ}")
-    _emit(args, data, "\n".join(lines))
+    lines += [f"unknown: {message}" for message in errors.values()]
+    report = {"locks": data, "errors": {str(b): m for b, m in errors.items()}}
+    _emit(args, report, "\n".join(lines))
     unknown = any(r["door"] == DoorState.UNKNOWN.value for r in data)
     return 1 if unknown else 0
 

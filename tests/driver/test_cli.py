@@ -76,3 +76,17 @@ def test_port_errors_are_reported_not_raised(capsys: pytest.CaptureFixture[str])
     out = json.loads(capsys.readouterr().out)
     assert out["error"] == "PortUnavailable"
     assert "check the USB cable" in out["message"]
+
+
+def test_status_says_why_a_board_is_unknown(
+    sim: tuple[SimulatedBank, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    bank, url = sim
+    bank.power(1, False)
+    argv = ["board", "status", "--port", url, "--protocol", "cu16", "--board", "0", "--board",
+            "1", "--reply-timeout", "0.3", "--json"]
+    assert run(argv) == 1
+    out = json.loads(capsys.readouterr().out)
+    doors = {(row["board"], row["door"]) for row in out["locks"]}
+    assert doors == {(0, "closed"), (1, "unknown")}
+    assert "check the board's power" in out["errors"]["1"]
