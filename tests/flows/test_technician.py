@@ -167,3 +167,16 @@ def test_session_ends_on_inactivity(world: World, tech) -> None:
     assert tech.tick().timeout_remaining_s == 5
     world.clock.advance(5)
     assert tech.tick().screen is TechnicianScreen.logged_out
+
+
+def test_stopping_an_open_all_after_the_current_door(world: World, tech) -> None:
+    world.bank.jam("A01")  # the first door keeps the sequence waiting for its outcome
+    tech.open_all()
+    view = tech.confirm()
+    assert (view.screen, len(view.results)) == (TechnicianScreen.opening, 12)
+    view = tech.cancel()
+    assert [r.outcome for r in view.results] == ["pending"]
+    view = world.run(tech, tech.settings.open_confirm_timeout_s)
+    assert view.screen is TechnicianScreen.opened
+    assert [(r.door.label, r.outcome) for r in view.results] == [("A01", "jammed")]
+    assert world.bank.unlocks() == ["A01"]
