@@ -109,6 +109,7 @@ class CentralService:
         operator_token: str | None = None,
         device_token: str | None = None,
         create_locker: bool = True,
+        workers: int = 1,
     ) -> None:
         """`create_locker=False` with the tokens of an already seeded database (for
         example from `expresspoint central seed`) skips the locker set-up."""
@@ -120,6 +121,7 @@ class CentralService:
         self.port = port or free_port()
         self.sweep_interval_s = sweep_interval_s
         self.extra_env = extra_env or {}
+        self.workers = workers
         self.operator_token_file = self.workdir / "operator.token"
         self.operator_token = operator_token or f"xpt_op_{uuid.uuid4().hex}"
         self.operator_token_file.write_text(self.operator_token + "\n", encoding="utf-8")
@@ -162,6 +164,8 @@ class CentralService:
             str(self.operator_token_file),
             "--sweep-interval",
             str(self.sweep_interval_s),
+            "--workers",
+            str(self.workers),
         ]
 
     def start(self, timeout_s: float = START_TIMEOUT_S) -> CentralService:
@@ -181,6 +185,8 @@ class CentralService:
                 stderr=subprocess.STDOUT,
                 cwd=REPO_ROOT,
                 env=env,
+                # its own process group, so kill() also reaches worker processes
+                start_new_session=True,
             )
         self._wait_ready(timeout_s)
         if not self._seeded:
@@ -209,8 +215,9 @@ class CentralService:
 
     def kill(self) -> None:
         """SIGKILL: the abrupt end (power cut, OOM killer)."""
-        if self._proc is not None and self._proc.poll() is None:
-            self._proc.send_signal(signal.SIGKILL)
+        if self._proc is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self._proc.pid, signal.SIGKILL)
             self._proc.wait(timeout=10)
         self._proc = None
 
@@ -218,11 +225,13 @@ class CentralService:
         """SIGTERM and wait; SIGKILL if it does not stop in 10 s."""
         if self._proc is not None and self._proc.poll() is None:
             self._proc.terminate()
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 self._proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self._proc.kill()
-                self._proc.wait(timeout=10)
+        if self._proc is not None:
+            # whatever is left of the group (a stuck worker) goes the hard way
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self._proc.pid, signal.SIGKILL)
+            self._proc.wait(timeout=10)
         self._proc = None
 
     def restart(self) -> CentralService:

@@ -54,6 +54,7 @@ def create_app(ctx: ServiceContext) -> FastAPI:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+            ctx.db.dispose()
 
     app = FastAPI(
         title="ExpressPoint central order service",

@@ -47,6 +47,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         help="seconds between deadline sweeps over all lockers (0 = only on pull)",
     )
     serve.add_argument("--access-log", action="store_true", help="log every request line")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes on one socket (default 1; more helps on PostgreSQL)",
+    )
     serve.set_defaults(func=_cmd_serve)
 
     from sync.central.cli_operator import register_operator
@@ -77,6 +83,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
             operator_token_file=args.operator_token_file,
             sweep_interval_s=args.sweep_interval,
             access_log=args.access_log,
+            workers=max(1, args.workers),
         )
     except (DatabaseUrlError, DatabaseUnavailable, TokenFileError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import logging
+import os
 import socket
+import threading
+import urllib.request
 from pathlib import Path
 from typing import Any
 
 import uvicorn
+from fastapi import FastAPI
+from uvicorn.supervisors import Multiprocess
 
 from sync.central import tokens
 from sync.central.app import create_app
@@ -59,6 +64,34 @@ class _AnnouncingServer(uvicorn.Server):
         )
 
 
+ENV_DB = "EXPRESSPOINT_CENTRAL_WORKER_DB"
+ENV_SWEEP = "EXPRESSPOINT_CENTRAL_WORKER_SWEEP"
+
+
+def app_from_env() -> FastAPI:
+    """The app of one worker process when serving with --workers > 1.
+
+    uvicorn starts workers as fresh interpreters that import this factory, so the
+    parent hands its settings over in the environment.
+    """
+    db = Database(os.environ[ENV_DB])
+    return create_app(ServiceContext(db=db, sweep_interval_s=float(os.environ[ENV_SWEEP])))
+
+
+def _announce_when_ready(host: str, port: int, label: str, stop: threading.Event) -> None:
+    while not stop.wait(0.1):
+        try:
+            with urllib.request.urlopen(f"http://{host}:{port}/healthz", timeout=2) as resp:
+                if resp.status == 200:
+                    print(
+                        f"ExpressPoint central service ready at http://{host}:{port} (db {label})",
+                        flush=True,
+                    )
+                    return
+        except OSError:
+            continue
+
+
 def serve(
     db_url: str,
     host: str,
@@ -68,14 +101,16 @@ def serve(
     sweep_interval_s: float = 60.0,
     access_log: bool = False,
     log_level: str = "warning",
+    workers: int = 1,
 ) -> int:
+    """Run until SIGTERM/SIGINT. `workers > 1` runs that many processes on one socket
+    (worth it on PostgreSQL with spare cores; SQLite writers queue on one lock anyway)."""
     db = Database(db_url)
     db.create_schema()
     if operator_token_file is not None:
         token = load_or_create_token(operator_token_file)
         with db.write() as conn:
             tokens.register(conn, token, TokenKind.OPERATOR, utc_now())
-    ctx = ServiceContext(db=db, sweep_interval_s=sweep_interval_s)
     config_kwargs: dict[str, Any] = {
         "host": host,
         "port": port,
@@ -84,6 +119,28 @@ def serve(
         "log_config": None,  # keep the process's logging set-up
         "timeout_graceful_shutdown": 5,
     }
+    if workers > 1:
+        db.dispose()
+        os.environ[ENV_DB] = db.url
+        os.environ[ENV_SWEEP] = str(sweep_interval_s)
+        config = uvicorn.Config(
+            "sync.central.server:app_from_env", factory=True, workers=workers, **config_kwargs
+        )
+        sock = config.bind_socket()
+        stop = threading.Event()
+        announcer = threading.Thread(
+            target=_announce_when_ready,
+            args=(host, sock.getsockname()[1], redact(db.url), stop),
+            daemon=True,
+        )
+        announcer.start()
+        try:
+            Multiprocess(config, sockets=[sock]).run()
+        finally:
+            stop.set()
+            sock.close()
+        return 0
+    ctx = ServiceContext(db=db, sweep_interval_s=sweep_interval_s)
     server = _AnnouncingServer(uvicorn.Config(create_app(ctx), **config_kwargs), redact(db.url))
     try:
         server.run()

@@ -7,6 +7,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+import requests
 
 from sync.wire import CommandStatus, ParcelState
 from tests.central.conftest import Locker, error_of
@@ -188,3 +189,19 @@ def test_acknowledged_events_survive_a_kill(central_service_factory) -> None:
     again = svc.push_events(batch)
     assert again.accepted == [] and len(again.duplicates) == 20
     assert str(uuid.UUID(again.duplicates[0])) == again.duplicates[0]
+
+
+def test_two_worker_processes_share_the_work_and_store_each_event_once(
+    central_service_factory,
+) -> None:
+    svc: CentralService = central_service_factory(workers=2).start()
+    events = [svc.make_event("code.denied", i + 1, actor_kind="customer") for i in range(300)]
+    batches = [events[i : i + 100] for i in range(0, 300, 100)]
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(svc.push_events, batches * 4))
+    accepted = [eid for r in results for eid in r.accepted]
+    assert sorted(accepted) == sorted(e["event_id"] for e in events)
+    assert len(svc.events()) == 300
+    svc.kill()  # the whole process group: nothing answers any more
+    with pytest.raises(requests.ConnectionError):
+        requests.get(svc.base_url + "/healthz", timeout=2)
