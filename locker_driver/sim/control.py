@@ -18,8 +18,8 @@ Answers are `ok`, `ok <json>` or `error <what went wrong>`.
     fired B L            how many times lock L of board B fired
     help
 
-Fault kinds: no_reply, late_reply, split_reply, corrupt_checksum, wrong_address, echo,
-garbage.
+Fault kinds: no_reply, late_reply, split_reply, truncated_reply, corrupt_checksum,
+wrong_address, echo, garbage.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ class FaultKind(StrEnum):
     NO_REPLY = "no_reply"  # the board acts on the request but its reply is lost
     LATE_REPLY = "late_reply"  # the reply comes after the driver's timeout
     SPLIT_REPLY = "split_reply"  # the reply arrives in two bursts (USB adapters)
+    TRUNCATED_REPLY = "truncated_reply"  # the reply stops half way (a loose wire)
     CORRUPT_CHECKSUM = "corrupt_checksum"
     WRONG_ADDRESS = "wrong_address"  # another board address answers
     ECHO = "echo"  # the request is read back first (2-wire RS-485 without auto direction)

@@ -288,6 +288,8 @@ class SimulatedBank:
         if FaultKind.GARBAGE in faults:
             noise = bytes(self.faults.rng.randrange(256) for _ in range(3))
             out.append(Emission(noise, delay, "garbage"))
+        if FaultKind.TRUNCATED_REPLY in faults and len(reply) > 1:
+            reply = reply[: self.faults.rng.randrange(1, len(reply))]
         if FaultKind.SPLIT_REPLY in faults and len(reply) > 1:
             cut = self.faults.rng.randrange(1, len(reply))
             out.append(Emission(reply[:cut], delay, "split 1/2"))

@@ -259,3 +259,16 @@ def test_port_lost_during_the_write_is_outcome_unknown(make_bank: BankFactory) -
     sim.replug()
     assert bank.read_states(["B0-L02"])["B0-L02"].door is DoorState.CLOSED
     assert sim.unlock_frames == []
+
+
+@pytest.mark.parametrize("protocol", ["cu16", "cu48"])
+def test_truncated_reply_is_unknown_with_a_reason(make_bank: BankFactory, protocol: str) -> None:
+    sim, bank = make_bank(protocol, 1, config={"status_retries": 0})
+    board = next(iter(sim.boards))
+    cid = f"B{board}-L01"
+    sim.faults.inject(FaultKind.TRUNCATED_REPLY)
+    assert bank.read_states([cid])[cid].door is DoorState.UNKNOWN
+    stats = bank.stats()[board]
+    assert stats.frame_errors == 1
+    assert "incomplete reply" in (stats.last_error or "")
+    assert bank.read_states([cid])[cid].door is DoorState.CLOSED
