@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
@@ -79,9 +79,23 @@ def build_main_window(
     return window
 
 
-def run_ui(window: MainWindow, size: tuple[int, int] | None = None) -> int:
-    """Show the window (full screen and frameless unless `size` is given) and run Qt."""
+def run_ui(
+    window: MainWindow,
+    size: tuple[int, int] | None = None,
+    heartbeat: Callable[[], None] | None = None,
+    heartbeat_ms: int = 5000,
+) -> int:
+    """Show the window (full screen and frameless unless `size` is given) and run Qt.
+
+    `heartbeat` runs on the GUI thread every `heartbeat_ms` (the systemd watchdog ping):
+    a frozen event loop stops the pings, so systemd restarts the kiosk.
+    """
     app = ensure_application()
+    if heartbeat is not None:
+        timer = QTimer(window)
+        timer.setInterval(heartbeat_ms)
+        timer.timeout.connect(heartbeat)
+        timer.start()
     if size is not None:
         window.resize(*size)
         window.show()

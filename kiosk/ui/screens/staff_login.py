@@ -62,6 +62,9 @@ class StaffLoginScreen(Screen):
         left.addStretch(1)
         left.addLayout(row)
         self.left = left
+        self.outer = outer
+        self.actions_row = row
+        self._actions_in_left = True
         self.body = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self.body.addLayout(left, 3)
         self.body.addWidget(self.keypad, 2)
@@ -154,8 +157,16 @@ class StaffLoginScreen(Screen):
         if m.portrait:
             # Keypad between the fields and the actions, actions last (nearest the hand).
             self.body.setDirection(QBoxLayout.Direction.TopToBottom)
+            if self._actions_in_left:
+                self.left.removeItem(self.actions_row)
+                self.outer.addLayout(self.actions_row)
+                self._actions_in_left = False
         else:
             self.body.setDirection(QBoxLayout.Direction.LeftToRight)
+            if not self._actions_in_left:
+                self.outer.removeItem(self.actions_row)
+                self.left.addLayout(self.actions_row)
+                self._actions_in_left = True
 
 
 class CourierLoginScreen(StaffLoginScreen):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -45,7 +46,13 @@ class TouchTable(QTableWidget):
                 item = QTableWidgetItem(text)
                 item.setFlags(Qt.ItemFlag.ItemIsEnabled)
                 self.setItem(r, col, item)
-            self.setRowHeight(r, self._row_height)
+        self._fit_rows()
+
+    def _fit_rows(self) -> None:
+        # Wrapped cells get the height they need, never less than a comfortable row.
+        self.resizeRowsToContents()
+        for r in range(self.rowCount()):
+            self.setRowHeight(r, max(self.rowHeight(r), self._row_height))
 
     def cell_text(self, row: int, column: int) -> str:
         item = self.item(row, column)
@@ -54,5 +61,8 @@ class TouchTable(QTableWidget):
     def apply_row_height(self, px: int) -> None:
         self._row_height = px
         self.verticalHeader().setDefaultSectionSize(px)
-        for r in range(self.rowCount()):
-            self.setRowHeight(r, px)
+        self._fit_rows()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit_rows()
