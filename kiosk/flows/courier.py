@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import replace
 
 from kiosk.flows.clock import Clock
+from kiosk.flows.collect_round import CollectRound
+from kiosk.flows.courier_login import CourierLogin, LoginOutcome
 from kiosk.flows.courier_view import (
-    CollectItem,
     CollectStatus,
     CourierScreen,
     CourierSettings,
@@ -33,7 +33,6 @@ from kiosk.flows.ports import (
     Courier,
     DoorReading,
     DoorState,
-    LockerProfile,
     Parcel,
     ParcelState,
     RecordRefused,
@@ -42,7 +41,6 @@ from kiosk.flows.ports import (
 )
 from kiosk.flows.ratelimit import LockoutPolicy, RateLimiter
 from kiosk.flows.views import EMPTY_MAP, LockerMap, countdown
-from sync.codes import hash_secret, verify_secret
 
 __all__ = ["CourierFlow", "CourierScreen", "CourierSettings", "CourierView"]
 
@@ -76,10 +74,11 @@ class CourierFlow:
         self._clock = clock
         self._doors = DoorOperator(store, bank, clock, confirmers,
                                    confirm_timeout_s=s.open_confirm_timeout_s)
-        # Shared with the technician login in the app, so guessing moves to no other door.
+        # Pass one limiter for the kiosk's life (FlowModes does), so a lockout outlives a visit.
         self._limiter = limiter or RateLimiter(clock, LockoutPolicy(
             free_attempts=s.free_attempts, base_s=s.lockout_base_s, factor=s.lockout_factor,
             max_s=s.lockout_max_s, memory_s=s.failure_memory_s))
+        self._credentials = CourierLogin(store, self._limiter)
         self.on_change: Callable[[], None] | None = None
         self._readings: dict[str, DoorReading] = {}
         self._offline = False
@@ -95,9 +94,7 @@ class CourierFlow:
         self._tried: set[str] = set()
         self._refusal: DepositRefusal | None = None
         self._refused_state: str | None = None
-        self._collect: list[CollectItem] = []
-        self._collect_parcels: list[tuple[Compartment, tuple[Parcel, ...]]] = []
-        self._ci = 0
+        self._round: CollectRound | None = None
         self._confirmed = False
         self._intent: int | None = None  # of the door being collected from
         self._screen = CourierScreen.login
@@ -127,35 +124,10 @@ class CourierFlow:
 
     def login_badge(self, payload: str) -> CourierView:
         """A badge QR read by the camera or scanner."""
-        if self._screen not in _LOGIN_SCREENS or self._locked():
-            return self.view()
-        profile = self._profile()
-        if profile is None:
-            return self.view()
-        courier = self._store.courier_by_badge_hash(
-            hash_secret(payload.strip(), profile.code_salt, profile.kdf))
-        return self._login_result(courier, claimed_id=None, method="badge")
+        return self._login(lambda: self._credentials.by_badge(payload))
 
     def login_pin(self, courier_id: str, pin: str) -> CourierView:
-        if self._screen not in _LOGIN_SCREENS or self._locked():
-            return self.view()
-        profile = self._profile()
-        if profile is None:
-            return self.view()
-        courier = self._store.courier_by_id(courier_id.strip())
-        # Hash even for an unknown id, so timing does not tell ids apart.
-        expected = courier.pin_hash if courier and courier.pin_hash else "0" * 64
-        ok = verify_secret(pin, expected, profile.code_salt, profile.kdf)
-        return self._login_result(courier if ok else None, claimed_id=courier_id.strip(),
-                                  method="pin")
-
-    def _profile(self) -> LockerProfile | None:
-        try:
-            return self._store.profile()
-        except StoreNotReady as exc:
-            log.warning("courier login not checked: %s", exc)
-            self._go(CourierScreen.out_of_service)
-            return None
+        return self._login(lambda: self._credentials.by_pin(courier_id, pin))
 
     def touch(self) -> CourierView:
         """Any touch on a courier screen (typing an id or PIN) keeps the session alive."""
@@ -165,35 +137,27 @@ class CourierFlow:
             self._touch()
         return self.view()
 
-    def _locked(self) -> bool:
+    def _login(self, check: Callable[[], LoginOutcome]) -> CourierView:
+        if self._screen not in _LOGIN_SCREENS:
+            return self.view()
         if self._limiter.remaining_s() > 0:
             self._go(CourierScreen.locked_out)
-            return True
-        return False
-
-    def _login_result(self, courier: Courier | None, *, claimed_id: str | None,
-                      method: str) -> CourierView:
-        if courier is not None and courier.active:
-            self._limiter.success()
-            self._courier = courier
+            return self.view()
+        try:
+            outcome = check()
+        except StoreNotReady as exc:
+            log.warning("courier login not checked: %s", exc)
+            self._go(CourierScreen.out_of_service)
+            return self.view()
+        if outcome.courier is not None:
+            self._courier = outcome.courier
             self._map = LockerMap.of(self._store.compartments())
-            self._store.record_event("courier.login", actor=self.actor,
-                                     data={"method": method})
             self._touch()
             self._go(CourierScreen.menu)
-            return self.view()
-        lockout = self._limiter.failure()
-        why = "inactive" if courier is not None else "no match"
-        self._store.record_event(
-            "courier.login_failed", actor=Actor(ActorKind.courier, claimed_id),
-            data={"method": method, "why": why, "failures": self._limiter.failures})
-        self._touch(self.settings.login_timeout_s)
-        if lockout is not None:
-            self._store.audit("alarm", actor=Actor(ActorKind.courier, claimed_id),
-                              detail=f"courier login locked out for {lockout:.0f} s")
-            self._go(CourierScreen.locked_out)
         else:
-            self._go(CourierScreen.login_failed)
+            self._touch(self.settings.login_timeout_s)
+            self._go(CourierScreen.locked_out if outcome.lockout_s is not None
+                     else CourierScreen.login_failed)
         return self.view()
 
     def logout(self) -> CourierView:
@@ -369,20 +333,9 @@ class CourierFlow:
         if not self._logged_in() or self._screen not in _DEPOSIT_READY:
             return self.view()
         self._touch()
-        by_comp = {c.compartment_id: c for c in self._store.compartments()}
-        grouped: dict[str, list[Parcel]] = {}
-        for p in self._store.parcels_to_collect():
-            if p.compartment_id in by_comp:
-                grouped.setdefault(p.compartment_id, []).append(p)
-        self._collect_parcels = [(by_comp[cid], tuple(ps)) for cid, ps in
-                                 sorted(grouped.items())]
-        self._collect = [
-            CollectItem(self._map.place(comp.compartment_id),
-                        tuple(p.parcel_id for p in ps), tuple(p.barcode or "" for p in ps),
-                        tuple(str(p.state) for p in ps))
-            for comp, ps in self._collect_parcels]
-        self._ci = 0
-        self._go(CourierScreen.collect_list if self._collect else CourierScreen.collect_done)
+        self._round = CollectRound(self._store, self._map)
+        self._go(CourierScreen.collect_list if self._round.items else
+                 CourierScreen.collect_done)
         return self.view()
 
     def collect_begin(self) -> CourierView:
@@ -397,7 +350,8 @@ class CourierFlow:
         if self._screen in (CourierScreen.collect_open, CourierScreen.collect_confirm) and \
                 not self._confirmed:
             self._touch()
-            comp, parcels = self._collect_parcels[self._ci]
+            assert self._round is not None
+            comp, parcels = self._round.current
             status = CollectStatus.collected
             try:
                 self._store.record_collection(
@@ -426,7 +380,8 @@ class CourierFlow:
         return self.view()
 
     def _set_item(self, status: CollectStatus) -> None:
-        self._collect[self._ci] = replace(self._collect[self._ci], status=status)
+        assert self._round is not None
+        self._round.mark(status)
 
     def _check_after_confirm(self) -> None:
         # Door already closed (confirm screen): move on; otherwise wait for the close.
@@ -434,21 +389,20 @@ class CourierFlow:
             self._next_collect_item()
 
     def _open_collect_item(self) -> None:
-        while self._ci < len(self._collect) and \
-                self._collect[self._ci].status is not CollectStatus.pending:
-            self._ci += 1
-        if self._ci >= len(self._collect):
+        assert self._round is not None
+        if not self._round.seek_pending():
             self._job = None
             self._go(CourierScreen.collect_done)
             return
-        comp, parcels = self._collect_parcels[self._ci]
+        comp, parcels = self._round.current
         self._confirmed = False
         self._open(comp, "collect", tuple(p.parcel_id for p in parcels),
                    CourierScreen.collect_opening)
 
     def _next_collect_item(self) -> None:
+        assert self._round is not None
         self._job = None
-        self._ci += 1
+        self._round.index += 1
         self._open_collect_item()
 
     def _collect_closed(self, job: DoorJob) -> None:
@@ -568,8 +522,8 @@ class CourierFlow:
             courier_name=self._courier.name if self._courier else "",
             locker_map=self._map,
             door=self._map.place(job.compartment_id) if job else (
-                self._collect[self._ci].door if self._screen is CourierScreen.collect_confirm
-                else None),
+                self._round.current_item.door if self._round is not None and
+                self._screen is CourierScreen.collect_confirm else None),
             parcel_id=parcel.parcel_id if parcel else None,
             parcel_barcode=parcel.barcode if parcel else None,
             parcel_size=parcel.size if parcel else None,
@@ -581,9 +535,9 @@ class CourierFlow:
             last_deposit=self._tally[-1] if self._tally else None,
             tally=tuple(self._tally),
             faults=tuple(self._map.place(cid) for cid in self._faults),
-            collect=tuple(self._collect),
-            collect_index=self._ci,
-            collected_count=sum(i.status is CollectStatus.collected for i in self._collect),
+            collect=tuple(self._round.items) if self._round else (),
+            collect_index=self._round.index if self._round else 0,
+            collected_count=self._round.collected if self._round else 0,
             mismatches=self._occupancy.mismatches,
             occupancy_supported=any(r.occupied is not None for r in self._readings.values()),
             attempts_left=max(0, allowed - self._limiter.failures)
