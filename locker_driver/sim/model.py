@@ -93,6 +93,8 @@ class SimulatedBank:
         self._clock = clock
         self._lock = threading.RLock()
         self._rx = bytearray()
+        # Valid request frames the bus carried, and (board, lock) of every unlock a
+        # powered board acted on, in order: what tests count to prove "never twice".
         self.requests_seen = 0
         self.unlock_frames: list[tuple[int, int]] = []
         self._url_name: str | None = None
