@@ -237,3 +237,39 @@ def test_broadcast_poll_reads_every_board_in_one_request(
     assert bank.read_states(["B2-L07", "B0-L01"]) == {
         "B2-L07": readings["B2-L07"], "B0-L01": readings["B0-L01"]
     }
+
+
+def test_many_threads_share_one_bank(make_bank: BankFactory) -> None:
+    import threading
+
+    sim, bank = make_bank("cu16", 3)
+    errors: list[BaseException] = []
+    results: list[UnlockResult] = []
+    targets = [f"B{b}-L{lock:02d}" for b in range(3) for lock in range(1, 8)]
+
+    def poll() -> None:
+        try:
+            for _ in range(30):
+                readings = bank.read_states()
+                assert len(readings) == 48
+                assert DoorState.UNKNOWN not in {r.door for r in readings.values()}
+        except BaseException as exc:  # handed to the main thread's assertion
+            errors.append(exc)
+
+    def fire() -> None:
+        try:
+            results.extend(bank.unlock(cid) for cid in targets)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=poll) for _ in range(4)] + [threading.Thread(target=fire)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    assert results == [UnlockResult.SENT] * len(targets)
+    assert sorted(sim.unlock_frames) == sorted(
+        (int(cid[1]), int(cid[-2:])) for cid in targets
+    )
+    assert all(bank.read_states()[cid].door is DoorState.OPEN for cid in targets)
