@@ -30,10 +30,10 @@ T = TypeVar("T")
 
 
 class Priority(IntEnum):
+    STOP = -1  # close() goes ahead of queued work; that work then fails with BankClosed
     UNLOCK = 0
     STATUS = 1
     SCAN = 2
-    STOP = 9
 
 
 @dataclass(order=True)
