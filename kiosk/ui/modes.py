@@ -55,6 +55,12 @@ class KioskModes:
         with self._lock:
             return self._flow
 
+    @classmethod
+    def for_flows(cls, flows: Any) -> KioskModes:
+        """From `kiosk.flows.assembly.KioskFlows`: its runner, pickup flow and the visit
+        factories that keep PIN lockouts across visits."""
+        return cls(flows.runner, flows.pickup, flows.modes.courier, flows.modes.technician)
+
     def available(self, mode: Mode) -> bool:
         return mode is Mode.customer or self._factories.get(mode) is not None
 
@@ -70,7 +76,18 @@ class KioskModes:
         with self._lock:
             self._mode, self._flow = mode, flow
         log.info("kiosk switches to %s mode", mode)
-        self._runner.switch(flow)
+        future = self._runner.switch(flow)
+        if hasattr(future, "add_done_callback"):
+            future.add_done_callback(lambda f: self._switched(f, flow))
+
+    def _switched(self, future: Any, flow: Any) -> None:
+        # The runner refuses while a customer's door is open (FlowBusy): stay a customer
+        # kiosk; the staff member tries again once the door has closed.
+        if future.exception() is not None:
+            log.warning("could not switch to the visit: %s", future.exception())
+            with self._lock:
+                if self._flow is flow:
+                    self._mode, self._flow = Mode.customer, self._pickup
 
     def to_customer(self) -> None:
         with self._lock:

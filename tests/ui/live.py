@@ -10,13 +10,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-from kiosk.flows.cache_store import CacheStore
+from kiosk.flows.assembly import FlowSettings, KioskFlows
 from kiosk.flows.clock import ManualClock
-from kiosk.flows.courier import CourierFlow, CourierSettings
-from kiosk.flows.pickup import PickupFlow, PickupSettings
+from kiosk.flows.courier import CourierSettings
+from kiosk.flows.pickup import PickupSettings
 from kiosk.flows.ports import ParcelState
-from kiosk.flows.runner import FlowRunner
-from kiosk.flows.technician import TechnicianFlow, TechnicianSettings
+from kiosk.flows.technician import TechnicianSettings
 from kiosk.ui.actions import RunnerActions
 from kiosk.ui.app import build_main_window
 from kiosk.ui.bridge import ViewBridge
@@ -27,7 +26,6 @@ from locker_driver import (
     BankConfig,
     LockAddress,
     LockerBank,
-    OpenConfirmer,
     ReconnectPolicy,
     Timeouts,
 )
@@ -63,7 +61,6 @@ class LiveKiosk:
         ]
         self.cache.replace_layout(specs)
         self.other_lockers: dict[str, str] = {"L-0042": "Central Station, hall B"}
-        self.store = CacheStore(self.cache, other_lockers=self.other_lockers)
 
         # The simulated 8A board answers on a pty; the real driver opens the pty path.
         self.sim = SimulatedBank("8a", 1)
@@ -78,25 +75,28 @@ class LiveKiosk:
         ))
         settings = {"support_contact": SUPPORT, "poll_interval_s": 0.05,
                     "idle_poll_interval_s": 0.1, **flow_settings}
-        self.flow = PickupFlow(self.store, self.bank, self.clock, OpenConfirmer,
-                               PickupSettings(**settings))
-        self.bridge = ViewBridge()
-        self.runner = FlowRunner(self.flow, self.bank, self.bridge.deliver, tick_s=0.05)
-        self.actions = RunnerActions(self.runner, self.flow)
         tech_record = make_pin_record(TECH_PIN, TEST_KDF)
-        self.modes = KioskModes(
-            self.runner, self.flow,
-            courier_factory=lambda: CourierFlow(
-                self.store, self.bank, self.clock, OpenConfirmer,
-                CourierSettings(poll_interval_s=0.05, idle_poll_interval_s=0.1)),
-            technician_factory=lambda: TechnicianFlow(
-                self.store, self.bank, self.bank, self.clock, OpenConfirmer,
-                TechnicianSettings(technicians=((TECH_ID, tech_record),),
-                                   poll_interval_s=0.05, idle_poll_interval_s=0.1,
-                                   scan_addresses=(self.board,), scan_timeout_s=0.2),
-                request_sync=lambda: self.sync_requests.append(True)),
-        )
         self.sync_requests: list[bool] = []
+        self.bridge = ViewBridge()
+        # The flows wired exactly as the app wires them, on the hand-held clock.
+        self.flows = KioskFlows(
+            self.cache, self.bank, self.bridge.deliver,
+            FlowSettings(
+                pickup=PickupSettings(**settings),
+                courier=CourierSettings(poll_interval_s=0.05, idle_poll_interval_s=0.1),
+                technician=TechnicianSettings(
+                    technicians=((TECH_ID, tech_record),), poll_interval_s=0.05,
+                    idle_poll_interval_s=0.1, scan_addresses=(self.board,),
+                    scan_timeout_s=0.2),
+                tick_s=0.05,
+            ),
+            other_lockers=self.other_lockers, clock=self.clock,
+            request_sync=lambda: self.sync_requests.append(True),
+        )
+        self.flow = self.flows.pickup
+        self.runner = self.flows.runner
+        self.actions = RunnerActions(self.runner, self.flow)
+        self.modes = KioskModes.for_flows(self.flows)
         self.window: MainWindow = build_main_window(
             self.actions,
             UiSettings(fullscreen=False, hide_cursor=False, technician_ids=(TECH_ID,),
@@ -110,11 +110,11 @@ class LiveKiosk:
         self._next_parcel = 1
 
     def start(self) -> LiveKiosk:
-        self.runner.start()
+        self.flows.start()
         return self
 
     def stop(self) -> None:
-        self.runner.stop()
+        self.flows.stop()
         self.bank.close()
         self.pty.unplug()
         self.cache.close()
