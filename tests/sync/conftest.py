@@ -8,20 +8,13 @@ from pathlib import Path
 
 import pytest
 from faultproxy import FaultProxy
-from synckit import LAYOUT, Kiosk
+from synckit import Kiosk, make_kiosk
 
-from sync.cache import Cache
 from tests.central_service import (  # noqa: F401  (fixtures)
     CentralService,
     central_service,
     central_service_factory,
 )
-
-
-def make_kiosk(path: Path, base_url: str, central: CentralService, **kw: object) -> Kiosk:
-    cache = Cache.open(path, **kw)  # type: ignore[arg-type]
-    cache.replace_layout(LAYOUT)
-    return Kiosk(path, cache, base_url, central.locker_id, central.device_token)
 
 
 @pytest.fixture

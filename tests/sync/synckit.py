@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlmodel import select
 
@@ -121,3 +122,10 @@ def assert_converged(cache: Cache, central) -> None:  # noqa: ANN001
             for k, c in local_c.items()} == {
         k: (c.name, c.pin_hash, c.badge_hash, c.active, c.version) for k, c in remote_c.items()
     }
+
+
+def make_kiosk(path: Path, base_url: str, central: Any, **kw: Any) -> Kiosk:
+    """A cache with the test layout and a worker factory for `central`'s locker."""
+    cache = Cache.open(path, **kw)
+    cache.replace_layout(LAYOUT)
+    return Kiosk(path, cache, base_url, central.locker_id, central.device_token)

@@ -8,9 +8,15 @@ import logging
 from pathlib import Path
 
 import pytest
-from conftest import make_kiosk
 from faultproxy import FaultProxy
-from synckit import Kiosk, ManualClock, assert_converged, cached_parcels, local_events
+from synckit import (
+    Kiosk,
+    ManualClock,
+    assert_converged,
+    cached_parcels,
+    local_events,
+    make_kiosk,
+)
 
 from sync.cache import ActorKind, EventType, journal
 from sync.cache.sync_store import SyncStore
