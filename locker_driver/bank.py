@@ -82,7 +82,6 @@ class LockerBank:
             settings, t, config.reconnect, frame_log_size=config.frame_log_size, clock=clock
         )
         self._clock = clock
-        self._started = False
         # Learned lengths of status replies that have no length field (8A), per board.
         # Only the bus worker thread touches this.
         self._reply_lengths: dict[int, int] = {}
@@ -107,7 +106,6 @@ class LockerBank:
 
     def start(self, *, require_port: bool = True) -> None:
         self._bus.start(require_port=require_port)
-        self._started = True
 
     def close(self) -> None:
         self._bus.close()

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from locker_driver.codec import BoardCodec, ParsedRequest, RequestKind, codec_for
@@ -68,7 +67,6 @@ class SimulatedBank:
         late_reply_s: float = 0.05,
         split_gap_s: float = 0.002,
         seed: int | None = None,
-        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.codec: BoardCodec = codec_for(protocol)
         self.protocol = protocol
@@ -90,7 +88,6 @@ class SimulatedBank:
         self.baudrate = self.codec.default_baudrate
         self.unplugged = False
         self.unplug_on_next_write = False
-        self._clock = clock
         self._lock = threading.RLock()
         self._rx = bytearray()
         # Valid request frames the bus carried, and (board, lock) of every unlock a

@@ -71,7 +71,9 @@ class PtyServer:
     """Serves the bank on a pty. `port` is the path the driver opens: `link` (a symlink
     that survives unplug/replug, like /dev/serial/by-id) or the /dev/pts/N name."""
 
-    def __init__(self, bank: SimulatedBank, *, link: str | Path | None = None, pace: bool = False):
+    def __init__(
+        self, bank: SimulatedBank, *, link: str | Path | None = None, pace: bool = False
+    ) -> None:
         self.bank = bank
         self.pace = pace
         self.link = Path(link) if link else None
