@@ -81,7 +81,6 @@ class LockerBank:
         self._bus = Bus(
             settings, t, config.reconnect, frame_log_size=config.frame_log_size, clock=clock
         )
-        self._clock = clock
         # Learned lengths of status replies that have no length field (8A), per board.
         # Only the bus worker thread touches this.
         self._reply_lengths: dict[int, int] = {}
