@@ -13,7 +13,7 @@ import pytest
 from faultproxy import FaultProxy
 from synckit import Kiosk, assert_converged, cached_parcels
 
-from sync.cache import EventType, ParcelState, journal
+from sync.cache import ActorKind, EventType, ParcelState, journal
 from tests.central_service import REPO_ROOT, CentralService
 
 pytestmark = pytest.mark.integration
@@ -151,4 +151,44 @@ def test_the_running_worker_picks_up_a_replaced_token_and_stops_on_sigterm(
     assert log.count("sync round failed") == 1  # one line for the whole streak
     assert kiosk.token not in log
     kiosk.token = central_service.device_token
+    assert_converged(kiosk.cache, central_service)
+
+
+def test_kiosk_writes_while_the_worker_process_syncs(
+    tmp_path: Path, kiosk: Kiosk, central_service: CentralService
+) -> None:
+    """Two processes on one file: the kiosk (this process) deposits and records events
+    while a real worker process pulls and pushes; nothing is lost or locked out."""
+    announced = [central_service.announce(size="M") for _ in range(8)]
+    assert kiosk.sync().ok
+    cfg = _write_config(tmp_path, kiosk, central_service.base_url)
+    cfg.write_text(cfg.read_text().replace(
+        "[sync]\npush_batch = 100\n",
+        "[sync]\npush_batch = 20\npush_interval_s = 0.05\npull_interval_s = 0.1\n"
+        "heartbeat_interval_s = 0.2\n"))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kiosk", "sync", "--config", str(cfg)],
+        cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    try:
+        slots = kiosk.cache.free_compartments()
+        for a, slot in zip(announced, slots, strict=False):
+            intent = kiosk.cache.record_open_intent(slot.id, [a.parcel.parcel_id],
+                                                    ActorKind.COURIER, "c-1", "deposit")
+            kiosk.cache.record_deposit(a.parcel.parcel_id, slot.id, courier_id="c-1",
+                                       intent_id=intent)
+            for i in range(25):
+                kiosk.cache.record_event(EventType.CODE_DENIED, data={"i": i})
+        total = kiosk.cache.sync_status().last_event_seq
+        _wait_for(lambda: kiosk.cache.sync_status().outbox_depth == 0
+                  and len(central_service.events()) == total)
+        _wait_for(lambda: all(p.state.value == "stored"
+                              for p in central_service.parcels().values()))
+        _wait_for(lambda: all(p.local_base_version is None
+                              for p in cached_parcels(kiosk.cache).values()))
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, _ = proc.communicate(timeout=30)
+    assert proc.returncode == 0, out.decode()
+    assert "sync round failed" not in out.decode()  # never locked out of the file
     assert_converged(kiosk.cache, central_service)
