@@ -9,7 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+)
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from kiosk.ui import theme
@@ -26,6 +34,8 @@ class GridCell:
 
 
 class CompartmentGrid(QWidget):
+    """Cells sized to the bank; each cell's text shrinks until its widest line fits."""
+
     selected = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -83,10 +93,32 @@ class CompartmentGrid(QWidget):
                 return
         super().mousePressEvent(event)
 
+    def _fitting_font(self, lines: tuple[str, ...], rect: QRectF) -> QFont:
+        font = QFont(self.font())
+        size = max(8, int(rect.height() / 2))
+        while size > 8:
+            font.setPixelSize(size)
+            font.setBold(True)
+            widest = max(QFontMetricsF(font).horizontalAdvance(t) for t in lines)
+            if widest <= rect.width() - 10:
+                break
+            size -= 1
+        font.setPixelSize(size)
+        return font
+
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         self._layout()
+        if not self._cells:
+            return
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        # One type size for the whole map: the largest at which every cell's text fits.
+        depth = max(len(c.lines) + 1 for c in self._cells)
+        every_line = tuple({t for c in self._cells for t in (c.label, *c.lines)})
+        sample = self._rects[self._cells[0].label]
+        shared = self._fitting_font(every_line, sample)
+        rows_fit = max(8, int(sample.height() / (1.25 * depth + 0.4)))
+        shared.setPixelSize(min(shared.pixelSize(), rows_fit))
         for cell in self._cells:
             rect = self._rects[cell.label]
             chosen = cell.label == self._selected
@@ -101,9 +133,8 @@ class CompartmentGrid(QWidget):
             p.setPen(pen)
             p.drawRect(rect)
             lines = (cell.label, *cell.lines)
-            size = max(9, int(min(rect.height() / (len(lines) + 0.6), rect.width() / 6)))
-            font = QFont(self.font())
-            font.setPixelSize(size)
+            font = QFont(shared)
+            size = font.pixelSize()
             p.setPen(QColor(ink))
             y = rect.y() + (rect.height() - size * 1.25 * len(lines)) / 2
             for i, text in enumerate(lines):
