@@ -35,6 +35,13 @@ def test_install_lays_out_a_working_appliance(installed_root: Path) -> None:
         timeout=60,
     )
     assert probe.returncode == 0, probe.stderr
+    # Scripts name the venv where it will live on the target, not the temp root.
+    for script in (venv / "bin").iterdir():
+        if script.is_file() and not script.is_symlink():
+            assert str(root) not in script.read_text(errors="replace"), script
+    assert (venv / "bin/expresspoint").read_text().startswith(
+        "#!/opt/expresspoint/venv/bin/python"
+    )
     # The config written from the template is valid for the kiosk and says what we asked.
     config = load_config(root / ETC / "kiosk.toml")
     assert config.locker.id == "LCK-0042"
