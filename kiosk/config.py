@@ -36,7 +36,8 @@ class BoardSection:
     baudrate: int | None = None
     # Which hook-switch reading means "door closed": depends on NO/NC wiring.
     polarity: Literal["closed_when_set", "closed_when_clear"] = "closed_when_set"
-    reply_timeout_s: float = field(0.5, check=positive)
+    # 8A boards acknowledge an unlock ~0.5 s after the command: keep a margin.
+    reply_timeout_s: float = field(1.5, check=positive)
     quiet_gap_s: float = field(0.025, check=positive)
     # RS-485 direction lines: only for adapters that need them (they fail on a pty).
     rts: bool | None = None
