@@ -31,7 +31,14 @@ from sqlalchemy.exc import SQLAlchemyError
 from sync.cache import Cache, CommandType, CompartmentState
 from sync.cache.models import utcnow
 from sync.cache.sync_store import SyncStore
-from sync.client import CentralClient, SyncError, SyncRejected, SyncUnavailable, event_body
+from sync.client import (
+    CentralClient,
+    MalformedResponse,
+    SyncError,
+    SyncRejected,
+    SyncUnavailable,
+    event_body,
+)
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +104,7 @@ class SyncWorker:
         self._next_heartbeat = 0.0
         self._pulls = 0
         self._skew_warned = False
+        self._retry_after: float | None = None
 
     # -- one round -----------------------------------------------------------------------
 
@@ -160,12 +168,16 @@ class SyncWorker:
         parcel_cursor, courier_cursor = self._store.cursors()
         while True:
             page = self._client.parcels(parcel_cursor, self.settings.page_size)
+            _check_progress("GET parcels", page.has_more, len(page.parcels),
+                            parcel_cursor, page.next_cursor)
             parcels += self._store.apply_parcels(page)
             parcel_cursor = page.next_cursor
             if not page.has_more:
                 break
         while True:
             cpage = self._client.couriers(courier_cursor, self.settings.page_size)
+            _check_progress("GET couriers", cpage.has_more, len(cpage.couriers),
+                            courier_cursor, cpage.next_cursor)
             couriers += self._store.apply_couriers(cpage)
             courier_cursor = cpage.next_cursor
             if not cpage.has_more:
@@ -242,9 +254,8 @@ class SyncWorker:
         s = self.settings
         ceiling = min(s.backoff_max_s, s.backoff_base_s * 2 ** min(self._failures, 30))
         delay = self._rng() * ceiling
-        retry_after = getattr(self, "_retry_after", None)
-        if retry_after is not None:
-            delay = max(delay, min(retry_after, s.retry_after_max_s))
+        if self._retry_after is not None:
+            delay = max(delay, min(self._retry_after, s.retry_after_max_s))
         return delay
 
     # -- the loop ----------------------------------------------------------------------
@@ -274,3 +285,11 @@ class SyncWorker:
                 remaining -= step
                 if on_tick is not None:
                     on_tick()
+
+
+def _check_progress(
+    endpoint: str, has_more: bool, rows: int, cursor: str | None, next_cursor: str
+) -> None:
+    # "More" with an empty page or the same cursor again would loop forever.
+    if has_more and (rows == 0 or next_cursor == cursor):
+        raise MalformedResponse(endpoint, "has_more is true but the page made no progress")

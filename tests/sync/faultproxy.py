@@ -152,6 +152,10 @@ class FaultProxy:
         payload = upstream.content
         if kind == "wrong_types":
             payload = _wrong_types(upstream.json())
+        if kind == "stuck_cursor":  # "there is more", but nothing and the same cursor again
+            data = upstream.json()
+            data.update(parcels=[], has_more=True, next_cursor=_query_cursor(h.path))
+            payload = json.dumps(data).encode()
         return _send(h, upstream.status_code, payload,
                      {k: v for k, v in upstream.headers.items() if k.lower() == "retry-after"})
 
@@ -188,3 +192,9 @@ def _wrong_types(data: Any) -> bytes:
         if "code_kdf" in data:
             data["code_kdf"] = "scrypt"
     return json.dumps(data).encode()
+
+
+def _query_cursor(path: str) -> str:
+    from urllib.parse import parse_qs, urlsplit
+
+    return parse_qs(urlsplit(path).query).get("cursor", [""])[0]

@@ -68,6 +68,7 @@ def test_server_down_at_start(tmp_path: Path, central_service_factory) -> None: 
         ("huge", "/parcels", MalformedResponse, "byte limit"),
         ("slow", "/couriers", SyncUnavailable, "answer took over"),
         ("stall", "/heartbeat", SyncUnavailable, "timed out"),
+        ("stuck_cursor", "/parcels", MalformedResponse, "no progress"),
     ],
 )
 def test_bad_answers_fail_the_round_without_a_partial_apply(
