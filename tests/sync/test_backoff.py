@@ -74,3 +74,25 @@ def test_outbox_rows_go_out_in_the_wire_form(cache: Cache) -> None:
     assert event.event_id == row.event_id and event.seq == 1
     assert event.type == wire.EventType.CODE_DENIED and event.data == {"attempts": 3}
     assert event.occurred_at == row.occurred_at
+
+
+def test_the_loop_sleeps_through_the_injected_sleep_in_watchdog_slices(cache: Cache) -> None:
+    import threading
+
+    worker = _worker(cache, rng=0.999999)
+    stop = threading.Event()
+    slept: list[float] = []
+    ticks: list[int] = []
+    results = []
+
+    def on_round(result: object) -> None:
+        results.append(result)
+        if len(results) == 4:
+            stop.set()
+
+    worker.run_forever(stop, sleep=slept.append, on_round=on_round,
+                       on_tick=lambda: ticks.append(1), tick_s=5.0)
+    assert len(results) == 4 and not any(r.ok for r in results)
+    # Rounds 1-3 each waited their backoff (2, 4, 8 s) cut into slices of at most 5 s.
+    assert [round(x, 3) for x in slept] == [2.0, 4.0, 5.0, 3.0]
+    assert len(ticks) == len(slept)
