@@ -3,10 +3,8 @@ spec a config file produces, and the sync status diagnostics show."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sync.codes import KdfParams
 
@@ -35,22 +33,6 @@ class CompartmentSpec:
     size: str
     column: int
     row: int
-
-    @classmethod
-    def from_mapping(cls, data: Mapping[str, Any], where: str = "layout") -> CompartmentSpec:
-        """From a TOML table; a bad entry raises ValueError naming the key and `where`."""
-        out: dict[str, Any] = {}
-        for key, kind in (("id", str), ("board", int), ("channel", int), ("size", str),
-                          ("column", int), ("row", int)):
-            if key not in data:
-                raise ValueError(f"{where}: compartment entry {dict(data)!r} lacks {key!r}")
-            value = data[key]
-            if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
-                raise ValueError(f"{where}: {key!r} of {data.get('id')!r} must be an integer")
-            if kind is str and (not isinstance(value, str) or not value):
-                raise ValueError(f"{where}: {key!r} of {data.get('id')!r} must be a text")
-            out[key] = value
-        return cls(**out)
 
 
 @dataclass(frozen=True)
