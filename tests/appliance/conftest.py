@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,9 +91,22 @@ def run_installer(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Inst
         if installing and result.returncode == 0 and not template:
             template.append(tmp_path_factory.mktemp("venv-template") / "venv")
             shutil.copytree(root / VENV, template[0], symlinks=True)
+            _borrow_dependencies(template[0])
         return InstallRun(result.returncode, result.stdout + result.stderr)
 
     return run
+
+
+def _borrow_dependencies(venv: Path) -> None:
+    """Let a test venv import ExpressPoint's dependencies (pyserial, SQLModel, ...) from
+    the project's own venv, since the tests install offline with --no-deps.
+
+    A plain path entry: the project venv's own .pth files (its editable install of
+    this tree) are not processed, so `kiosk`, `sync` and `locker_driver` still come
+    from the wheel installed in the test venv, which comes first on sys.path."""
+    (site,) = venv.glob("lib/python3*/site-packages")
+    dev_site = sysconfig.get_paths()["purelib"]
+    (site / "zz-expresspoint-test-deps.pth").write_text(dev_site + "\n")
 
 
 @dataclass(frozen=True)

@@ -28,20 +28,27 @@ def test_install_lays_out_a_working_appliance(installed_root: Path) -> None:
     venv = root / "opt/expresspoint/venv"
     # The product is installed in the venv and importable from there.
     assert (venv / "bin/expresspoint").is_file()
+    # -I and a neutral cwd: the modules must come from the venv, not this source tree.
+    # (Only dependency-free modules: this venv was installed with --no-deps.)
     probe = subprocess.run(
-        [str(venv / "bin/python"), "-c", "import sync.sdnotify, sync.backup, kiosk.config"],
+        [
+            str(venv / "bin/python"),
+            "-I",
+            "-c",
+            "import sync.sdnotify, sync.backup; print(sync.sdnotify.__file__)",
+        ],
         capture_output=True,
         text=True,
         timeout=60,
+        cwd=root,
     )
     assert probe.returncode == 0, probe.stderr
+    assert probe.stdout.startswith(str(venv)), probe.stdout
     # Scripts name the venv where it will live on the target, not the temp root.
     for script in (venv / "bin").iterdir():
         if script.is_file() and not script.is_symlink():
             assert str(root) not in script.read_text(errors="replace"), script
-    assert (venv / "bin/expresspoint").read_text().startswith(
-        "#!/opt/expresspoint/venv/bin/python"
-    )
+    assert (venv / "bin/expresspoint").read_text().startswith("#!/opt/expresspoint/venv/bin/python")
     # The config written from the template is valid for the kiosk and says what we asked.
     config = load_config(root / ETC / "kiosk.toml")
     assert config.locker.id == "LCK-0042"
