@@ -653,6 +653,10 @@ Last error: %8</source>
             <translation>Курьер / сервис</translation>
         </message>
         <message>
+            <source>A+ Larger</source>
+            <translation>A+ Крупнее</translation>
+        </message>
+        <message>
             <source>The camera is here</source>
             <translation>Камера находится здесь</translation>
         </message>

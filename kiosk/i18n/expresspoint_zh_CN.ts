@@ -637,6 +637,10 @@ Last error: %8</source>
             <translation>快递员 / 维护</translation>
         </message>
         <message>
+            <source>A+ Larger</source>
+            <translation>A+ 大字</translation>
+        </message>
+        <message>
             <source>The camera is here</source>
             <translation>摄像头在这里</translation>
         </message>

@@ -71,6 +71,7 @@ class MainWindow(QWidget):
     service_requested = Signal()
     technician_requested = Signal()
     page_changed = Signal(str)
+    large_text_changed = Signal(bool)
 
     def __init__(self, ctx: ScreenContext, languages: LanguageSwitcher | None = None) -> None:
         super().__init__()
@@ -109,7 +110,8 @@ class MainWindow(QWidget):
         self._screen_to_page: dict[tuple[str, str], str] = {}
         self._current: Screen | None = None
         self._metrics = theme.Metrics.for_size(1920, 1080)
-        self._style_key: tuple[int, int, bool] | None = None
+        self._style_key: tuple[int, int, bool, bool] | None = None
+        self.large_text = False
 
         self._working_timer = QTimer(self)
         self._working_timer.setSingleShot(True)
@@ -238,7 +240,8 @@ class MainWindow(QWidget):
         if page is None or page.timeout == "flow":
             return None
         if page.timeout == "none":
-            if self.languages.current == self.settings.default_language:
+            if self.languages.current == self.settings.default_language \
+                    and not self.large_text:
                 return None
             return self.settings.screen_timeout_s
         return self.settings.screen_timeout_s
@@ -282,6 +285,7 @@ class MainWindow(QWidget):
             self.show_page(IDLE_SCREEN)
             self.ctx.actions.cancel()
         self.languages.set_language(self.settings.default_language)
+        self.set_large_text(False)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if event.type() in (
@@ -302,6 +306,17 @@ class MainWindow(QWidget):
             self.technician_requested.emit()
 
     # --- language and metrics -------------------------------------------------------
+    def set_large_text(self, on: bool) -> None:
+        """The attract screen's large-text toggle: every size grows by 15 %."""
+        if on != self.large_text:
+            self.large_text = on
+            self._apply_style(force=True)
+            self.large_text_changed.emit(on)
+            self._restart_timeout()
+
+    def toggle_large_text(self) -> None:
+        self.set_large_text(not self.large_text)
+
     def set_language(self, code: str) -> None:
         self.languages.set_language(code)
 
@@ -324,9 +339,9 @@ class MainWindow(QWidget):
         self.shield.setGeometry(self.rect())
 
     def _apply_style(self, force: bool = False) -> None:
-        m = theme.Metrics.for_size(self.width(), self.height())
+        m = theme.Metrics.for_size(self.width(), self.height(), self.large_text)
         cjk = self.languages.current.startswith("zh")
-        key = (m.width, m.height, cjk)
+        key = (m.width, m.height, cjk, self.large_text)
         if key == self._style_key and not force:
             return
         self._style_key = key

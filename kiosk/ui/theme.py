@@ -70,15 +70,16 @@ class Metrics:
     width: int
     height: int
     scale: float  # 1.0 at a 1080-pixel short side
+    text_scale: float = 1.0  # the large-text toggle grows type only, not the layout
 
     @classmethod
     def for_size(cls, width: int, height: int, large_text: bool = False) -> Metrics:
         short = max(1, min(width, height))
         # Half proportional, half fixed: 0.72 at 480 lines, 0.87 at 800, 1.0 at 1080.
         scale = 0.5 + 0.5 * min(short, 1440) / 1080
-        if large_text:
-            scale *= 1.15
-        return cls(width=width, height=height, scale=scale)
+        # A 480-line panel has little height to spare: larger text grows less there.
+        boost = (1.15 if short >= 700 else 1.08) if large_text else 1.0
+        return cls(width=width, height=height, scale=scale, text_scale=boost)
 
     @property
     def portrait(self) -> bool:
@@ -87,17 +88,20 @@ class Metrics:
     def px(self, at_1080: float) -> int:
         return max(1, round(at_1080 * self.scale))
 
+    def text_px(self, at_1080: float) -> int:
+        return max(1, round(at_1080 * self.scale * self.text_scale))
+
     @property
     def body(self) -> int:
-        return self.px(26)
+        return self.text_px(26)
 
     @property
     def small(self) -> int:
-        return self.px(21)
+        return self.text_px(21)
 
     @property
     def heading(self) -> int:
-        return self.px(44)
+        return self.text_px(44)
 
     @property
     def huge(self) -> int:
@@ -174,8 +178,11 @@ TouchButton[variant="key"]:pressed {{ background: {SECONDARY_PRESSED}; }}
 TouchButton[variant="key"] QLabel {{ font-size: {m.px(52)}px; }}
 TouchButton[variant="quiet"] {{ border-width: {max(1, border // 2)}px; }}
 TouchButton[variant="quiet"] QLabel {{ font-size: {m.small}px; font-weight: normal; }}
-TouchButton[checked="true"] {{ background: {PRIMARY}; border-color: {PRIMARY}; }}
-TouchButton[checked="true"] QLabel {{ color: {PAPER}; }}
+TouchButton[current="true"] {{ background: {PRIMARY}; border-color: {PRIMARY}; }}
+TouchButton[current="true"] QLabel {{ color: {PAPER}; }}
+TouchButton[current="true"]:pressed {{
+    background: {PRIMARY_PRESSED}; border-color: {INK}; border-width: {border * 2}px;
+}}
 OfflineBadge {{
     background: {WARNING_BG}; border: {max(1, border // 2)}px solid {INK};
     border-radius: {m.radius}px;

@@ -67,12 +67,39 @@ def test_every_screen_fits_in_every_size(qtbot, window, language) -> None:
     assert not problems, "\n".join(problems)
 
 
+def test_large_text_still_fits(qtbot, window) -> None:
+    """The attract screen's larger-text toggle, in Russian (the longest strings)."""
+    window.set_language("ru")
+    qtbot.mouseClick(window.pages["idle"].large_text, _left())
+    assert window.large_text
+    assert window.pages["idle"].large_text.is_current
+    problems: list[str] = []
+    for width, height in SIZES:
+        window.resize(width, height)
+        window.show_page("idle")
+        QApplication.processEvents()
+        big = theme.Metrics.for_size(width, height, large_text=True)
+        assert window.metrics.body == big.body > theme.Metrics.for_size(width, height).body
+        folder = SHOTS / "ru-large" / f"{width}x{height}"
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in (*SAMPLES, "scan"):
+            _render(window, name)
+            window.grab().save(str(folder / f"{name}.png"))
+            problems += [f"{width}x{height} {name}: {p}" for p in clipped_texts(window)]
+    assert not problems, "\n".join(problems)
+    window.time_out()  # the next customer gets the default size and language back
+    assert not window.large_text and window.languages.current == "en"
+
+
 def test_language_buttons_retranslate_visible_screens(qtbot, window) -> None:
     idle = window.pages["idle"]
     assert idle.type_code.label_text() == "Type your code"
     qtbot.mouseClick(idle.languages.buttons["ru"], _left())
     QApplication.processEvents()  # Qt posts LanguageChange to the windows
     assert idle.type_code.label_text() == "Ввести код"
+    # The chosen language is marked by more than its words: its button is filled.
+    assert idle.languages.buttons["ru"].is_current
+    assert not idle.languages.buttons["en"].is_current
     assert window.offline_badge.label.text() == "Нет связи: выдача работает"
     # Pages not on screen are retranslated too, so the next one appears in Russian.
     assert window.pages["code_entry"].submit.label_text() == "Открыть ячейку"

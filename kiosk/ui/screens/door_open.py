@@ -110,7 +110,8 @@ class DoorOpenScreen(Screen):
         self.body.setSpacing(m.gap)
         # The door label is the one thing to read from a step back: as big as the
         # height allows next to the title, the map and the instruction.
-        size = min(m.huge, int(m.height * 0.18))
+        # Larger text elsewhere leaves less height for the label on short screens.
+        size = min(m.huge, int(m.height * (0.18 if m.text_scale == 1.0 else 0.16)))
         self.door_label.setStyleSheet(f"font-size: {size}px;")
         instruction = m.px(34) if m.height >= 700 else m.body
         self.instruction.setStyleSheet(f"font-size: {instruction}px; font-weight: bold;")

@@ -17,6 +17,7 @@ class IdleScreen(Screen):
     timeout = "none"
     language_chosen = Signal(str)
     service_requested = Signal()
+    large_text_toggled = Signal()
 
     def __init__(self, ctx: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -43,6 +44,8 @@ class IdleScreen(Screen):
         self.languages = LanguageBar(ctx.settings.language_list(), self)
         self.service = TouchButton("", "quiet", self)
         self.service.setObjectName("service")
+        self.large_text = TouchButton("", "quiet", self)
+        self.large_text.setObjectName("large_text")
 
         layout.addWidget(self.title)
         layout.addWidget(self.subtitle)
@@ -58,14 +61,16 @@ class IdleScreen(Screen):
         bottom = QHBoxLayout()
         bottom.setProperty("gapped", True)
         bottom.addWidget(self.languages, 3)
+        bottom.addWidget(self.large_text, 1)
         bottom.addStretch(1)
-        bottom.addWidget(self.service, 0, Qt.AlignmentFlag.AlignBottom)
+        bottom.addWidget(self.service, 1, Qt.AlignmentFlag.AlignBottom)
         layout.addLayout(bottom)
 
         self.type_code.clicked.connect(self.ctx.actions.start_code_entry)
         self.show_camera.clicked.connect(lambda: self.navigate.emit("scan"))
         self.languages.language_chosen.connect(self.language_chosen)
         self.service.clicked.connect(self.service_requested)
+        self.large_text.clicked.connect(self.large_text_toggled)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -75,13 +80,18 @@ class IdleScreen(Screen):
         self.show_camera.setText(self.tr("Show camera"))
         self.type_code.setText(self.tr("Type your code"))
         self.service.setText(self.tr("Courier / service"))
+        self.large_text.setText(self.tr("A+ Larger"))
         self.arrow.setAccessibleName(self.tr("The camera is here"))
+
+    def show_large_text(self, on: bool) -> None:
+        self.large_text.set_current(on)
 
     def apply_metrics(self, m: Metrics) -> None:
         super().apply_metrics(m)
         self.arrow.setFixedSize(m.px(120), m.px(120))
         self.languages.apply_metrics(m.target, m.px(16))
         self.service.set_min_height(max(60, m.px(70)))
+        self.large_text.set_min_height(m.target)
         self.scan_row.setSpacing(m.px(24))
         # In portrait the two actions stack, the main one lower, nearer the hand.
         self.actions_row.setDirection(

@@ -34,6 +34,10 @@ def add_pickup_pages(window: MainWindow, ctx: ScreenContext) -> None:
     idle = IdleScreen(ctx)
     idle.language_chosen.connect(window.set_language)
     idle.service_requested.connect(window.service_requested)
+    idle.large_text_toggled.connect(window.toggle_large_text)
+    window.large_text_changed.connect(idle.show_large_text)
+    # The chosen language's button is marked (filled), not only its words changed.
+    window.languages.language_changed.connect(idle.languages.set_current)
     window.add_page(idle, (PickupScreen.idle,))
     window.add_page(ScanScreen(ctx))
     window.add_page(CodeEntryScreen(ctx), (PickupScreen.code_entry,))

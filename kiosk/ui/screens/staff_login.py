@@ -207,9 +207,7 @@ class TechnicianLoginScreen(StaffLoginScreen):
     def _choose(self, tech_id: str) -> None:
         self.entry.set_id(tech_id)
         for other, button in self.id_buttons.items():
-            button.setProperty("checked", "true" if other == tech_id else "false")
-            button.style().unpolish(button)
-            button.style().polish(button)
+            button.set_current(other == tech_id)
         self._touch()
 
     def send_login(self, user: str, pin: str) -> None:

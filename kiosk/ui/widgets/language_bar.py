@@ -26,9 +26,7 @@ class LanguageBar(QWidget):
 
     def set_current(self, code: str) -> None:
         for lang_code, button in self.buttons.items():
-            button.setProperty("checked", "true" if lang_code == code else "false")
-            button.style().unpolish(button)
-            button.style().polish(button)
+            button.set_current(lang_code == code)
 
     def apply_metrics(self, height: int, gap: int) -> None:
         self._layout.setSpacing(gap)

@@ -91,9 +91,7 @@ class PinEntry(QWidget):
             (marker if self.field == "pin" else "") + f"{self.pin_caption}: {pin}"
         )
         for name, button in (("id", self.id_field), ("pin", self.pin_field)):
-            button.setProperty("checked", "true" if self.field == name else "false")
-            button.style().unpolish(button)
-            button.style().polish(button)
+            button.set_current(self.field == name)
         self.changed.emit()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802

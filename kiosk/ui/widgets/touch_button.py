@@ -49,6 +49,21 @@ class TouchButton(QPushButton):
         self._fit_height = 0
         self.updateGeometry()
 
+    def set_current(self, on: bool) -> None:
+        """Mark the chosen one of a group (language, ID, field): drawn filled.
+
+        A dynamic property, not QAbstractButton's own "checked" (which a non-checkable
+        button ignores); both the button and its label are re-polished so the style
+        sheet's [current="true"] rules apply at once."""
+        self.setProperty("current", "true" if on else "false")
+        for widget in (self, self._label):
+            widget.style().unpolish(widget)
+            widget.style().polish(widget)
+
+    @property
+    def is_current(self) -> bool:
+        return self.property("current") == "true"
+
     @property
     def label(self) -> QLabel:
         return self._label
