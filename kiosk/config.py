@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from kiosk.flows.courier_view import CourierSettings
+from kiosk.flows.pickup_view import PickupSettings
+from kiosk.flows.remote import RemoteSettings
 from locker_driver import BankConfig, LockAddress, Timeouts
 from locker_driver import ConfigError as DriverConfigError
 from sync.settings import (
@@ -119,6 +122,10 @@ class KioskConfig:
     camera: CameraSection = dataclasses.field(default_factory=CameraSection)
     ui: UiSection = dataclasses.field(default_factory=UiSection)
     technicians: list[TechnicianEntry] = dataclasses.field(default_factory=list)
+    # Timeouts and limits of the flows: every field of these dataclasses is a key.
+    pickup: PickupSettings = dataclasses.field(default_factory=PickupSettings)
+    courier: CourierSettings = dataclasses.field(default_factory=CourierSettings)
+    remote: RemoteSettings = dataclasses.field(default_factory=RemoteSettings)
     # Where this config was read from (set by load_config, not a key in the file).
     source: Path = dataclasses.field(default=Path("kiosk.toml"), metadata={"internal": True})
 

@@ -110,3 +110,13 @@ def test_bank_config_carries_the_wiring_of_every_door():
     assert bank.compartments["B02"].board == 0
     assert bank.compartments["B02"].lock == 8
     assert bank.effective_baudrate == 19200
+
+
+def test_flow_settings_are_keys_of_their_own_sections(tmp_path):
+    config = load_config(EXAMPLE)
+    assert config.pickup.free_attempts == 5
+    assert config.courier.size_order == ("S", "M", "L", "XL")
+    assert config.remote.max_opens_per_hour == 6
+    path = example_with(tmp_path, "lockout_base_s = 30", "lockout_bse_s = 30")
+    with pytest.raises(ConfigError, match=r"pickup\.lockout_bse_s: unknown key; did you mean"):
+        load_config(path)

@@ -1,0 +1,206 @@
+"""The kiosk process, assembled from one validated config.
+
+    app = KioskApp(load_config(path))
+    app.start()            # cache, lock bank, flows, scanner; no window yet
+    window = app.build_window()
+    app.run()              # Qt event loop until quit; then app.close()
+
+Order matters for safety: the cache is opened (and migrated) first, the configured
+layout is written into it, `locker.started` is recorded, and only then is the bank
+opened and the flows started, so no door can open before the kiosk can record it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kiosk.config import KioskConfig
+from kiosk.flows.assembly import FlowSettings, KioskFlows
+from kiosk.flows.technician_view import TechnicianSettings
+from locker_driver import LockerBank
+from sync import cache as c
+from sync.sdnotify import SystemdNotifier
+
+log = logging.getLogger(__name__)
+
+VERSION = "0.1.0"
+
+
+class KioskStartError(RuntimeError):
+    """The kiosk cannot start; the message says what to fix."""
+
+
+def sync_request_path(config: KioskConfig) -> Path:
+    """The file the kiosk touches to ask the sync worker for a round now."""
+    return config.database.path.with_name(config.database.path.name + ".sync-now")
+
+
+def flow_settings(config: KioskConfig) -> FlowSettings:
+    """The flows' settings from the config: timeouts and limits, support contact, staff."""
+    pickup = config.pickup
+    if config.locker.support_contact and not pickup.support_contact:
+        from dataclasses import replace
+
+        pickup = replace(pickup, support_contact=config.locker.support_contact)
+    summary = (
+        ("locker", config.locker.id),
+        ("central", config.central.url),
+        ("board", f"{config.board.protocol} on {config.board.port}"),
+        ("compartments", str(len(config.compartments()))),
+        ("camera", config.camera.source if config.camera.enabled else "off"),
+        ("config file", str(config.source)),
+    )
+    technician = TechnicianSettings(
+        technicians=tuple((t.id, t.pin_hash) for t in config.technicians),
+        software_version=VERSION,
+        config_summary=summary,
+    )
+    return FlowSettings(pickup=pickup, courier=config.courier, technician=technician,
+                        remote=config.remote)
+
+
+@dataclass
+class KioskApp:
+    config: KioskConfig
+    cache: c.Cache | None = None
+    bank: LockerBank | None = None
+    flows: KioskFlows | None = None
+    pipeline: Any = None
+    window: Any = None
+    notifier: SystemdNotifier = field(default_factory=SystemdNotifier.from_environ)
+    _bridge: Any = None
+
+    # -- the parts that need no screen ---------------------------------------------
+
+    def start(self, *, bridge: Any = None) -> KioskApp:
+        """Open the cache and the board and start the flows. `bridge` takes views (the
+        window's ViewBridge); without one, views are only logged."""
+        cfg = self.config
+        try:
+            self.cache = c.Cache.open(cfg.database.path, backup_dir=cfg.database.backup_dir)
+        except (c.MigrationFailed, c.CacheError, OSError) as exc:
+            raise KioskStartError(f"cache {cfg.database.path}: {exc}") from exc
+        specs = [c.CompartmentSpec(s.id, s.board, s.lock, s.size, s.column, s.row)
+                 for s in cfg.compartments()]
+        try:
+            self.cache.replace_layout(specs)
+        except c.LayoutConflict as exc:
+            raise KioskStartError(f"{cfg.source}: layout: {exc}") from exc
+        self.cache.record_event(c.EventType.LOCKER_STARTED,
+                                data={"software_version": VERSION})
+        # The kiosk starts even when the board is unplugged: customers see the
+        # out-of-service screen and the bank keeps trying the port.
+        self.bank = LockerBank.open(cfg.bank_config(), require_port=False)
+        self._bridge = bridge
+        self.flows = KioskFlows(
+            self.cache, self.bank, self._deliver, flow_settings(cfg),
+            accessible=[s.id for s in cfg.compartments() if s.accessible],
+            request_sync=self.request_sync,
+        )
+        self.flows.start()
+        return self
+
+    def _deliver(self, view: Any) -> None:
+        if self._bridge is not None:
+            self._bridge.deliver(view)
+
+    def request_sync(self) -> None:
+        sync_request_path(self.config).touch()
+
+    def start_camera(self, on_scan: Any) -> None:
+        """Start the camera and decoder; `on_scan(ScanResult)` runs on the decode thread."""
+        cam = self.config.camera
+        if not cam.enabled or not cam.source:
+            return
+        from kiosk.scanning import ScanningError, ScanPipeline, make_decoder
+        from kiosk.scanning.factory import frame_source_from_spec
+
+        try:
+            source = frame_source_from_spec(cam.source)
+            self.pipeline = ScanPipeline(source, on_scan, make_decoder(cam.decoder))
+        except ScanningError as exc:
+            # No camera is not a reason to stop: the keypad still works.
+            log.error("camera %s not started: %s", cam.source, exc)
+            return
+        self.pipeline.start()
+
+    # -- the screen ----------------------------------------------------------------
+
+    def build_window(self) -> Any:
+        """Create the Qt window bound to the flows (creates the QApplication)."""
+        from kiosk.scanning.qt_adapter import ScanSignals
+        from kiosk.ui.actions import RunnerActions
+        from kiosk.ui.app import build_main_window
+        from kiosk.ui.bridge import ViewBridge
+        from kiosk.ui.modes import KioskModes
+        from kiosk.ui.settings import UiSettings
+
+        bridge = ViewBridge()
+        self.start(bridge=bridge)
+        assert self.flows is not None
+        cfg = self.config
+        phone, _, site = cfg.locker.support_contact.partition("·")
+        settings = UiSettings(
+            support_phone=phone.strip(), support_site=site.strip(),
+            locker_name=cfg.locker.name or cfg.locker.id,
+            languages=tuple(cfg.ui.languages), default_language=cfg.ui.default_language,
+            screen_timeout_s=cfg.ui.idle_timeout_s, fullscreen=cfg.ui.fullscreen,
+            hide_cursor=cfg.ui.fullscreen,
+            technician_ids=tuple(t.id for t in cfg.technicians),
+        )
+        modes = KioskModes.for_flows(self.flows)
+        signals = ScanSignals()
+        self.start_camera(signals.on_scan)
+        window = build_main_window(
+            RunnerActions(self.flows.runner, self.flows.pickup), settings,
+            frame_source=self.pipeline.latest_frame if self.pipeline else None,
+            bridge=bridge, modes=modes,
+            scan_stats=self.pipeline.stats if self.pipeline else None,
+        )
+        signals.setParent(window)
+
+        def route(result: Any) -> None:
+            page = window.current_page
+            screen = str(getattr(getattr(page, "view", None), "screen", ""))
+            modes.submit_scan(result.text, screen)
+
+        signals.scanned.connect(route)
+        self.window = window
+        return window
+
+    def run(self, size: tuple[int, int] | None = None) -> int:
+        from kiosk.ui.app import run_ui
+
+        window = self.window or self.build_window()
+        self.notifier.ready("kiosk running")
+        try:
+            return run_ui(window, size=size, heartbeat=self.notifier.watchdog,
+                          heartbeat_ms=int((self.notifier.watchdog_interval_s or 5.0) * 1000))
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self.notifier.stopping()
+        if self.pipeline is not None:
+            self.pipeline.stop()
+            self.pipeline = None
+        if self.flows is not None:
+            self.flows.stop()
+            self.flows = None
+        if self.bank is not None:
+            self.bank.close()
+            self.bank = None
+        if self.cache is not None:
+            self.cache.close()
+            self.cache = None
+
+
+def has_display() -> bool:
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if platform in ("offscreen", "minimal", "vnc") or platform.startswith(("eglfs", "linuxfb")):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
