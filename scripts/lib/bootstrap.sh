@@ -28,7 +28,10 @@ _apt_update_once() {
   fi
 }
 
-_is_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+# No `cmd | grep -q` here: grep -q exits at the first match, the writer gets SIGPIPE, and
+# under `set -o pipefail` (our callers) the test then fails at random (seen: exit 141).
+_is_installed() { [[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" == *"install ok installed"* ]]; }
+_has_candidate() { [[ "$(apt-cache policy "$1" 2>/dev/null)" == *"Candidate: "[!\(]* ]]; }
 
 ensure_apt() {
   local wanted=("$@") missing=() entry alt pick
@@ -50,7 +53,7 @@ ensure_apt() {
     [ "$pick" = ok ] && continue
     _apt_update_once
     for alt in "${alts[@]}"; do
-      if apt-cache policy "$alt" 2>/dev/null | grep -q 'Candidate: [^(]'; then pick="$alt"; break; fi
+      if _has_candidate "$alt"; then pick="$alt"; break; fi
     done
     [ -n "$pick" ] || die "no installable package among: $entry (apt-cache policy ${alts[0]})"
     missing+=("$pick")
