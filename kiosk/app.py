@@ -15,7 +15,6 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from kiosk.config import KioskConfig
@@ -32,11 +31,6 @@ VERSION = "0.1.0"
 
 class KioskStartError(RuntimeError):
     """The kiosk cannot start; the message says what to fix."""
-
-
-def sync_request_path(config: KioskConfig) -> Path:
-    """The file the kiosk touches to ask the sync worker for a round now."""
-    return config.database.path.with_name(config.database.path.name + ".sync-now")
 
 
 def flow_settings(config: KioskConfig) -> FlowSettings:
@@ -109,7 +103,7 @@ class KioskApp:
             self._bridge.deliver(view)
 
     def request_sync(self) -> None:
-        sync_request_path(self.config).touch()
+        self.config.database.sync_request_path.touch()
 
     def start_camera(self, on_scan: Any) -> None:
         """Start the camera and decoder; `on_scan(ScanResult)` runs on the decode thread."""

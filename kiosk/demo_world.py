@@ -161,7 +161,8 @@ class DemoWorld:
         )
         line = _first_line(proc, START_TIMEOUT_S)
         if not line or "http://" not in line:
-            raise DemoError(f"the central service did not start; see {self.workdir / 'central.log'}")
+            log_file = self.workdir / "central.log"
+            raise DemoError(f"the central service did not start; see {log_file}")
         self.central_url = line[line.index("http://"):].split()[0]
         # Drain the rest so the pipe never fills up.
         threading.Thread(target=_drain, args=(proc,), daemon=True).start()

@@ -259,6 +259,19 @@ class DatabaseSection:
     path: Path = field()
     backup_dir: Path | None = None
 
+    @property
+    def sync_request_path(self) -> Path:
+        """The file the kiosk creates to ask the sync worker for a round now."""
+        return self.path.with_name(self.path.name + ".sync-now")
+
+    def take_sync_request(self) -> bool:
+        """True (once) when the kiosk has asked for a round since the last call."""
+        try:
+            self.sync_request_path.unlink()
+        except FileNotFoundError:
+            return False
+        return True
+
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class SyncSection:

@@ -267,15 +267,18 @@ class SyncWorker:
         sleep: Callable[[float], object] | None = None,
         on_round: Callable[[RoundResult], None] | None = None,
         on_tick: Callable[[], object] | None = None,
-        tick_s: float = 5.0,
+        tick_s: float = 1.0,
+        requested: Callable[[], bool] | None = None,
     ) -> None:
         """Rounds until `stop` is set. Waits are cut into `tick_s` slices with `on_tick`
-        after each, so a systemd watchdog is fed even during a long backoff."""
+        after each, so a systemd watchdog is fed even during a long backoff.
+        `requested` is asked after each slice: True ("sync now" from a technician)
+        ends the wait and runs a full round at once, backoff or not."""
         wait = sleep or stop.wait
-        first = True
+        force = True
         while not stop.is_set():
-            result = self.run_round(force=first)
-            first = False
+            result = self.run_round(force=force)
+            force = False
             if on_round is not None:
                 on_round(result)
             remaining = self.next_delay(result)
@@ -285,6 +288,9 @@ class SyncWorker:
                 remaining -= step
                 if on_tick is not None:
                     on_tick()
+                if requested is not None and requested():
+                    force = True
+                    break
 
 
 def _check_progress(

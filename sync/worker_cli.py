@@ -159,7 +159,8 @@ def run(args: argparse.Namespace) -> int:
                 except ConfigError as exc:
                     log.error("%s", exc)
 
-        worker.run_forever(stop, on_round=on_round, on_tick=notifier.watchdog)
+        worker.run_forever(stop, on_round=on_round, on_tick=notifier.watchdog,
+                           requested=cfg.database.take_sync_request)
         return 0
     finally:
         client.close()

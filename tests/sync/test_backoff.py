@@ -96,3 +96,34 @@ def test_the_loop_sleeps_through_the_injected_sleep_in_watchdog_slices(cache: Ca
     # Rounds 1-3 each waited their backoff (2, 4, 8 s) cut into slices of at most 5 s.
     assert [round(x, 3) for x in slept] == [2.0, 4.0, 5.0, 3.0]
     assert len(ticks) == len(slept)
+
+
+def test_sync_now_cuts_a_backoff_short_and_forces_a_full_round(cache: Cache, tmp_path) -> None:
+    import threading
+
+    from sync.settings import DatabaseSection
+
+    db = DatabaseSection(path=tmp_path / "cache.db")
+    worker = _worker(cache, rng=0.999999)
+    stop = threading.Event()
+    slept: list[float] = []
+    results = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        if len(slept) == 3:  # "sync now" pressed 1 s into the second (4 s) backoff
+            db.sync_request_path.touch()
+
+    def on_round(result: object) -> None:
+        results.append(result)
+        if len(results) == 3:
+            stop.set()
+
+    worker.run_forever(stop, sleep=sleep, on_round=on_round, tick_s=1.0,
+                       requested=db.take_sync_request)
+    # Round 1 backs off 2 s (two slices); round 2 would back off 4 s, but the request
+    # ends that wait after its first slice and round 3 runs at once.
+    assert len(results) == 3
+    assert len(slept) == 3
+    assert not db.sync_request_path.exists()  # taken exactly once
+    assert not db.take_sync_request()
