@@ -14,7 +14,7 @@ from typing import Literal
 from kiosk.flows.courier_view import CourierSettings
 from kiosk.flows.pickup_view import PickupSettings
 from kiosk.flows.remote import RemoteSettings
-from locker_driver import BankConfig, LockAddress, Timeouts
+from locker_driver import BankConfig, LockAddress, ReconnectPolicy, Timeouts
 from locker_driver import ConfigError as DriverConfigError
 from sync.settings import (
     CentralSection,
@@ -33,18 +33,23 @@ SIZES = ("S", "M", "L", "XL")
 
 @dataclass(frozen=True, kw_only=True)
 class BoardSection:
+    """The lock bank on one serial port; the doors' wiring comes from [layout]."""
+
     # A pyserial URL: /dev/serial/by-id/..., /dev/ttyUSB0, socket://host:port (BU bridge).
     port: str = field(check=lambda v: None if v else "give the serial port URL of the lock board")
     protocol: Literal["cu16", "8a", "cu48"] = "cu16"
     baudrate: int | None = None
     # Which hook-switch reading means "door closed": depends on NO/NC wiring.
     polarity: Literal["closed_when_set", "closed_when_clear"] = "closed_when_set"
-    # 8A boards acknowledge an unlock ~0.5 s after the command: keep a margin.
-    reply_timeout_s: float = field(1.5, check=positive)
-    quiet_gap_s: float = field(0.025, check=positive)
+    timeouts: Timeouts = dataclasses.field(default_factory=Timeouts)
+    reconnect: ReconnectPolicy = dataclasses.field(default_factory=ReconnectPolicy)
+    status_retries: int = field(1, check=lambda v: None if v >= 0 else "must be 0 or more")
+    poll_mode: Literal["per_board", "broadcast"] = "per_board"
     # RS-485 direction lines: only for adapters that need them (they fail on a pty).
     rts: bool | None = None
+    dtr: bool | None = None
     rs485: bool = False
+    exclusive: bool = True
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -139,9 +144,14 @@ class KioskConfig:
                 baudrate=b.baudrate,
                 polarity=b.polarity,
                 compartments={s.id: LockAddress(s.board, s.lock) for s in self.compartments()},
-                timeouts=Timeouts(reply_s=b.reply_timeout_s, quiet_gap_s=b.quiet_gap_s),
+                timeouts=b.timeouts,
+                reconnect=b.reconnect,
+                status_retries=b.status_retries,
+                poll_mode=b.poll_mode,
                 rts=b.rts,
+                dtr=b.dtr,
                 rs485=b.rs485,
+                exclusive=b.exclusive,
             )
         except DriverConfigError as exc:
             raise ConfigError(self.source, "board", str(exc)) from None

@@ -44,9 +44,9 @@ def test_typo_in_a_key_suggests_the_right_one(tmp_path):
 
 
 def test_wrong_type_names_the_key_and_the_expected_type(tmp_path):
-    path = example_with(tmp_path, "reply_timeout_s = 1.5", 'reply_timeout_s = "fast"')
+    path = example_with(tmp_path, "reply_s = 1.5", 'reply_s = "fast"')
     with pytest.raises(
-        ConfigError, match=r"board\.reply_timeout_s: expected a number, got 'fast'"
+        ConfigError, match=r"board\.timeouts\.reply_s: expected a number, got 'fast'"
     ):
         load_config(path)
 
