@@ -65,3 +65,10 @@ def test_attract_screen_buttons(qtbot, window, actions) -> None:
     assert window.offline_badge.isVisible()
     qtbot.mouseClick(window.pages["scan"].back, Qt.MouseButton.LeftButton)
     assert window.current_page is idle
+
+
+def test_a_hardware_keypad_digit_on_the_attract_screen_starts_code_entry(qtbot, window,
+                                                                        actions) -> None:
+    idle = window.pages["idle"]
+    qtbot.keyClicks(idle, "4")
+    assert actions.calls == [("start_code_entry", ()), ("press_digit", ("4",))]

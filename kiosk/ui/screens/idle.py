@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.ui.screens.base import Screen, ScreenContext, make_label
@@ -71,6 +72,7 @@ class IdleScreen(Screen):
         self.languages.language_chosen.connect(self.language_chosen)
         self.service.clicked.connect(self.service_requested)
         self.large_text.clicked.connect(self.large_text_toggled)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -82,6 +84,18 @@ class IdleScreen(Screen):
         self.service.setText(self.tr("Courier / service"))
         self.large_text.setText(self.tr("A+ Larger"))
         self.arrow.setAccessibleName(self.tr("The camera is here"))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        # A hardware keypad: the first digit starts code entry with that digit.
+        text = event.text()
+        if len(text) == 1 and text.isdigit():
+            self.ctx.actions.start_code_entry()
+            self.ctx.actions.press_digit(text)
+        else:
+            super().keyPressEvent(event)
+
+    def on_enter(self) -> None:
+        self.setFocus()
 
     def show_large_text(self, on: bool) -> None:
         self.large_text.set_current(on)

@@ -37,7 +37,9 @@ class TouchButton(QPushButton):
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        # Keyboard focus (hardware keypads, Tab) but not from touches: a tapped button
+        # must not keep a focus frame.
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
 
     # QPushButton.text() stays empty: the label holds the text.
     def label_text(self) -> str:
