@@ -21,10 +21,11 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from _world import deadline, insert_parcels  # noqa: E402
 
 from sync.cache import Cache  # noqa: E402
 from sync.cache.journal import sync_state  # noqa: E402
@@ -41,7 +42,7 @@ def build(path: Path, n: int, salt: str, kdf: KdfParams, known: dict[str, str]) 
         st.code_kdf = json.dumps(kdf.as_profile())
         s.add(st)
     cache.close()
-    deadline = (datetime.now(UTC) + timedelta(days=7)).replace(tzinfo=None).isoformat(" ")
+    due = deadline()
     known_hashes = list(known.values())
     rows = []
     for i in range(n):
@@ -49,14 +50,8 @@ def build(path: Path, n: int, salt: str, kdf: KdfParams, known: dict[str, str]) 
         # lookup cannot tell; computing 100,000 production hashes would take an hour).
         h = known_hashes[i] if i < len(known_hashes) else secrets.token_hex(32)
         rows.append((f"p{i:06d}", f"ORD{i:06d}", STATES[i % len(STATES)], "M",
-                     f"A{i % 40:02d}", h, deadline, f"JJD{i:012d}", "A. B.", 1))
-    con = sqlite3.connect(path)
-    with con:
-        con.executemany(
-            "INSERT INTO parcel (parcel_id, order_ref, state, size, compartment_id, "
-            "pickup_code_hash, pickup_deadline, barcode, recipient_hint, version) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
-    con.close()
+                     f"A{i % 40:02d}", h, due, f"JJD{i:012d}", "A. B.", 1))
+    insert_parcels(path, rows)
 
 
 def pct(values: list[float], q: float) -> float:

@@ -14,25 +14,22 @@ with only this visit's parcels against one holding 100,000 other parcels.
 from __future__ import annotations
 
 import argparse
-import json
-import sqlite3
 import sys
 import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from _world import Timed, deadline, insert_parcels, pct, pty_bank, write_profile  # noqa: E402
 
 from kiosk.flows.cache_store import CacheStore  # noqa: E402
 from kiosk.flows.clock import SystemClock  # noqa: E402
 from kiosk.flows.courier import CourierFlow, CourierScreen, CourierSettings  # noqa: E402
-from locker_driver import BankConfig, LockAddress, LockerBank, OpenConfirmer, Timeouts  # noqa: E402
+from locker_driver import LockAddress, OpenConfirmer  # noqa: E402
 from locker_driver.sim.model import SimulatedBank  # noqa: E402
-from locker_driver.sim.serve import PtyServer  # noqa: E402
 from sync import cache as c  # noqa: E402
 from sync.codes import KdfParams, hash_secret, new_salt  # noqa: E402
 
@@ -40,68 +37,36 @@ COLUMNS, ROWS = 6, 8  # 48 compartments on two 24-lock 8A boards
 PIN = "4711"
 
 
-class Timed:
-    """Wraps an object and adds the time of chosen methods to `spent[part]`."""
-
-    def __init__(self, inner: Any, parts: dict[str, str], spent: dict[str, float]) -> None:
-        self._inner, self._parts, self._spent = inner, parts, spent
-
-    def __getattr__(self, name: str) -> Any:
-        attr = getattr(self._inner, name)
-        part = self._parts.get(name)
-        if part is None:
-            return attr
-
-        def timed(*args: Any, **kwargs: Any) -> Any:
-            t0 = time.perf_counter()
-            try:
-                return attr(*args, **kwargs)
-            finally:
-                self._spent[part] += time.perf_counter() - t0
-        return timed
-
-
 def build_cache(path: Path, parcels: int, background: int) -> tuple[c.Cache, list[str]]:
     cache = c.Cache.open(path)
     salt = new_salt()
     kdf = KdfParams()
+    write_profile(cache, salt, kdf)
     with cache.write() as s:
-        st = s.get(c.models.SyncState, 1) or c.models.SyncState(id=1)
-        st.locker_id, st.locker_name, st.code_salt = "XP-BENCH", "Bench", salt
-        st.code_kdf = json.dumps(kdf.as_profile())
-        s.add(st)
         s.add(c.Courier(courier_id="C1", name="Bench", pin_hash=hash_secret(PIN, salt, kdf)))
     sizes = ["S", "M", "M", "L", "L", "M", "XL", "M"]
     cache.replace_layout([
         c.CompartmentSpec(f"{chr(65 + col)}{row:02d}", 1 + (col * ROWS + row - 1) // 24,
                           (col * ROWS + row - 1) % 24 + 1, sizes[row - 1], col, row)
         for col in range(COLUMNS) for row in range(1, ROWS + 1)])
-    deadline = (datetime.now(UTC) + timedelta(days=7)).replace(tzinfo=None).isoformat(" ")
+    due = deadline()
     labels = [f"JJD{n:012d}" for n in range(parcels)]
     rows = [(f"v{n:04d}", f"ORD-V{n:04d}", "expected", ["S", "M", "L"][n % 3], None, None,
-             deadline, label, "", 1) for n, label in enumerate(labels)]
+             due, label, "", 1) for n, label in enumerate(labels)]
     rows += [(f"b{n:06d}", f"ORD-B{n:06d}", ["picked_up", "collected"][n % 2], "M", None,
-              None, deadline, f"OLD{n:012d}", "", 1) for n in range(background)]
-    con = sqlite3.connect(path)
-    with con:
-        con.executemany(
-            "INSERT INTO parcel (parcel_id, order_ref, state, size, compartment_id, "
-            "pickup_code_hash, pickup_deadline, barcode, recipient_hint, version) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
-    con.close()
+              None, due, f"OLD{n:012d}", "", 1) for n in range(background)]
+    insert_parcels(path, rows)
     return cache, labels
 
 
 def visit(workdir: Path, parcels: int, background: int
           ) -> tuple[list[float], dict[str, list[float]]]:
     cache, labels = build_cache(workdir / "cache.db", parcels, background)
-    sim = SimulatedBank("8a", [1, 2])
-    pty = PtyServer(sim).start()
     address = {f"{chr(65 + col)}{row:02d}": LockAddress(1 + (col * ROWS + row - 1) // 24,
                                                           (col * ROWS + row - 1) % 24 + 1)
                for col in range(COLUMNS) for row in range(1, ROWS + 1)}
-    bank = LockerBank.open(BankConfig(port_url=pty.port, protocol="8a", compartments=address,
-                                      timeouts=Timeouts(quiet_gap_s=0.005)))
+    world = pty_bank(address, SimulatedBank("8a", [1, 2]))
+    bank = world.bank
     spent: dict[str, float] = defaultdict(float)
     store = Timed(CacheStore(cache), {
         "parcel_by_barcode": "cache reads", "free_compartments": "cache reads",
@@ -127,23 +92,16 @@ def visit(workdir: Path, parcels: int, background: int
             for part in ("cache reads", "intent write", "unlock (bus)"):
                 parts[part].append(spent[part])
             parts["first open read"].append(t_open - t_unlocked)
-            addr = address[view.door.label]  # type: ignore[union-attr]
-            sim.close_door(addr.board, addr.lock)
+            world.close_door(view.door.label)  # type: ignore[union-attr]
             t1 = time.perf_counter()
             while flow.view().screen is not CourierScreen.deposit_scan:
                 flow.on_door_states(bank.read_states())
             parts["close read + deposit record"].append(time.perf_counter() - t1)
         assert len(flow.view().tally) == parcels
     finally:
-        bank.close()
-        pty.stop()
+        world.close()
         cache.close()
     return totals, parts
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
 def main() -> None:

@@ -14,92 +14,30 @@ door read that shows the door open. Side by side in one run: the production scry
 from __future__ import annotations
 
 import argparse
-import json
-import secrets
-import sqlite3
 import sys
 import tempfile
 import time
 from collections import defaultdict
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from _world import Timed, pct, pickup_cache, pty_bank  # noqa: E402
 
 from kiosk.flows.cache_store import CacheStore  # noqa: E402
 from kiosk.flows.clock import SystemClock  # noqa: E402
 from kiosk.flows.pickup import PickupFlow, PickupScreen, PickupSettings  # noqa: E402
-from locker_driver import BankConfig, LockAddress, LockerBank, OpenConfirmer, Timeouts  # noqa: E402
-from locker_driver.sim.model import SimulatedBank  # noqa: E402
-from locker_driver.sim.serve import PtyServer  # noqa: E402
-from sync import cache as c  # noqa: E402
-from sync.codes import KdfParams, hash_code, new_code, new_salt  # noqa: E402
+from locker_driver import LockAddress, OpenConfirmer  # noqa: E402
+from sync.codes import KdfParams, hash_code  # noqa: E402
 
 LOCKS = 24
 
 
-class Timed:
-    """Adds the time of chosen methods of `inner` to `spent[part]`."""
-
-    def __init__(self, inner: Any, parts: dict[str, str], spent: dict[str, float]) -> None:
-        self._inner, self._parts, self._spent = inner, parts, spent
-
-    def __getattr__(self, name: str) -> Any:
-        attr = getattr(self._inner, name)
-        part = self._parts.get(name)
-        if part is None:
-            return attr
-
-        def timed(*args: Any, **kwargs: Any) -> Any:
-            t0 = time.perf_counter()
-            try:
-                return attr(*args, **kwargs)
-            finally:
-                self._spent[part] += time.perf_counter() - t0
-        return timed
-
-
-def build(path: Path, parcels: int, codes: int, kdf: KdfParams) -> tuple[c.Cache, list[str]]:
-    cache = c.Cache.open(path)
-    salt = new_salt()
-    with cache.write() as s:
-        st = s.get(c.models.SyncState, 1) or c.models.SyncState(id=1)
-        st.locker_id, st.locker_name, st.code_salt = "XP-BENCH", "Bench", salt
-        st.code_kdf = json.dumps(kdf.as_profile())
-        s.add(st)
-    cache.replace_layout([c.CompartmentSpec(f"A{n:02d}", 1, n, "M", 0, n)
-                          for n in range(1, LOCKS + 1)])
-    plain = [new_code() for _ in range(codes)]
-    deadline = (datetime.now(UTC) + timedelta(days=7)).replace(tzinfo=None).isoformat(" ")
-    rows = []
-    for n in range(parcels):
-        # Real hashes for the codes typed, random ones for the rest (the look-up cannot
-        # tell, and 100,000 production hashes would take most of an hour).
-        known = n < codes
-        rows.append((f"p{n:06d}", f"ORD{n:06d}", "stored" if known else "picked_up", "M",
-                     f"A{n % LOCKS + 1:02d}",
-                     hash_code(plain[n], salt, kdf) if known else secrets.token_hex(32),
-                     deadline, f"JJD{n:012d}", "", 1))
-    con = sqlite3.connect(path)
-    with con:
-        con.executemany(
-            "INSERT INTO parcel (parcel_id, order_ref, state, size, compartment_id, "
-            "pickup_code_hash, pickup_deadline, barcode, recipient_hint, version) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
-    con.close()
-    return cache, plain
-
-
 def run(workdir: Path, parcels: int, codes: int, kdf: KdfParams
         ) -> tuple[list[float], dict[str, list[float]]]:
-    cache, plain = build(workdir / "cache.db", parcels, codes, kdf)
-    sim = SimulatedBank("8a", 1)
-    pty = PtyServer(sim).start()
-    board = next(iter(sim.boards))
-    address = {f"A{n:02d}": LockAddress(board, n) for n in range(1, LOCKS + 1)}
-    bank = LockerBank.open(BankConfig(port_url=pty.port, protocol="8a", compartments=address,
-                                      timeouts=Timeouts(quiet_gap_s=0.005)))
+    cache, plain = pickup_cache(workdir / "cache.db", parcels, codes, kdf, LOCKS)
+    world = pty_bank({f"A{n:02d}": LockAddress(1, n) for n in range(1, LOCKS + 1)})
+    bank = world.bank
     spent: dict[str, float] = defaultdict(float)
     store = Timed(CacheStore(cache), {
         "parcels_for_code_hash": "cache reads", "compartments": "cache reads",
@@ -130,21 +68,14 @@ def run(workdir: Path, parcels: int, codes: int, kdf: KdfParams
             while flow.view().screen is not PickupScreen.door_open:
                 flow.on_door_states(bank.read_states())
             parts["then: first open read"].append(time.perf_counter() - t_unlock)
-            addr = address[view.door.label]  # type: ignore[union-attr]
-            sim.close_door(addr.board, addr.lock)
+            world.close_door(view.door.label)  # type: ignore[union-attr]
             while flow.view().screen is not PickupScreen.done:
                 flow.on_door_states(bank.read_states())
             flow.cancel()
     finally:
-        bank.close()
-        pty.stop()
+        world.close()
         cache.close()
     return totals, parts
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
 def main() -> None:
