@@ -166,6 +166,7 @@ class MainWindow(QWidget):
                 self._current.on_leave()
             self._current = page
             self.stack.setCurrentWidget(page)
+            page.setFocus()
             page.on_enter()
             self.page_changed.emit(page.name)
         self._restart_timeout()

@@ -171,7 +171,7 @@ TouchButton[variant="primary"]:pressed {{
     background: {PRIMARY_PRESSED}; border-color: {INK};
 }}
 TouchButton[variant="primary"] QLabel {{ color: {PAPER}; }}
-TouchButton:focus {{ border: {border * 2}px dashed {INK}; }}
+TouchButton:focus {{ border: {border * 2}px solid {INK}; }}
 TouchButton:disabled {{ background: {PAPER_ALT}; border-color: {MUTED}; border-style: dashed; }}
 TouchButton QLabel:disabled {{ color: {MUTED}; }}
 TouchButton[variant="key"] {{ background: {PAPER_ALT}; }}

@@ -61,6 +61,9 @@ class Screen(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self.metrics = Metrics.for_size(1920, 1080)
         self.view: Any = None
+        # The page itself holds focus when shown, so no button wears a focus frame until
+        # a hardware keypad's Tab moves to it.
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
     # --- hooks for subclasses -------------------------------------------------------
     def retranslate(self) -> None:
