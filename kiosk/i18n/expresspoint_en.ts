@@ -31,10 +31,10 @@
     <context>
         <name>Countdown</name>
         <message numerus="yes">
-            <source>Back to the start in %n s. Touch the screen to stay.</source>
+            <source>Back to the start in %n s. Touch the screen to stay.</source>
             <translation>
-                <numerusform>Back to the start in %n s. Touch the screen to stay.</numerusform>
-                <numerusform>Back to the start in %n s. Touch the screen to stay.</numerusform>
+                <numerusform>Back to the start in %n s. Touch the screen to stay.</numerusform>
+                <numerusform>Back to the start in %n s. Touch the screen to stay.</numerusform>
             </translation>
         </message>
     </context>
@@ -51,10 +51,10 @@
     <context>
         <name>DoneScreen</name>
         <message numerus="yes">
-            <source>Forgot something? Reopen door %1 (%n s)</source>
+            <source>Forgot something? Reopen door %1 (%n s)</source>
             <translation>
-                <numerusform>Forgot something? Reopen door %1 (%n s)</numerusform>
-                <numerusform>Forgot something? Reopen door %1 (%n s)</numerusform>
+                <numerusform>Forgot something? Reopen door %1 (%n s)</numerusform>
+                <numerusform>Forgot something? Reopen door %1 (%n s)</numerusform>
             </translation>
         </message>
     </context>

@@ -240,11 +240,11 @@ Last error: %8</source>
     <context>
         <name>Countdown</name>
         <message numerus="yes">
-            <source>Back to the start in %n s. Touch the screen to stay.</source>
+            <source>Back to the start in %n s. Touch the screen to stay.</source>
             <translation>
-                <numerusform>Возврат на главный экран через %n с. Коснитесь экрана, чтобы остаться.</numerusform>
-                <numerusform>Возврат на главный экран через %n с. Коснитесь экрана, чтобы остаться.</numerusform>
-                <numerusform>Возврат на главный экран через %n с. Коснитесь экрана, чтобы остаться.</numerusform>
+                <numerusform>Возврат на главный экран через %n с. Коснитесь экрана, чтобы остаться.</numerusform>
+                <numerusform>Возврат на главный экран через %n с. Коснитесь экрана, чтобы остаться.</numerusform>
+                <numerusform>Возврат на главный экран через %n с. Коснитесь экрана, чтобы остаться.</numerusform>
             </translation>
         </message>
     </context>
@@ -400,11 +400,11 @@ Last error: %8</source>
             <translation>Ячейка закрыта. Хорошего дня!</translation>
         </message>
         <message numerus="yes">
-            <source>Forgot something? Reopen door %1 (%n s)</source>
+            <source>Forgot something? Reopen door %1 (%n s)</source>
             <translation>
-                <numerusform>Что-то забыли? Открыть ячейку %1 ещё раз (%n с)</numerusform>
-                <numerusform>Что-то забыли? Открыть ячейку %1 ещё раз (%n с)</numerusform>
-                <numerusform>Что-то забыли? Открыть ячейку %1 ещё раз (%n с)</numerusform>
+                <numerusform>Что-то забыли? Открыть ячейку %1 ещё раз (%n с)</numerusform>
+                <numerusform>Что-то забыли? Открыть ячейку %1 ещё раз (%n с)</numerusform>
+                <numerusform>Что-то забыли? Открыть ячейку %1 ещё раз (%n с)</numerusform>
             </translation>
         </message>
         <message>

@@ -234,9 +234,9 @@ Last error: %8</source>
     <context>
         <name>Countdown</name>
         <message numerus="yes">
-            <source>Back to the start in %n s. Touch the screen to stay.</source>
+            <source>Back to the start in %n s. Touch the screen to stay.</source>
             <translation>
-                <numerusform>%n 秒后返回首页。触摸屏幕即可继续。</numerusform>
+                <numerusform>%n 秒后返回首页。触摸屏幕即可继续。</numerusform>
             </translation>
         </message>
     </context>
@@ -390,9 +390,9 @@ Last error: %8</source>
             <translation>格口已关闭。祝您愉快！</translation>
         </message>
         <message numerus="yes">
-            <source>Forgot something? Reopen door %1 (%n s)</source>
+            <source>Forgot something? Reopen door %1 (%n s)</source>
             <translation>
-                <numerusform>忘了东西？重新打开格口 %1（%n 秒）</numerusform>
+                <numerusform>忘了东西？重新打开格口 %1（%n 秒）</numerusform>
             </translation>
         </message>
         <message>

@@ -41,8 +41,9 @@ class DoneScreen(Screen):
         self.reopen.setVisible(remaining is not None)
         label = view.door.label if view is not None and view.door else ""
         if remaining is not None:
+            # The number and its unit never part at a line break (non-breaking space).
             self.reopen.setText(
-                self.tr("Forgot something? Reopen door %1 (%n s)", "", remaining)
+                self.tr("Forgot something? Reopen door %1 (%n s)", "", remaining)
                 .replace("%1", label)
             )
         self.finish.setText(self.tr("Finish"))

@@ -34,7 +34,7 @@ class Countdown(QWidget):
 
     def retranslate(self) -> None:
         self.label.setText(
-            self.tr("Back to the start in %n s. Touch the screen to stay.", "", self._seconds)
+            self.tr("Back to the start in %n s. Touch the screen to stay.", "", self._seconds)
         )
 
     def apply_metrics(self, icon_side: int) -> None:
