@@ -209,3 +209,23 @@ def test_wrong_locker_names_the_right_one(qtbot, kiosk) -> None:
     error = kiosk.window.pages["error"]
     assert error.title.text() == "Your parcel is in another locker"
     assert "Central Station, hall B (L-0042)" in error.body.text()
+
+
+def test_the_screen_answers_while_the_flow_thread_is_busy(qtbot, kiosk) -> None:
+    """A blocked flow thread (a slow board or database) never freezes the screen: touches
+    are queued for the flow and UI pages still change."""
+    import threading
+
+    gate = threading.Event()
+    kiosk.runner.call(gate.wait, 10)  # the flow thread is stuck in a long call
+    try:
+        idle = kiosk.window.pages["idle"]
+        click(qtbot, idle.type_code)  # queued behind the long call; returns at once
+        assert page(kiosk) == "idle"
+        click(qtbot, idle.show_camera)  # a UI page still opens
+        assert page(kiosk) == "scan"
+        click(qtbot, kiosk.window.pages["scan"].back)
+        assert page(kiosk) == "idle"
+    finally:
+        gate.set()
+    wait_page(qtbot, kiosk, "code_entry")  # the queued touch reaches the flow afterwards
