@@ -73,7 +73,7 @@ def _db_arg(parser: argparse.ArgumentParser) -> None:
 
 def _cmd_serve(args: argparse.Namespace) -> int:
     from sync.central.db import DatabaseUnavailable, DatabaseUrlError
-    from sync.central.server import TokenFileError, serve
+    from sync.central.server import PortUnavailable, TokenFileError, serve
 
     try:
         return serve(
@@ -85,7 +85,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
             access_log=args.access_log,
             workers=max(1, args.workers),
         )
-    except (DatabaseUrlError, DatabaseUnavailable, TokenFileError) as exc:
+    except (DatabaseUrlError, DatabaseUnavailable, PortUnavailable, TokenFileError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

@@ -11,8 +11,8 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sync.central.operator_client import OperatorApiError, OperatorClient
 from sync.wire import (
     CodeKdf,
     CommandRequest,
@@ -21,6 +21,9 @@ from sync.wire import (
     LockerCreate,
     ParcelAnnounce,
 )
+
+if TYPE_CHECKING:
+    from sync.central.operator_client import OperatorClient
 
 DEFAULT_URL = "http://127.0.0.1:8080"
 
@@ -41,6 +44,10 @@ def _client(args: argparse.Namespace) -> OperatorClient:
         raise TokenMissing(
             "no operator token: pass --operator-token-file FILE or set EXPRESSPOINT_OPERATOR_TOKEN"
         )
+    # Imported here: `requests` is for operator commands only, not for every process
+    # that builds the `expresspoint` parser (the kiosk, the sync worker).
+    from sync.central.operator_client import OperatorClient
+
     return OperatorClient(args.url, token)
 
 
@@ -66,6 +73,7 @@ def _run(
 ) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
         from sync.central.cli import print_json
+        from sync.central.operator_client import OperatorApiError
 
         try:
             client = _client(args)

@@ -7,8 +7,6 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from sync.central.context import utc_now
-
 
 def register_seed(
     sub: argparse._SubParsersAction,  # type: ignore[type-arg,unused-ignore]
@@ -56,6 +54,7 @@ def _write_secret(path: Path, value: str) -> None:
 
 def _cmd_seed(args: argparse.Namespace) -> int:
     from sync.central.cli import print_json
+    from sync.central.context import utc_now
     from sync.central.db import Database, DatabaseUnavailable, DatabaseUrlError, redact
     from sync.central.errors import ApiError
     from sync.central.seed import seed_demo
@@ -114,6 +113,7 @@ def _cmd_seed(args: argparse.Namespace) -> int:
 
 def _cmd_token(args: argparse.Namespace) -> int:
     from sync.central import tokens
+    from sync.central.context import utc_now
     from sync.central.db import Database
     from sync.central.errors import ApiError
     from sync.central.tokens import TokenKind
