@@ -333,7 +333,7 @@ class Search:
 
 def report(label: str, res: StepResult) -> None:
     print(
-        f"  {label:<10} N={res.n:>6}  {res.achieved_rps:7.1f} req/s "
+        f"  {label:<12} N={res.n:>6}  {res.achieved_rps:7.1f} req/s "
         f"(offered {res.offered_rps:7.1f})  p50 {res.pct(0.5):6.1f} ms  "
         f"p95 {res.pct(0.95):6.1f} ms  p99 {res.pct(0.99):6.1f} ms  "
         f"max {max(res.latencies_ms, default=float('nan')):7.1f} ms  errors {res.errors:>3}  "
@@ -344,7 +344,12 @@ def report(label: str, res: StepResult) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument(
+        "--backends",
+        default="sqlite,postgresql",
+        help="comma-separated; NAME:K runs the service with K worker processes, "
+        "e.g. sqlite,postgresql,postgresql:2",
+    )
     parser.add_argument("--window", type=float, default=6.0, help="seconds measured per step")
     parser.add_argument("--start-n", type=int, default=100)
     parser.add_argument("--max-n", type=int, default=12800)
@@ -365,21 +370,26 @@ def main() -> int:
     services: list[CentralService] = []
     with tempfile.TemporaryDirectory(prefix="xp-fleet-") as tmp:
         try:
-            for backend in [b.strip() for b in args.backends.split(",") if b.strip()]:
+            for label in [b.strip() for b in args.backends.split(",") if b.strip()]:
+                backend, _, workers_text = label.partition(":")
+                workers = int(workers_text or 1)
                 db_url = None
                 if backend == "postgresql":
                     try:
-                        pg = TempPostgres().start()
+                        if pg is None:
+                            pg = TempPostgres().start()
                     except PostgresUnavailable as exc:
                         print(f"  postgresql skipped: {exc}")
                         continue
-                    db_url = pg.new_database("fleet")
+                    db_url = pg.new_database()
                 elif backend != "sqlite":
                     print(f"  unknown backend {backend!r} skipped")
                     continue
-                service = CentralService(Path(tmp) / backend, db_url=db_url)
+                service = CentralService(
+                    Path(tmp) / label.replace(":", "-"), db_url=db_url, workers=workers
+                )
                 services.append(service.start())
-                fleets[backend] = Fleet(service, args.parcels_per_locker)
+                fleets[label] = Fleet(service, args.parcels_per_locker)
             # Backends take turns step by step, so a burst of load from elsewhere on the
             # machine hits both alike and the ratio stays meaningful.
             searches = {b: Search(args.start_n, args.max_n, args.bisect) for b in fleets}
@@ -404,9 +414,11 @@ def main() -> int:
     print("\nlargest fleet holding p99 < 100 ms on this machine:")
     for backend, best in results.items():
         rps = best / CYCLE_S * REQUESTS_PER_CYCLE
-        print(f"  {backend:<10} N = {best:>6} lockers  (~{rps:.0f} requests/s)")
-    if results.get("sqlite") and results.get("postgresql"):
-        print(f"  postgresql / sqlite = {results['postgresql'] / results['sqlite']:.2f}")
+        print(f"  {backend:<12} N = {best:>6} lockers  (~{rps:.0f} requests/s)")
+    base = results.get("sqlite")
+    for label, best in results.items():
+        if base and label != "sqlite":
+            print(f"  {label} / sqlite = {best / base:.2f}")
     return 0
 
 
