@@ -56,6 +56,7 @@ def test_install_lays_out_a_working_appliance(installed_root: Path) -> None:
     assert config.board.port == "/dev/expresspoint-board"
     assert str(config.central.token_file) == "/etc/expresspoint/device-token"
     assert str(config.database.path) == "/var/lib/expresspoint/cache.db"
+    assert config.remote.max_opens_per_hour == 6
     # Secrets and config are not world-readable; the token is the service user's only.
     assert mode(root / ETC) == 0o750
     assert mode(root / ETC / "kiosk.toml") == 0o640
