@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from kiosk.config import KioskConfig
@@ -170,6 +171,7 @@ class KioskApp:
         from kiosk.ui.app import run_ui
 
         window = self.window or self.build_window()
+        _log_first_paint(window)
         self.notifier.ready("kiosk running")
         try:
             return run_ui(window, size=size, heartbeat=self.notifier.watchdog,
@@ -191,6 +193,38 @@ class KioskApp:
         if self.cache is not None:
             self.cache.close()
             self.cache = None
+
+
+def process_age_ms() -> float | None:
+    """Milliseconds since this process started (Linux /proc, 10 ms resolution)."""
+    try:
+        stat = Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()
+        uptime_s = float(Path("/proc/uptime").read_text().split()[0])
+        return (uptime_s - int(stat[19]) / os.sysconf("SC_CLK_TCK")) * 1000
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _log_first_paint(window: Any) -> None:
+    """Log once when the window has first been painted: the start-up time an operator
+    (and bench/kiosk_start.py) reads from the journal."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    class FirstPaint(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+            if event.type() == QEvent.Type.Paint:
+                window.removeEventFilter(self)
+                # Logged on the next loop turn, once this paint has reached the screen.
+                QTimer.singleShot(0, self.report)
+            return False
+
+        def report(self) -> None:
+            age = process_age_ms()
+            log.info("first screen shown after %s ms",
+                     "?" if age is None else f"{age:.0f}")
+            self.deleteLater()
+
+    window.installEventFilter(FirstPaint(window))
 
 
 def has_display() -> bool:
