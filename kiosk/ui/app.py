@@ -28,6 +28,7 @@ from kiosk.ui.qt_check import check_bindings
 from kiosk.ui.screens.base import ScreenContext
 from kiosk.ui.screens.registry import add_pickup_pages, add_staff_pages
 from kiosk.ui.settings import UiSettings
+from kiosk.ui.sounds import TonePlayer
 from kiosk.ui.widgets.camera_preview import FrameSource
 
 log = logging.getLogger(__name__)
@@ -74,6 +75,8 @@ def build_main_window(
         lambda online: window.set_offline(not online), Qt.ConnectionType.QueuedConnection
     )
     window.bridge = bridge  # type: ignore[attr-defined]
+    if settings.sounds:
+        window.tones = TonePlayer()
     if settings.default_language != languages.current:
         languages.set_language(settings.default_language)
     return window

@@ -27,11 +27,17 @@ from kiosk.ui import theme, view_access
 from kiosk.ui.language import LanguageSwitcher
 from kiosk.ui.screens.base import Screen, ScreenContext
 from kiosk.ui.settings import UiSettings
+from kiosk.ui.sounds import Tone, TonePlaying
 from kiosk.ui.widgets.countdown import Countdown
 from kiosk.ui.widgets.offline_badge import OfflineBadge
 
 log = logging.getLogger(__name__)
 
+# Flow screens that sound a tone when they appear.
+SUCCESS_TONE = frozenset({
+    ("pickup", "door_open"), ("courier", "deposit_open"), ("courier", "collect_open"),
+})
+ERROR_TONE_PAGES = frozenset({"error"})
 WORKING_SCREEN = "checking"
 IDLE_SCREEN = "idle"
 LOGGED_OUT = "logged_out"
@@ -118,9 +124,11 @@ class MainWindow(QWidget):
         self._working_timer.timeout.connect(self._show_working)
         self._pending_view: Any = None
         self.last_screen = IDLE_SCREEN
+        self.tones: TonePlaying | None = None
 
         self._deadline: float | None = None
         self._flow_countdown: int | None = None
+        self._tone_key: tuple[str, str] | None = None
         self._tick = QTimer(self)
         self._tick.setInterval(250)
         self._tick.timeout.connect(self._on_tick)
@@ -210,10 +218,22 @@ class MainWindow(QWidget):
             return
         page = self.pages[name]
         page.show_view(view)
+        previous = (self._tone_key, self._current)
         self._set_page(page)
+        self._sound((flow, sid), page, previous)
         self._flow_countdown = view_access.countdown(view)
         if page.timeout == "flow":
             self._show_countdown(self._flow_countdown)
+
+    def _sound(self, key: tuple[str, str], page: Screen, previous: tuple[Any, Any]) -> None:
+        """A tone when a door has just opened or an error has just appeared."""
+        self._tone_key = key
+        if self.tones is None or previous[0] == key:
+            return
+        if key in SUCCESS_TONE:
+            self.tones.play(Tone.success)
+        elif page.name in ERROR_TONE_PAGES:
+            self.tones.play(Tone.error)
 
     def _show_working(self) -> None:
         name = self._screen_to_page.get(("pickup", WORKING_SCREEN))

@@ -43,6 +43,8 @@ class UiSettings:
     # The side of the screen the camera is mounted on, for the "scan here" arrow.
     camera_side: str = "top"  # top | left | right | bottom
     fullscreen: bool = True
+    # Confirmation and error tones (played by aplay when installed).
+    sounds: bool = True
     hide_cursor: bool = True
     # Presses in the top-left corner within the gesture window that open diagnostics.
     technician_taps: int = 5
