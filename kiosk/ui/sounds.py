@@ -15,6 +15,7 @@ import struct
 import subprocess
 import tempfile
 import wave
+import weakref
 from enum import StrEnum
 from pathlib import Path
 from typing import Protocol
@@ -70,7 +71,11 @@ class TonePlayer:
             player = shutil.which("aplay")
             command = [player, "-q"] if player else []
         self.command = command
-        self._dir = folder or Path(tempfile.mkdtemp(prefix="expresspoint-tones-"))
+        if folder is None:
+            folder = Path(tempfile.mkdtemp(prefix="expresspoint-tones-"))
+            # The folder is ours alone; it goes when the player does.
+            weakref.finalize(self, shutil.rmtree, folder, True)
+        self._dir = folder
         self.files = {tone: write_wav(self._dir / f"{tone}.wav", tone) for tone in Tone}
         self._running: subprocess.Popen[bytes] | None = None
         if not self.command:
