@@ -9,23 +9,31 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-from sync.wire import (
-    CodeKdf,
-    CommandRequest,
-    CommandType,
-    CourierUpsert,
-    LockerCreate,
-    ParcelAnnounce,
-)
 
 if TYPE_CHECKING:
     from sync.central.operator_client import OperatorClient
 
 DEFAULT_URL = "http://127.0.0.1:8080"
+
+
+class _CommandTypes:
+    """The `--type` choices, read from the wire models only when `central command` is
+    parsed or its help shown: building the models costs ~0.1 s, and every process that
+    builds the `expresspoint` parser (the kiosk too) would pay it at start."""
+
+    def _values(self) -> list[str]:
+        from sync.wire import CommandType
+
+        return [t.value for t in CommandType]
+
+    def __contains__(self, value: object) -> bool:
+        return value in self._values()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values())
 
 
 class TokenMissing(ValueError):
@@ -108,7 +116,8 @@ def register_operator(sub: argparse._SubParsersAction) -> None:  # type: ignore[
     p = sub.add_parser("command", help="queue a remote command for a locker")
     _common(p)
     p.add_argument("--locker", required=True)
-    p.add_argument("--type", required=True, choices=[t.value for t in CommandType])
+    p.add_argument("--type", required=True, choices=_CommandTypes(), metavar="TYPE",
+                   help="one of: %(choices)s")
     p.add_argument("--compartment")
     p.add_argument("--reason", required=True, help="why (support case, maintenance...)")
     p.add_argument("--ttl", type=int, default=3600, help="seconds before it expires")
@@ -153,6 +162,8 @@ def register_operator(sub: argparse._SubParsersAction) -> None:  # type: ignore[
 
 
 def _announce(client: OperatorClient, args: argparse.Namespace) -> object:
+    from sync.wire import ParcelAnnounce
+
     done = client.announce(
         ParcelAnnounce(
             locker_id=args.locker,
@@ -172,6 +183,8 @@ def _announce(client: OperatorClient, args: argparse.Namespace) -> object:
 
 
 def _command(client: OperatorClient, args: argparse.Namespace) -> object:
+    from sync.wire import CommandRequest, CommandType
+
     rec = client.queue_command(
         args.locker,
         CommandRequest(
@@ -220,6 +233,8 @@ def _read_secret(path: Path | None) -> str | None:
 
 
 def _courier(client: OperatorClient, args: argparse.Namespace) -> object:
+    from sync.wire import CourierUpsert
+
     rec = client.put_courier(
         args.courier_id,
         CourierUpsert(
@@ -252,6 +267,8 @@ def _expire(client: OperatorClient, args: argparse.Namespace) -> object:
 
 
 def _locker(client: OperatorClient, args: argparse.Namespace) -> object:
+    from sync.wire import CodeKdf, LockerCreate
+
     profile = client.create_locker(
         LockerCreate(
             locker_id=args.locker_id,
