@@ -302,6 +302,12 @@ class MainWindow(QWidget):
         if page is not None:
             page.on_timeout()
             log.info("screen %s timed out", page.name)
+        back_to = page.timeout_page if page is not None else IDLE_SCREEN
+        if back_to != IDLE_SCREEN:
+            # A staff UI page (camera test) goes back to its own flow's page; the staff
+            # flow's session timeout ends the visit.
+            self.show_page(back_to)
+            return
         if page is not None and page.name != IDLE_SCREEN:
             self.show_page(IDLE_SCREEN)
             self.ctx.actions.cancel()

@@ -72,3 +72,13 @@ def test_the_offline_badge_never_blocks_a_touch(qtbot, window, actions) -> None:
     assert actions.names() == ["start_code_entry"]
     window.show_view(PickupView(screen=PickupScreen.idle, offline=False))
     assert not badge.isVisible()
+
+
+def test_the_camera_test_times_out_back_to_the_technician_map(qtbot, actions, modes) -> None:
+    settings = UiSettings(fullscreen=False, hide_cursor=False, screen_timeout_s=0.5)
+    win = build_main_window(actions, settings, modes=modes)
+    qtbot.addWidget(win)
+    win.show()
+    win.show_page("camera_test")
+    qtbot.waitUntil(lambda: win.current_page.name == "technician_map", timeout=3000)
+    assert ("cancel", ()) not in actions.calls  # the customer flow is not touched

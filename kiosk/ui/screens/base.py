@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLayout, QWidget
 
 from kiosk.ui.actions import PickupActions
 from kiosk.ui.modes import KioskModes
@@ -51,6 +51,8 @@ class Screen(QWidget):
     timeout = "flow"
     # A UI-only page shown over the attract screen while the flow stays idle.
     over_idle = False
+    # Where a UI-only page goes when the window's inactivity timer runs out.
+    timeout_page = "idle"
     # Ask the main window to show a UI-only page (for example "scan" or "service").
     navigate = Signal(str)
 
@@ -124,8 +126,3 @@ class Screen(QWidget):
         for button in buttons:
             row.addWidget(button)
         return row
-
-
-def vbox(widget: QWidget) -> QVBoxLayout:
-    layout = QVBoxLayout(widget)
-    return layout

@@ -16,6 +16,7 @@ class CameraTestScreen(Screen):
 
     name = "camera_test"
     timeout = "input"
+    timeout_page = "technician_map"
 
     def __init__(self, ctx: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
