@@ -211,7 +211,7 @@ def main() -> int:
     ap.add_argument("--import-repeat", type=int, default=3,
                     help="fresh interpreters per library import (fastest kept)")
     args = ap.parse_args()
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONDONTWRITEBYTECODE="1")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     env.pop("NOTIFY_SOCKET", None)
     with tempfile.TemporaryDirectory(prefix="xp-bench-start-") as tmp:
         work = Path(tmp)
