@@ -116,8 +116,9 @@ def register_operator(sub: argparse._SubParsersAction) -> None:  # type: ignore[
     p = sub.add_parser("command", help="queue a remote command for a locker")
     _common(p)
     p.add_argument("--locker", required=True)
-    p.add_argument("--type", required=True, choices=_CommandTypes(), metavar="TYPE",
-                   help="one of: %(choices)s")
+    p.add_argument(
+        "--type", required=True, choices=_CommandTypes(), metavar="TYPE", help="one of: %(choices)s"
+    )
     p.add_argument("--compartment")
     p.add_argument("--reason", required=True, help="why (support case, maintenance...)")
     p.add_argument("--ttl", type=int, default=3600, help="seconds before it expires")

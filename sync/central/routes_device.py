@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query
+from sqlalchemy import Connection
 
 from sync.central import commands, couriers, events, fleet, lockers, parcels
 from sync.central.auth import Ctx, LockerId, Token, require_device, require_reader
+from sync.central.errors import NotFound
 from sync.central.http_errors import ERROR_RESPONSES
+from sync.central.tokens import TokenKind
 from sync.wire import (
     MAX_PAGE_LIMIT,
     CourierPage,
@@ -28,6 +31,14 @@ Cursor = Annotated[
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE_LIMIT)]
 
 
+def _require_locker(conn: Connection, token: str, locker_id: str) -> None:
+    """Auth for reads; a 404 when the operator names a locker that does not exist
+    (a device token's locker exists by construction, so that costs no query)."""
+    caller = require_reader(conn, token, locker_id)
+    if caller.kind is TokenKind.OPERATOR and not lockers.exists(conn, locker_id):
+        raise NotFound(f"locker {locker_id} does not exist", code="locker_not_found")
+
+
 @router.get("/{locker_id}", response_model=LockerProfile, summary="Locker profile")
 def get_profile(locker_id: LockerId, token: Token, ctx: Ctx) -> LockerProfile:
     with ctx.db.read() as conn:
@@ -41,8 +52,7 @@ def pull_parcels(
 ) -> ParcelPage:
     now = ctx.clock()
     with ctx.db.read() as conn:
-        require_reader(conn, token, locker_id)
-        lockers.keys(conn, locker_id)  # 404 for an operator asking about no locker
+        _require_locker(conn, token, locker_id)
         if not parcels.has_due(conn, locker_id, now):
             return parcels.page(conn, locker_id, cursor, limit)
     # Some stored parcels passed their deadline: expire them first, so this pull
@@ -58,8 +68,7 @@ def pull_couriers(
     locker_id: LockerId, token: Token, ctx: Ctx, cursor: Cursor = None, limit: Limit = 500
 ) -> CourierPage:
     with ctx.db.read() as conn:
-        require_reader(conn, token, locker_id)
-        lockers.keys(conn, locker_id)
+        _require_locker(conn, token, locker_id)
         return couriers.page(conn, locker_id, cursor, limit)
 
 
