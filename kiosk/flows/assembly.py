@@ -26,6 +26,7 @@ from kiosk.flows.courier_view import CourierSettings
 from kiosk.flows.modes import FlowModes
 from kiosk.flows.pickup import PickupFlow
 from kiosk.flows.pickup_view import PickupSettings
+from kiosk.flows.recovery import StartupRecovery
 from kiosk.flows.remote import RemoteExecutor, RemoteSettings
 from kiosk.flows.runner import FlowRunner
 from kiosk.flows.technician_view import TechnicianSettings
@@ -62,6 +63,9 @@ class KioskFlows:
         clock = clock or SystemClock()
         self.store = CacheStore(cache, accessible=accessible, other_lockers=other_lockers)
         self.watch = DoorWatch(self.store, clock)
+        # Openings a killed run left unfinished, settled on the first polls that know
+        # each door (docs/crash-safety.md).
+        self.recovery = StartupRecovery(cache, self.store, clock)
         guarded = self.watch.guard(bank)
         self.pickup = PickupFlow(self.store, guarded, clock, OpenConfirmer, s.pickup)
         self.modes = FlowModes(self.store, guarded, bank, clock, OpenConfirmer,
@@ -70,12 +74,13 @@ class KioskFlows:
                                      customer_busy=lambda: self.pickup.busy_with_door)
         self.runner = FlowRunner(
             self.pickup, bank, on_view, tick_s=s.tick_s,
-            observers=[self.watch.on_door_states], home=self.pickup,
+            observers=[self.watch.on_door_states, self.recovery.on_door_states], home=self.pickup,
             offline=lambda: not self.store.sync_status().online,
             offline_every_s=s.offline_every_s)
         self.runner.every(s.remote_every_s, self.remote.step)
 
     def start(self) -> None:
+        self.recovery.load()
         self.runner.start()
 
     def stop(self, timeout: float = 5.0) -> None:

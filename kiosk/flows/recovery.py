@@ -1,0 +1,345 @@
+"""Start-up reconciliation: the door openings the last run left unfinished, settled
+against what the doors show now.
+
+The flows write the intent before the unlock frame leaves, the outcome once the sensor
+has spoken, the parcel's new state and `compartment.closed` after that, each in its own
+transaction. A kiosk killed (power cut, OOM killer, watchdog) between two of these
+leaves an opening half-told. At start the kiosk reads the last openings back from the
+audit journal and, on the first door poll that knows each door, finishes the story by
+the same rules the flows use while running:
+
+- no outcome, door closed: the unlock may never have left. Nothing is assumed; the
+  outcome is `unconfirmed`, the parcel keeps its state and nothing is fired again
+  (the customer or courier simply asks again).
+- no outcome, door open: the unlock did open it (`opened`, seen at start).
+- door confirmed open for a customer pickup: the parcels are picked up (the flow's rule:
+  recorded as soon as the door is seen open).
+- door confirmed open for a deposit: the compartment is reserved while it stays open,
+  and the parcel is stored when it closes (the flow's rule: a deposit door opened and
+  closed again holds the parcel), unless the deposit was cancelled or moved elsewhere.
+- door confirmed open and now closed: `compartment.closed` is written if it was not.
+- a collection cut short is left for the courier to redo (only the courier can say the
+  parcels were taken); it is raised as an alarm.
+- a door found open that no unfinished opening explains: `compartment.forced_open`
+  (once; a restart loop does not repeat the alarm).
+
+The lock is never fired by any of this. Each settled opening gets an audit note, so a
+later start does not settle it again.
+
+    recovery = StartupRecovery(cache, store)
+    recovery.load()                            # before the runner starts
+    runner = FlowRunner(..., observers=[..., recovery.on_door_states])
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from sqlmodel import col, select
+
+from kiosk.flows.clock import Clock, SystemClock
+from kiosk.flows.ports import (
+    Actor,
+    ActorKind,
+    CompartmentState,
+    DoorReading,
+    RecordRefused,
+    Store,
+)
+from sync import cache as c
+
+log = logging.getLogger(__name__)
+
+SYSTEM = Actor(ActorKind.system)
+SCAN_INTENTS = 200  # the newest door-open intents looked at on each start
+SETTLED = "recovery: intent {id} settled"
+_SETTLED_RE = re.compile(r"^recovery: intent (\d+) settled")
+_OUTCOME_RE = re.compile(r"^intent (\d+): (\S+)")
+_OPENED = frozenset({"opened", "already_open"})
+_FINAL = frozenset({"jammed", "not_sent", "unconfirmed", "superseded"})
+_PICKUP_REASONS = frozenset({"pickup", "pickup_retry"})
+
+
+class Settlement(StrEnum):
+    """How one unfinished opening was settled (also what the audit note says)."""
+
+    unconfirmed = "unconfirmed"  # door closed, outcome never seen: nothing assumed
+    picked_up = "picked_up"
+    deposited = "deposited"
+    closed = "closed"  # only the close (and outcome) were missing
+    collect_interrupted = "collect_interrupted"
+    refused = "refused"  # the cache refused the parcel change: alarm for an operator
+
+
+@dataclass
+class Unfinished:
+    """A door-open intent of the last run whose story has no end yet."""
+
+    intent_id: int
+    intent_seq: int
+    compartment_id: str
+    reason: str
+    parcel_ids: tuple[str, ...]
+    actor: Actor
+    outcome: str | None
+    closed: bool
+    opened_at: float | None = None  # monotonic, when seen open by this run
+    watching: bool = False
+
+
+@dataclass
+class RecoveryReport:
+    """What the start-up reconciliation did (for logs and tests)."""
+
+    settled: dict[int, Settlement] = field(default_factory=dict)
+    forced_open: list[str] = field(default_factory=list)
+
+
+class StartupRecovery:
+    def __init__(self, cache: c.Cache, store: Store, clock: Clock | None = None) -> None:
+        self._cache = cache
+        self._store = store
+        self._clock = clock or SystemClock()
+        self._pending: dict[str, Unfinished] = {}
+        self._checked: set[str] = set()  # doors seen once since start
+        self.report = RecoveryReport()
+
+    # -- start ----------------------------------------------------------------------
+
+    def load(self) -> list[Unfinished]:
+        """Read the unfinished openings from the journal (no board needed)."""
+        self._pending = {u.compartment_id: u for u in _unfinished(self._cache)
+                         if not (u.closed and u.reason == "deposit" and not self._deposit_due(u))}
+        for u in self._pending.values():
+            log.warning("opening of %s (intent %d, %s) was unfinished at start: outcome %s, "
+                        "close %s", u.compartment_id, u.intent_id, u.reason,
+                        u.outcome or "unknown", "recorded" if u.closed else "not recorded")
+        return list(self._pending.values())
+
+    @property
+    def pending(self) -> Mapping[str, Unfinished]:
+        return dict(self._pending)
+
+    # -- every poll (runner thread) ---------------------------------------------------
+
+    def on_door_states(self, readings: Mapping[str, DoorReading]) -> None:
+        for cid, reading in readings.items():
+            door = str(reading.door)
+            if door == "unknown":
+                continue  # a failed read decides nothing
+            first = cid not in self._checked
+            self._checked.add(cid)
+            u = self._pending.get(cid)
+            if u is not None:
+                self._advance(u, door, reading.occupied)
+            elif first and door == "open":
+                self._found_open(cid)
+
+    def _advance(self, u: Unfinished, door: str, occupied: bool | None) -> None:
+        if u.outcome is None:
+            if door == "closed":
+                self._store.record_open_outcome(
+                    u.intent_id, "unconfirmed",
+                    "the kiosk restarted before the door was seen open; found closed, "
+                    "nothing assumed")
+                if occupied is not None:
+                    self._occupancy_note(u, occupied)
+                self._settle(u, Settlement.unconfirmed)
+                return
+            u.outcome = "opened"
+            self._store.record_open_outcome(u.intent_id, "opened",
+                                            "seen open when the kiosk restarted")
+        if u.outcome not in _OPENED:
+            self._settle(u, Settlement.unconfirmed)
+            return
+        if door == "open":
+            if not u.watching:
+                u.watching = True
+                u.opened_at = self._clock.monotonic()
+                self._while_open(u)
+            return
+        if not u.closed:
+            now = self._clock.monotonic()
+            self._store.record_event(
+                "compartment.closed", actor=u.actor, compartment_id=u.compartment_id,
+                parcel_id=u.parcel_ids[0] if len(u.parcel_ids) == 1 else None,
+                data={"intent_id": u.intent_id,
+                      "open_s": round(now - u.opened_at, 1) if u.opened_at else None,
+                      "after_restart": True})
+            u.closed = True
+        self._settle(u, self._after_close(u))
+
+    def _while_open(self, u: Unfinished) -> None:
+        """The door is open for an opening of the last run: finish what the flow does at
+        this point, and keep the compartment out of the free pool until it closes."""
+        if u.reason in _PICKUP_REASONS:
+            self._pickup(u)
+        elif u.reason == "deposit" and self._deposit_due(u):
+            comp = self._cache.compartment(u.compartment_id)
+            if comp.state == c.CompartmentState.FREE:
+                self._store.set_compartment_state(
+                    u.compartment_id, CompartmentState.reserved, actor=SYSTEM,
+                    reason=f"deposit of {u.parcel_ids[0]} in progress at restart")
+
+    def _after_close(self, u: Unfinished) -> Settlement:
+        if u.reason in _PICKUP_REASONS:
+            return self._pickup(u)
+        if u.reason == "deposit":
+            if not self._deposit_due(u):
+                return Settlement.closed
+            try:
+                self._store.record_deposit(u.parcel_ids[0], u.compartment_id, actor=u.actor,
+                                           intent_id=u.intent_id)
+            except RecordRefused as exc:
+                return self._refused(u, exc)
+            return Settlement.deposited
+        if u.reason == "collect":
+            self._store.audit(
+                "alarm", actor=SYSTEM, compartment_id=u.compartment_id,
+                detail=f"collection of {list(u.parcel_ids)} cut short by a restart; parcels "
+                       "left as they were: collect again or check the compartment")
+            return Settlement.collect_interrupted
+        return Settlement.closed
+
+    def _pickup(self, u: Unfinished) -> Settlement:
+        inside = {p.parcel_id for p in self._store.parcels_in_compartment(u.compartment_id)}
+        due = [pid for pid in u.parcel_ids if pid in inside]
+        if not due:
+            return Settlement.closed if u.closed else Settlement.picked_up
+        try:
+            self._store.record_pickup(due, u.compartment_id, actor=u.actor,
+                                      intent_id=u.intent_id)
+        except RecordRefused as exc:
+            return self._refused(u, exc)
+        return Settlement.picked_up
+
+    def _deposit_due(self, u: Unfinished) -> bool:
+        """The deposit was not recorded, not cancelled and not moved to another door."""
+        if not u.parcel_ids:
+            return False
+        pid = u.parcel_ids[0]
+        parcel = self._cache.parcel(pid)
+        if parcel is None or parcel.state != c.ParcelState.EXPECTED:
+            return False
+        with self._cache.read() as s:
+            later = s.exec(select(c.OutboxEvent).where(
+                c.OutboxEvent.parcel_id == pid, col(c.OutboxEvent.seq) > u.intent_seq,
+                col(c.OutboxEvent.type).in_([c.EventType.PARCEL_DEPOSIT_FAILED,
+                                             c.EventType.COMPARTMENT_OPENED]),
+            )).first()
+        return later is None
+
+    def _refused(self, u: Unfinished, exc: Exception) -> Settlement:
+        log.error("opening of %s (intent %d) not settled: %s", u.compartment_id,
+                  u.intent_id, exc)
+        self._store.audit("alarm", actor=SYSTEM, compartment_id=u.compartment_id,
+                          detail=f"intent {u.intent_id} ({u.reason}) could not be settled "
+                                 f"after a restart: {exc}")
+        return Settlement.refused
+
+    def _occupancy_note(self, u: Unfinished, occupied: bool) -> None:
+        inside = bool(self._store.parcels_in_compartment(u.compartment_id))
+        if occupied != inside:
+            self._store.audit(
+                "alarm", actor=SYSTEM, compartment_id=u.compartment_id,
+                detail=f"after a restart the occupancy sensor reads "
+                       f"{'occupied' if occupied else 'empty'} but the cache says "
+                       f"{'occupied' if inside else 'empty'}: check the compartment")
+
+    def _settle(self, u: Unfinished, how: Settlement) -> None:
+        self._pending.pop(u.compartment_id, None)
+        self.report.settled[u.intent_id] = how
+        self._store.audit("note", actor=SYSTEM, compartment_id=u.compartment_id,
+                          detail=f"{SETTLED.format(id=u.intent_id)}: {how}")
+        log.warning("opening of %s (intent %d) settled after restart: %s",
+                    u.compartment_id, u.intent_id, how)
+
+    def _found_open(self, cid: str) -> None:
+        """Open at start and no unfinished opening of ours explains it."""
+        last = _last_audit(self._cache, cid)
+        if last is not None and last.kind == c.AuditKind.ALARM and \
+                last.detail == c.EventType.COMPARTMENT_FORCED_OPEN.value:
+            return  # already raised before the restart; the door is still open
+        log.warning("compartment %s found open at start with no command behind it", cid)
+        self.report.forced_open.append(cid)
+        self._store.record_event("compartment.forced_open", actor=SYSTEM, compartment_id=cid,
+                                 data={"found_at_start": True})
+
+
+# -- reading the journal ----------------------------------------------------------------
+
+
+def _last_audit(cache: c.Cache, compartment_id: str) -> c.AuditEntry | None:
+    with cache.read() as s:
+        return s.exec(select(c.AuditEntry).where(
+            c.AuditEntry.compartment_id == compartment_id,
+            c.AuditEntry.kind != c.AuditKind.COMPARTMENT_STATE,
+        ).order_by(col(c.AuditEntry.id).desc())).first()
+
+
+def _unfinished(cache: c.Cache, limit: int = SCAN_INTENTS) -> list[Unfinished]:
+    """The newest intent per compartment whose story has no end, oldest first."""
+    with cache.read() as s:
+        intents = list(s.exec(select(c.AuditEntry).where(
+            c.AuditEntry.kind == c.AuditKind.DOOR_OPEN,
+        ).order_by(col(c.AuditEntry.id).desc()).limit(limit)))
+        if not intents:
+            return []
+        first_id = min(i.id or 0 for i in intents)
+        later = list(s.exec(select(c.AuditEntry).where(
+            col(c.AuditEntry.id) > first_id,
+            col(c.AuditEntry.kind).in_([c.AuditKind.DOOR_OUTCOME, c.AuditKind.NOTE]),
+        )))
+        events = {e.event_id: e for e in s.exec(select(c.OutboxEvent).where(
+            col(c.OutboxEvent.event_id).in_([i.event_id for i in intents if i.event_id])))}
+        first_seq = min((e.seq for e in events.values()), default=0)
+        closes = list(s.exec(select(c.OutboxEvent).where(
+            c.OutboxEvent.type == c.EventType.COMPARTMENT_CLOSED,
+            col(c.OutboxEvent.seq) > first_seq)))
+    outcome: dict[int, str] = {}
+    settled: set[int] = set()
+    for row in later:
+        if row.kind == c.AuditKind.DOOR_OUTCOME and (m := _OUTCOME_RE.match(row.detail)):
+            outcome[int(m.group(1))] = m.group(2)
+        elif m := _SETTLED_RE.match(row.detail):
+            settled.add(int(m.group(1)))
+    closed = {_data(e).get("intent_id") for e in closes}
+    newest: dict[str, Unfinished] = {}
+    for intent in intents:  # newest first: only the last opening of each door counts
+        cid = intent.compartment_id
+        if cid is None or cid in newest or intent.id is None:
+            continue
+        ev = events.get(intent.event_id or "")
+        data = _data(ev) if ev is not None else {}
+        u = Unfinished(
+            intent_id=intent.id, intent_seq=ev.seq if ev is not None else 0,
+            compartment_id=cid, reason=str(data.get("reason", "")),
+            parcel_ids=tuple(str(p) for p in data.get("parcel_ids", ())),
+            actor=Actor(ActorKind(str(intent.actor_kind)), intent.actor_id),
+            outcome=outcome.get(intent.id), closed=intent.id in closed,
+        )
+        newest[cid] = u
+    return sorted((u for u in newest.values() if not _done(u, settled)),
+                  key=lambda u: u.intent_id)
+
+
+def _done(u: Unfinished, settled: set[int]) -> bool:
+    if u.intent_id in settled or u.outcome in _FINAL:
+        return True
+    # Opened and closed: finished, except a deposit whose parcel record may be missing
+    # (the flow writes the close first); `_deposit_due` decides that one.
+    return u.outcome in _OPENED and u.closed and u.reason != "deposit"
+
+
+def _data(event: c.OutboxEvent) -> dict[str, Any]:
+    try:
+        value = json.loads(event.data or "{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
