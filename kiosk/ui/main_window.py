@@ -87,7 +87,6 @@ class MainWindow(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self.setWindowTitle("ExpressPoint")
         self.languages = languages or LanguageSwitcher(self)
-        self.languages.language_changed.connect(self._on_language_changed)
 
         self.brand = BrandLabel(self)
         self.brand.setObjectName("brand")
@@ -116,7 +115,7 @@ class MainWindow(QWidget):
         self._screen_to_page: dict[tuple[str, str], str] = {}
         self._current: Screen | None = None
         self._metrics = theme.Metrics.for_size(1920, 1080)
-        self._style_key: tuple[int, int, bool, bool] | None = None
+        self._style_key: tuple[int, int, bool] | None = None
         self.large_text = False
 
         self._working_timer = QTimer(self)
@@ -347,9 +346,6 @@ class MainWindow(QWidget):
     def set_language(self, code: str) -> None:
         self.languages.set_language(code)
 
-    def _on_language_changed(self, code: str) -> None:
-        self._apply_style(force=True)
-
     def _retranslate(self) -> None:
         self.brand.setText(self.settings.locker_name)
         self.offline_badge.retranslate()
@@ -367,13 +363,12 @@ class MainWindow(QWidget):
 
     def _apply_style(self, force: bool = False) -> None:
         m = theme.Metrics.for_size(self.width(), self.height(), self.large_text)
-        cjk = self.languages.current.startswith("zh")
-        key = (m.width, m.height, cjk, self.large_text)
+        key = (m.width, m.height, self.large_text)
         if key == self._style_key and not force:
             return
         self._style_key = key
         self._metrics = m
-        self.setStyleSheet(theme.style_sheet(m, cjk=cjk))
+        self.setStyleSheet(theme.style_sheet(m))
         self._header_layout.setContentsMargins(m.margin, m.px(10), m.margin, 0)
         self.header.setMinimumHeight(max(44, m.px(64)))
         self.offline_badge.apply_metrics(m.px(32))

@@ -62,9 +62,9 @@ class IdleScreen(Screen):
         bottom = QHBoxLayout()
         bottom.setProperty("gapped", True)
         bottom.addWidget(self.languages, 3)
-        bottom.addWidget(self.large_text, 1)
+        bottom.addWidget(self.large_text)
         bottom.addStretch(1)
-        bottom.addWidget(self.service, 1, Qt.AlignmentFlag.AlignBottom)
+        bottom.addWidget(self.service, 0, Qt.AlignmentFlag.AlignBottom)
         layout.addLayout(bottom)
 
         self.type_code.clicked.connect(self.ctx.actions.start_code_entry)
