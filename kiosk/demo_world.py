@@ -18,8 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import qrcode
-
 from kiosk.config import KioskConfig, load_config
 from locker_driver.sim.process import SimProcess
 from sync.codes import make_pin_record
@@ -133,6 +131,10 @@ class DemoWorld:
         if done.returncode != 0:
             raise DemoError(f"seeding the central service failed: {done.stderr.strip()[-800:]}")
         self.seed = json.loads(done.stdout)
+        # Imported here, not at the top: every `expresspoint` start (the kiosk's too)
+        # imports this module to build the parser, and qrcode pulls in Pillow.
+        import qrcode
+
         qr_dir = self.workdir / "qr"
         qr_dir.mkdir(exist_ok=True)
         self.parcels = []

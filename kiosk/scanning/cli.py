@@ -25,7 +25,6 @@ from kiosk.scanning.errors import ScanningError
 from kiosk.scanning.factory import frame_source_from_spec, scanner_from_spec
 from kiosk.scanning.model import KIOSK_SYMBOLOGIES, ScanResult, Symbology
 from kiosk.scanning.pipeline import ScanPipeline
-from kiosk.scanning.synth import on_canvas, render_qr
 
 log = logging.getLogger(__name__)
 
@@ -143,6 +142,10 @@ def _report(pipeline: ScanPipeline | None, scanner: Any) -> None:
 
 
 def cmd_card(args: argparse.Namespace) -> int:
+    # Imported here: qrcode (and Pillow behind it) is for this command only, and every
+    # `expresspoint` start, the kiosk's too, imports this module to build the parser.
+    from kiosk.scanning.synth import on_canvas, render_qr
+
     image = on_canvas(render_qr(args.text, module_px=args.module_px), background=255)
     if not cv2.imwrite(str(args.output), image):
         print(f"error: cannot write {args.output} (use .png or .jpg)", file=sys.stderr)
