@@ -72,3 +72,18 @@ def test_a_hardware_keypad_digit_on_the_attract_screen_starts_code_entry(qtbot, 
     idle = window.pages["idle"]
     qtbot.keyClicks(idle, "4")
     assert actions.calls == [("start_code_entry", ()), ("press_digit", ("4",))]
+
+
+def test_tab_and_enter_work_the_buttons_without_a_touch_screen(qtbot, window, actions) -> None:
+    window.show_view(PickupView(screen=PickupScreen.unknown_code))
+    page = window.pages["error"]
+    page.primary.setFocus()  # where Tab from the page lands on the main action
+    qtbot.keyClick(page.primary, Qt.Key.Key_Enter)
+    qtbot.waitUntil(lambda: ("start_code_entry", ()) in actions.calls, timeout=2000)
+    # Tab order follows the screen: the secondary action comes before the primary one.
+    page.setFocus()
+    focused = []
+    for _ in range(2):
+        page.focusNextChild()
+        focused.append(window.focusWidget().objectName())
+    assert focused == ["secondary", "primary"]

@@ -8,7 +8,7 @@ from the style sheet (`:pressed`), which Qt paints on the press itself.
 from __future__ import annotations
 
 from PySide6.QtCore import QRect, QSize, Qt
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QWidget
 
 
@@ -40,6 +40,13 @@ class TouchButton(QPushButton):
         # Keyboard focus (hardware keypads, Tab) but not from touches: a tapped button
         # must not keep a focus frame.
         self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        # Hardware keypads have Enter, not Space: Enter presses the focused button.
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.animateClick()
+            return
+        super().keyPressEvent(event)
 
     # QPushButton.text() stays empty: the label holds the text.
     def label_text(self) -> str:
