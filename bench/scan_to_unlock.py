@@ -31,7 +31,6 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,7 +46,7 @@ from images import background, paste, place_quad, qr_symbol  # noqa: E402
 from kiosk.flows.cache_store import CacheStore  # noqa: E402
 from kiosk.flows.clock import SystemClock  # noqa: E402
 from kiosk.flows.pickup import PickupFlow, PickupScreen, PickupSettings  # noqa: E402
-from kiosk.scanning import make_decoder  # noqa: E402
+from kiosk.scanning import Decoder, make_decoder  # noqa: E402
 from locker_driver import LockAddress, OpenConfirmer  # noqa: E402
 from locker_driver.codec import codec_for  # noqa: E402
 from locker_driver.sim.model import Emission, SimulatedBank  # noqa: E402
@@ -88,88 +87,127 @@ def camera_frame(rng: random.Random, text: str) -> np.ndarray:
 @dataclass
 class Result:
     frames: int = 0
-    totals: list[float] = field(default_factory=list)
+    by_frame: dict[int, float] = field(default_factory=dict)  # frame index -> total
     parts: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     ack: list[float] = field(default_factory=list)
 
-
-def scans(codes: list[str], seed: int) -> Iterator[tuple[str, np.ndarray]]:
-    """One frame per code. Every decoder gets the same scenes from the same seed; only
-    the code's digits differ (same length, so the same QR version)."""
-    rng = random.Random(f"{seed}:scan")
-    for code in codes:
-        yield code, camera_frame(rng, f"XP1:{LOCKER_ID}:{code}")
+    @property
+    def totals(self) -> list[float]:
+        return list(self.by_frame.values())
 
 
-def run(workdir: Path, parcels: int, frames: int, kdf: KdfParams, decoders: list[str],
-        seed: int, pace: bool) -> dict[str, Result]:
-    """Every decoder scans `frames` codes of its own against one cache and one bank."""
-    cache, plain = pickup_cache(workdir / "cache.db", parcels, frames * len(decoders), kdf,
-                                LOCKS)
-    boards = StampedBoards()
-    world = pty_bank({f"A{n:02d}": LockAddress(1, n) for n in range(1, LOCKS + 1)}, boards,
-                     pace=pace)
-    spent: dict[str, float] = defaultdict(float)
-    started: dict[str, float] = {}
-    store = Timed(CacheStore(cache), {
-        "profile": "cache look-up", "parcels_for_code_hash": "cache look-up",
-        "compartments": "cache look-up", "record_open_intent": "intent write"}, spent)
-    profile = CacheStore(cache).profile()
+class Rig:
+    """One locker: a cache file with `parcels` parcels hashed with `kdf`, the stamped
+    simulated board on a pty, the real bank and the real pickup flow, with every part
+    of a scan timed."""
 
-    def hasher(code: str, salt: str) -> str:
+    def __init__(self, workdir: Path, parcels: int, codes: int, kdf: KdfParams,
+                 pace: bool) -> None:
+        workdir.mkdir(parents=True, exist_ok=True)
+        self.cache, plain = pickup_cache(workdir / "cache.db", parcels, codes, kdf, LOCKS)
+        self.codes = iter(plain)
+        self.boards = StampedBoards()
+        self.world = pty_bank({f"A{n:02d}": LockAddress(1, n) for n in range(1, LOCKS + 1)},
+                              self.boards, pace=pace)
+        self.spent: dict[str, float] = defaultdict(float)
+        self.started: dict[str, float] = {}
+        store = Timed(CacheStore(self.cache), {
+            "profile": "cache look-up", "parcels_for_code_hash": "cache look-up",
+            "compartments": "cache look-up", "record_open_intent": "intent write"},
+            self.spent)
+        bank = Timed(self.world.bank, {"unlock": "unlock call"}, defaultdict(float),
+                     self.started)
+        self.flow = PickupFlow(store, bank, SystemClock(), OpenConfirmer,  # type: ignore[arg-type]
+                               PickupSettings(), hasher=self._hash)
+        self.kdf = kdf
+
+    def _hash(self, code: str, salt: str) -> str:
         t0 = time.perf_counter()
         try:
-            return hash_code(code, salt, profile.kdf)
+            return hash_code(code, salt, self.kdf)
         finally:
-            spent["code hash"] += time.perf_counter() - t0
+            self.spent["code hash"] += time.perf_counter() - t0
 
-    bank = Timed(world.bank, {"unlock": "unlock call"}, defaultdict(float), started)
-    flow = PickupFlow(store, bank, SystemClock(), OpenConfirmer,  # type: ignore[arg-type]
-                      PickupSettings(), hasher=hasher)
-    results: dict[str, Result] = {}
+    def scan(self, decoder: Decoder, frame: np.ndarray, result: Result, index: int) -> None:
+        """Decode `frame` and, when it reads, run the pickup to the board and back to idle."""
+        result.frames += 1
+        self.spent.clear()
+        t0 = time.perf_counter()
+        found = decoder.decode(frame)
+        t_decoded = time.perf_counter()
+        text = next((d.text for d in found if d.text.startswith("XP1:")), None)
+        if text is None:
+            return  # not read: the customer holds the phone up a little longer
+        seen = len(self.boards.unlock_seen_at)
+        view = self.flow.submit_scan(text)
+        t_ack = time.perf_counter()
+        assert view.screen is PickupScreen.door_opening, view.screen
+        t_board = self.boards.unlock_seen_at[seen]
+        total = t_board - t0
+        split = {"decode": t_decoded - t0, "code hash": self.spent["code hash"],
+                 "cache look-up": self.spent["cache look-up"],
+                 "intent write": self.spent["intent write"],
+                 "bus": t_board - self.started["unlock call"]}
+        split["flow, other"] = total - sum(split.values())
+        result.by_frame[index] = total
+        for part, value in split.items():
+            result.parts[part].append(value)
+        result.ack.append(t_ack - t_board)
+        # The customer takes the parcel and closes the door; back to idle.
+        bank = self.world.bank
+        while self.flow.view().screen is not PickupScreen.door_open:
+            self.flow.on_door_states(bank.read_states())
+        self.world.close_door(view.door.label)  # type: ignore[union-attr]
+        while self.flow.view().screen is not PickupScreen.done:
+            self.flow.on_door_states(bank.read_states())
+        self.flow.cancel()
+
+    def close(self) -> None:
+        self.world.close()
+        self.cache.close()
+
+
+def run(workdir: Path, parcels: int, frames: int, kdfs: list[int], decoders: list[str],
+        seed: int, pace: bool) -> dict[tuple[str, str], Result]:
+    """Every (decoder, KDF) pair scans the same `frames` scenes, each with a code of its
+    own; interleaved frame by frame, so load from other processes blurs all alike."""
+    built = {name: make_decoder(name) for name in decoders}
+    labels = {name: f"{name} ({d.name})" if name == "auto" else name
+              for name, d in built.items()}
+    rigs: dict[str, Rig] = {}
+    results: dict[tuple[str, str], Result] = {}
     try:
-        for n, name in enumerate(decoders):
-            decoder = make_decoder(name)
-            label = f"{name} ({decoder.name})" if name == "auto" else name
-            result = results[label] = Result()
-            mine = plain[n * frames:(n + 1) * frames]
-            warm = camera_frame(random.Random(seed), f"XP1:{LOCKER_ID}:00000000")
-            decoder.decode(warm)  # first-call allocations are not scan time
-            for _code, frame in scans(mine, seed):
-                result.frames += 1
-                spent.clear()
-                t0 = time.perf_counter()
-                found = decoder.decode(frame)
-                t_decoded = time.perf_counter()
-                text = next((d.text for d in found if d.text.startswith("XP1:")), None)
-                if text is None:
-                    continue  # not read: the customer holds the phone up a little longer
-                seen = len(boards.unlock_seen_at)
-                view = flow.submit_scan(text)
-                t_ack = time.perf_counter()
-                assert view.screen is PickupScreen.door_opening, view.screen
-                t_board = boards.unlock_seen_at[seen]
-                total = t_board - t0
-                split = {"decode": t_decoded - t0, "code hash": spent["code hash"],
-                         "cache look-up": spent["cache look-up"],
-                         "intent write": spent["intent write"],
-                         "bus": t_board - started["unlock call"]}
-                split["flow, other"] = total - sum(split.values())
-                result.totals.append(total)
-                for part, value in split.items():
-                    result.parts[part].append(value)
-                result.ack.append(t_ack - t_board)
-                # The customer takes the parcel and closes the door; back to idle.
-                while flow.view().screen is not PickupScreen.door_open:
-                    flow.on_door_states(world.bank.read_states())
-                world.close_door(view.door.label)  # type: ignore[union-attr]
-                while flow.view().screen is not PickupScreen.done:
-                    flow.on_door_states(world.bank.read_states())
-                flow.cancel()
+        for i, n in enumerate(kdfs):
+            kdf_name = f"n={n}" + (" (prod)" if i == 0 and n == KdfParams().n else "")
+            rigs[kdf_name] = Rig(workdir / kdf_name, parcels, frames * len(decoders),
+                                 KdfParams(n=n), pace)
+        warm = camera_frame(random.Random(seed), f"XP1:{LOCKER_ID}:00000000")
+        for d in built.values():
+            d.decode(warm)  # first-call allocations are not scan time
+        for index in range(frames):
+            for kdf_name, rig in rigs.items():
+                for name, decoder in built.items():
+                    # The same scene for everyone; only the code's digits differ (same
+                    # length, so the same QR version).
+                    payload = f"XP1:{LOCKER_ID}:{next(rig.codes)}"
+                    frame = camera_frame(random.Random(f"{seed}:{index}"), payload)
+                    result = results.setdefault((labels[name], kdf_name), Result())
+                    rig.scan(decoder, frame, result, index)
     finally:
-        world.close()
-        cache.close()
-    return results
+        for rig in rigs.values():
+            rig.close()
+    # Rows grouped by decoder, production KDF first, so they read like the ratios.
+    return {(labels[name], k): results[(labels[name], k)]
+            for name in decoders for k in rigs if (labels[name], k) in results}
+
+
+def paired(a: Result, b: Result) -> tuple[float, int]:
+    """p50 of a / p50 of b over the frames both read, and how many those are."""
+    both = sorted(set(a.by_frame) & set(b.by_frame))
+    if not both:
+        return float("nan"), 0
+    return (pct([a.by_frame[i] for i in both], .5)
+            / pct([b.by_frame[i] for i in both], .5)), len(both)
 
 
 def ms(seconds: float) -> str:
@@ -209,22 +247,21 @@ def report(results: dict[tuple[str, str], Result], parcels: int, frames: int,
                                             for p in PARTS])
     print(table(["decoder", "scrypt", *PARTS], share_rows))
 
-    print("\nratios of p50 totals")
-    p50 = {key: pct(r.totals, .5) for key, r in results.items() if r.totals}
+    print("\nratios of p50 totals, each over the frames both sides read")
     keys = list(results)
     base_decoder, prod = keys[0]
-    for (decoder, kdf) in keys:
-        other = (base_decoder, kdf)
-        if decoder != base_decoder and (decoder, kdf) in p50 and other in p50:
-            print(f"  {decoder} / {base_decoder}, scrypt {kdf}: "
-                  f"{p50[(decoder, kdf)] / p50[other]:.2f}")
+    for decoder, kdf in keys:
+        if decoder != base_decoder and (base_decoder, kdf) in results:
+            ratio, n = paired(results[(decoder, kdf)], results[(base_decoder, kdf)])
+            print(f"  {decoder} / {base_decoder}, scrypt {kdf}: {ratio:.2f} ({n} frames)")
     kdfs = list(dict.fromkeys(k for _, k in keys))
     for decoder in dict.fromkeys(d for d, _ in keys):
-        if len(kdfs) > 1 and (decoder, kdfs[0]) in p50 and (decoder, kdfs[1]) in p50:
-            print(f"  {decoder}: scrypt {kdfs[0]} / {kdfs[1]}: "
-                  f"{p50[(decoder, kdfs[0])] / p50[(decoder, kdfs[1])]:.2f}")
-    if (base_decoder, prod) in p50:
-        r, whole = results[(base_decoder, prod)], p50[(base_decoder, prod)]
+        if len(kdfs) > 1 and (decoder, kdfs[1]) in results:
+            ratio, n = paired(results[(decoder, kdfs[0])], results[(decoder, kdfs[1])])
+            print(f"  {decoder}: scrypt {kdfs[0]} / {kdfs[1]}: {ratio:.2f} ({n} frames)")
+    r = results[(base_decoder, prod)]
+    if r.totals:
+        whole = pct(r.totals, .5)
         print(f"  {base_decoder}, scrypt {prod}: hash p50 / total p50 "
               f"{pct(r.parts['code hash'], .5) / whole:.0%}, "
               f"decode p50 / total p50 {pct(r.parts['decode'], .5) / whole:.0%}")
@@ -242,19 +279,11 @@ def main() -> int:
     ap.add_argument("--unpaced", action="store_true",
                     help="the board takes the frame as soon as the pty has it")
     args = ap.parse_args()
-    decoders = args.decoders.split(",")
-    results: dict[tuple[str, str], Result] = {}
-    for i, n in enumerate(int(v) for v in args.kdf_n.split(",")):
-        kdf_name = f"n={n}" + (" (prod)" if i == 0 and n == KdfParams().n else "")
-        with tempfile.TemporaryDirectory() as tmp:
-            for decoder, result in run(Path(tmp), args.parcels, args.frames, KdfParams(n=n),
-                                       decoders, args.seed, not args.unpaced).items():
-                results[(decoder, kdf_name)] = result
-    # Rows grouped by decoder, production KDF first, so they read like the ratios.
-    names = list(dict.fromkeys(d for d, _ in results))
-    kdfs = list(dict.fromkeys(k for _, k in results))
-    order = sorted(results, key=lambda k: (names.index(k[0]), kdfs.index(k[1])))
-    report({k: results[k] for k in order}, args.parcels, args.frames, not args.unpaced)
+    with tempfile.TemporaryDirectory(prefix="xp-bench-scan-") as tmp:
+        results = run(Path(tmp), args.parcels, args.frames,
+                      [int(v) for v in args.kdf_n.split(",")], args.decoders.split(","),
+                      args.seed, not args.unpaced)
+    report(results, args.parcels, args.frames, not args.unpaced)
     return 0
 
 
