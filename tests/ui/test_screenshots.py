@@ -1,4 +1,4 @@
-"""Every pickup screen in every language at every kiosk resolution: no text cut off.
+"""Every screen in every language at every kiosk resolution: no text cut off.
 
 Screenshots land in artifacts/screenshots/<language>/<width>x<height>/<screen>.png for a
 person to look at; the test itself checks that every label's text fits its box, that
@@ -20,7 +20,7 @@ from tests.ui.samples import COURIER_SAMPLES, SAMPLES, TECH_SAMPLES
 
 pytestmark = pytest.mark.ui
 
-SIZES = ((800, 480), (1280, 800), (1080, 1920))
+SIZES = ((800, 480), (1280, 800), (1920, 1080), (1080, 1920))
 LANGUAGES = ("en", "ru", "zh_CN")
 SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 
