@@ -15,6 +15,7 @@ from tests.appliance.conftest import Installed, Installer, snapshot
 
 pytestmark = pytest.mark.integration
 
+REPO = Path(__file__).resolve().parents[2]
 ETC = "etc/expresspoint"
 UNITS = "etc/systemd/system"
 
@@ -215,3 +216,17 @@ def test_the_cursor_theme_is_fully_transparent(installed_root: Path) -> None:
     assert all(argb >> 24 == 0 for argb in pixels)  # alpha 0 everywhere
     for name in ("left_ptr", "pointer", "text"):
         assert (cursors / name).resolve() == (cursors / "default").resolve()
+
+
+@pytest.mark.unit
+@pytest.mark.skipif(shutil.which("shellcheck") is None, reason="shellcheck is not installed")
+def test_appliance_scripts_pass_shellcheck() -> None:
+    scripts = [REPO / "scripts/install-appliance", REPO / "scripts/check-appliance-boot"]
+    result = subprocess.run(
+        ["shellcheck", "-x", "-S", "warning", *map(str, scripts)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=REPO,
+    )
+    assert result.returncode == 0, result.stdout
