@@ -41,6 +41,11 @@ def register_seed(
     group.add_argument("--operator", action="store_true", help="issue an operator token")
     group.add_argument("--locker", help="issue a device token for this locker")
     group.add_argument("--revoke-locker", help="revoke every device token of this locker")
+    group.add_argument(
+        "--revoke-token-file",
+        type=Path,
+        help="revoke the one token held in this file (a leaked operator or device token)",
+    )
     token.add_argument("--out", type=Path, help="write the token to this file (mode 0600)")
     token.set_defaults(func=_cmd_token)
 
@@ -122,6 +127,11 @@ def _cmd_token(args: argparse.Namespace) -> int:
     try:
         db.create_schema()
         with db.write() as conn:
+            if args.revoke_token_file:
+                value = args.revoke_token_file.read_text(encoding="utf-8").strip()
+                found = tokens.revoke(conn, value, utc_now())
+                print("token revoked" if found else "no active token matches that file")
+                return 0 if found else 1
             if args.revoke_locker:
                 count = tokens.revoke_device_tokens(conn, args.revoke_locker, utc_now())
                 print(f"revoked {count} device token(s) of {args.revoke_locker}")

@@ -91,15 +91,6 @@ def for_delivery(conn: Connection, locker_id: str, now: datetime) -> list[Comman
     ]
 
 
-def has_open(conn: Connection, locker_id: str) -> bool:
-    found = conn.execute(
-        select(commands.c.command_id)
-        .where(commands.c.locker_id == locker_id, commands.c.status.in_(OPEN_STATUSES))
-        .limit(1)
-    )
-    return found.first() is not None
-
-
 def listing(conn: Connection, locker_id: str, limit: int = 100) -> CommandList:
     rows = conn.execute(
         select(commands)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from fastapi import Request
@@ -20,7 +20,6 @@ class ServiceContext:
     db: Database
     clock: Callable[[], datetime] = utc_now
     sweep_interval_s: float = 60.0
-    extra: dict[str, object] = field(default_factory=dict)
 
 
 async def get_context(request: Request) -> ServiceContext:

@@ -133,8 +133,14 @@ def serve(
     db.create_schema()
     if operator_token_file is not None:
         token = load_or_create_token(operator_token_file)
-        with db.write() as conn:
-            tokens.register(conn, token, TokenKind.OPERATOR, utc_now())
+        try:
+            with db.write() as conn:
+                tokens.register(conn, token, TokenKind.OPERATOR, utc_now())
+        except tokens.TokenRevoked as exc:
+            raise TokenFileError(
+                f"the operator token in {operator_token_file} cannot be used: {exc} "
+                "(delete the file to have a new token generated)"
+            ) from exc
     config_kwargs: dict[str, Any] = {
         "host": host,
         "port": port,

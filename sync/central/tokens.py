@@ -21,6 +21,10 @@ from sync.central.schema import lockers, tokens
 TOKEN_PREFIX = "xpt_"
 
 
+class TokenRevoked(ValueError):
+    """A revoked token was offered for registration again."""
+
+
 class TokenKind(StrEnum):
     DEVICE = "device"
     OPERATOR = "operator"
@@ -45,25 +49,31 @@ def new_token() -> str:
 def register(
     conn: Connection, token: str, kind: TokenKind, now: datetime, locker_id: str | None = None
 ) -> None:
-    """Store the hash of `token` (idempotent: a known token is re-enabled)."""
+    """Store the hash of `token`; registering a known active token again is a no-op.
+
+    A revoked token stays revoked (TokenRevoked): a leaked token must not come back
+    because an old token file was left in place.
+    """
     digest = token_hash(token)
     if kind is TokenKind.DEVICE:
         exists = conn.execute(select(lockers.c.locker_id).where(lockers.c.locker_id == locker_id))
         if exists.first() is None:
             raise NotFound(f"locker {locker_id} does not exist", code="locker_not_found")
-    row = conn.execute(select(tokens.c.kind).where(tokens.c.token_hash == digest)).first()
+    row = conn.execute(
+        select(tokens.c.kind, tokens.c.locker_id, tokens.c.revoked_at).where(
+            tokens.c.token_hash == digest
+        )
+    ).first()
     if row is None:
         conn.execute(
             insert(tokens).values(
                 token_hash=digest, kind=kind.value, locker_id=locker_id, created_at=now
             )
         )
-    else:
-        conn.execute(
-            update(tokens)
-            .where(tokens.c.token_hash == digest)
-            .values(kind=kind.value, locker_id=locker_id, revoked_at=None)
-        )
+    elif row.revoked_at is not None:
+        raise TokenRevoked("this token was revoked; put a new one in place")
+    elif (row.kind, row.locker_id) != (kind.value, locker_id):
+        raise TokenRevoked("this token is already registered for another role or locker")
 
 
 def issue(conn: Connection, kind: TokenKind, now: datetime, locker_id: str | None = None) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from sync.codes import hash_code
-from tests.central_service import REPO_ROOT, CentralService
+from tests.central_service import REPO_ROOT, CentralService, CentralStartError
 
 pytestmark = pytest.mark.integration
 
@@ -123,3 +123,22 @@ def test_serve_on_an_unreachable_database_says_so_without_the_password() -> None
     assert proc.returncode == 2
     assert "cannot open the database" in proc.stderr and "127.0.0.1:1" in proc.stderr
     assert "hunter2" not in proc.stderr + proc.stdout
+
+
+def test_token_command_issues_and_revokes_directly_in_the_database(tmp_path: Path) -> None:
+    db = str(tmp_path / "tokens.db")
+    out = tmp_path / "op.token"
+    run("token", "--db", db, "--operator", "--out", str(out))
+    assert out.read_text().startswith("xpt_") and out.stat().st_mode & 0o077 == 0
+    svc = CentralService(
+        tmp_path / "svc", db_url=f"sqlite:///{db}", operator_token=out.read_text().strip()
+    )
+    with svc:  # the issued token works: the fixture creates its locker with it
+        assert svc.operator.fleet().lockers[0].locker_id == svc.locker_id
+        svc.stop()
+        assert run("token", "--db", db, "--revoke-token-file", str(out)).returncode == 0
+        again = run("token", "--db", db, "--revoke-token-file", str(out), check=False)
+        assert again.returncode == 1 and "no active token" in again.stdout
+        # the revoked token does not come back through the token file at start-up
+        with pytest.raises(CentralStartError, match="revoked"):
+            svc.start()
