@@ -92,6 +92,8 @@ class CameraSection:
     source: str = "0"
     decoder: Literal["auto", "zxing", "pyzbar", "opencv"] = "auto"
     enabled: bool = True
+    # Where the camera sits relative to the screen: the "scan here" arrow points there.
+    side: Literal["top", "left", "right", "bottom"] = "top"
 
 
 @dataclass(frozen=True, kw_only=True)
