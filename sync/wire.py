@@ -342,8 +342,8 @@ class ParcelRecord(Parcel):
 class CourierUpsert(WireModel):
     """`PUT /v1/couriers/{courier_id}`.
 
-    PIN and badge are hashed per locker (each locker has its own salt), so a PIN is
-    required whenever the courier is assigned to a locker it was not on before.
+    PIN and badge are hashed per locker (each locker has its own salt), so a PIN (or
+    badge) is required whenever the courier joins a locker it was not on before.
     Giving `pin` or `badge` replaces both hashes on every listed locker; omitting both
     keeps the stored hashes of existing assignments.
     """
