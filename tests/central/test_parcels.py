@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from sync.codes import hash_code, parse_scan
-from sync.wire import ParcelState
+from sync.wire import Parcel, ParcelState
 from tests.central.conftest import Locker, error_of
 from tests.central_service import CentralService, OperatorApiError
 
@@ -177,3 +178,44 @@ def test_the_sweep_timer_expires_parcels_without_any_pull(central_service_factor
         assert time.monotonic() < give_up, "the sweep timer never expired the parcel"
         time.sleep(0.1)
     assert svc.parcel(parcel_id).version == 3
+
+
+def test_a_client_paging_during_concurrent_writes_ends_with_the_servers_state(
+    locker: Locker,
+) -> None:
+    stop = threading.Event()
+    errors: list[BaseException] = []
+
+    def writer() -> None:
+        try:
+            for i in range(40):
+                parcel_id = locker.announce().parcel.parcel_id
+                if i % 2:
+                    locker.deposit(parcel_id, f"A{i:02d}")
+                if i % 5 == 0:
+                    locker.service.cancel(parcel_id)
+        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
+            errors.append(exc)
+        finally:
+            stop.set()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    seen: dict[str, Parcel] = {}
+    cursor = None
+    while True:
+        writer_done = stop.is_set()
+        page = locker.pull(cursor, limit=3)
+        for parcel in page.parcels:
+            assert parcel.version > (
+                seen[parcel.parcel_id].version if parcel.parcel_id in seen else 0
+            )
+            seen[parcel.parcel_id] = parcel
+        cursor = page.next_cursor
+        if writer_done and not page.has_more:
+            break
+    thread.join()
+    assert not errors
+    truth = {p.parcel_id: p for p in locker.pull().parcels}
+    assert len(truth) == 40
+    assert seen == truth
