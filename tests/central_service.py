@@ -483,11 +483,9 @@ class TempPostgres:
             raise PostgresUnavailable(
                 "PostgreSQL server binaries not found (apt-get install postgresql)"
             )
-        self.port = free_port()
-        self.root = Path(tempfile.mkdtemp(prefix="xp-pg-"))
-        self.data = self.root / "data"
+        owner: tuple[int, int] | None = None
         self._as_postgres: list[str] = []
-        if os.geteuid() == 0:
+        if os.geteuid() == 0:  # initdb refuses to run as root
             if shutil.which("runuser") is None:
                 raise PostgresUnavailable("running as root but runuser is missing")
             try:
@@ -496,8 +494,13 @@ class TempPostgres:
                 pw = pwd.getpwnam("postgres")
             except KeyError as exc:
                 raise PostgresUnavailable("running as root and there is no postgres user") from exc
-            os.chown(self.root, pw.pw_uid, pw.pw_gid)
+            owner = (pw.pw_uid, pw.pw_gid)
             self._as_postgres = ["runuser", "-u", "postgres", "--"]
+        self.port = free_port()
+        self.root = Path(tempfile.mkdtemp(prefix="xp-pg-"))
+        self.data = self.root / "data"
+        if owner is not None:
+            os.chown(self.root, *owner)
         self.url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
 
     def _run(self, *args: str) -> None:
