@@ -23,6 +23,7 @@ from kiosk.flows.assembly import FlowSettings, KioskFlows
 from kiosk.flows.technician_view import TechnicianSettings
 from locker_driver import LockerBank
 from sync import cache as c
+from sync.cache.health import check_file, unusable_cache
 from sync.sdnotify import SystemdNotifier
 
 log = logging.getLogger(__name__)
@@ -76,17 +77,18 @@ class KioskApp:
         window's ViewBridge); without one, views are only logged."""
         cfg = self.config
         try:
-            self.cache = c.Cache.open(cfg.database.path, backup_dir=cfg.database.backup_dir)
-        except (c.MigrationFailed, c.CacheError, OSError) as exc:
-            raise KioskStartError(f"cache {cfg.database.path}: {exc}") from exc
-        specs = [c.CompartmentSpec(s.id, s.board, s.lock, s.size, s.column, s.row)
-                 for s in cfg.compartments()]
-        try:
-            self.cache.replace_layout(specs)
-        except c.LayoutConflict as exc:
-            raise KioskStartError(f"{cfg.source}: layout: {exc}") from exc
-        self.cache.record_event(c.EventType.LOCKER_STARTED,
-                                data={"software_version": VERSION})
+            self.cache = self._open_cache()
+        except KioskStartError:
+            raise
+        except Exception as exc:
+            # A damaged file or a full disk: one line saying what to do, not a traceback
+            # restarted every few seconds (docs/crash-safety.md).
+            unusable = unusable_cache(cfg.database.path, exc, cfg.database.backup_dir)
+            if unusable is not None:
+                raise KioskStartError(str(unusable)) from exc
+            if isinstance(exc, (c.MigrationFailed, c.CacheError, OSError)):
+                raise KioskStartError(f"cache {cfg.database.path}: {exc}") from exc
+            raise
         # The kiosk starts even when the board is unplugged: customers see the
         # out-of-service screen and the bank keeps trying the port.
         self.bank = LockerBank.open(cfg.bank_config(), require_port=False)
@@ -98,6 +100,21 @@ class KioskApp:
         )
         self.flows.start()
         return self
+
+    def _open_cache(self) -> c.Cache:
+        """Check, open and migrate the cache, write the layout and `locker.started`."""
+        cfg = self.config
+        check_file(cfg.database.path, cfg.database.backup_dir)
+        cache = c.Cache.open(cfg.database.path, backup_dir=cfg.database.backup_dir)
+        specs = [c.CompartmentSpec(s.id, s.board, s.lock, s.size, s.column, s.row)
+                 for s in cfg.compartments()]
+        try:
+            cache.replace_layout(specs)
+        except c.LayoutConflict as exc:
+            cache.close()
+            raise KioskStartError(f"{cfg.source}: layout: {exc}") from exc
+        cache.record_event(c.EventType.LOCKER_STARTED, data={"software_version": VERSION})
+        return cache
 
     def _deliver(self, view: Any) -> None:
         if self._bridge is not None:

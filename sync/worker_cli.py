@@ -111,10 +111,17 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    from sync.cache.health import check_file, unusable_cache
+
     try:
+        check_file(cfg.database.path, cfg.database.backup_dir)
         cache = Cache.open(cfg.database.path, backup_dir=cfg.database.backup_dir)
-    except (MigrationFailed, CacheError, OSError) as exc:
-        print(f"error: cache {cfg.database.path}: {exc}", file=sys.stderr)
+    except Exception as exc:
+        # A damaged file or a full disk gets one line saying what to do, not a traceback.
+        unusable = unusable_cache(cfg.database.path, exc, cfg.database.backup_dir)
+        if unusable is None and not isinstance(exc, (MigrationFailed, CacheError, OSError)):
+            raise
+        print(f"error: {unusable or f'cache {cfg.database.path}: {exc}'}", file=sys.stderr)
         return 2
     if args.status:
         with cache:

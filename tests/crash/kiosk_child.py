@@ -4,9 +4,12 @@ commands on stdin, one answer line each.
 
     python tests/crash/kiosk_child.py CONFIG
 
-Commands: `scan TEXT` (a customer's QR or code), `courier ID PIN` (courier login),
-`deposit BARCODE`, `logout`, `pending` (openings the recovery still follows, as JSON),
-`arm` (from now on the kill point named in $CRASH_AT is live), `quit`.
+Commands: `screen` (the current view), `scan TEXT` (a customer's QR or code),
+`courier ID PIN` (courier login), `deposit BARCODE`, `logout`, `pending` (openings the
+recovery still follows, as JSON),
+`arm` (from now on the kill point named in $CRASH_AT is live), `fsize N|off` (from now
+on no file of this process may grow past N bytes: a full disk, see RLIMIT_FSIZE),
+`quit`.
 Answers: `OK <screen> [<door>]` or `ERR <what>`. Every new view is printed as
 `VIEW <screen> [<door>]`; `READY` once the flows run; `MARK <point>` just before the
 process kills itself with SIGKILL at the kill point named in $CRASH_AT:
@@ -25,6 +28,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import resource
 import signal
 import sys
 import threading
@@ -149,6 +153,14 @@ def main() -> int:
                 if cmd == "arm":
                     _armed.set()
                     say("OK armed")
+                    continue
+                if cmd == "fsize":
+                    limit = resource.RLIM_INFINITY if args[0] == "off" else int(args[0])
+                    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, resource.RLIM_INFINITY))
+                    say("OK fsize")
+                    continue
+                if cmd == "screen":
+                    say(f"OK {_describe(runner.call(lambda: runner.flow.view()).result(60))}")
                     continue
                 if cmd == "pending":
                     pending = runner.call(lambda: sorted(flows.recovery.pending)).result(60)

@@ -17,11 +17,11 @@ the time against the real central service. At the end of every case:
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
-from tests.crash.world import COURIER, PIN, CrashWorld, KioskChild, wait_until
+from tests.crash.world import COURIER, PIN, CrashWorld, deposit, pending, pickup, wait_until
 from tests.sync.synckit import local_events
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -36,16 +36,8 @@ CASES = [("pickup", p) for p in PICKUP_POINTS] + [("deposit", p) for p in DEPOSI
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CrashWorld]:
-    w = CrashWorld(tmp_path_factory.mktemp("crash")).start()
-    try:
-        w.parcels = [w.central.announce(size="S") for _ in CASES]  # type: ignore[attr-defined]
-        wait_until("the first pull", lambda: all(
-            w.cache_path.exists() and w.parcel(a.parcel.parcel_id)[0] == "expected"
-            for a in w.parcels))  # type: ignore[attr-defined]
-        yield w
-    finally:
-        w.stop()
+def parcels(world: CrashWorld) -> list[Any]:
+    return world.announce(len(CASES))
 
 
 def _last_intent_door(world: CrashWorld) -> str:
@@ -53,41 +45,10 @@ def _last_intent_door(world: CrashWorld) -> str:
                            "ORDER BY id DESC LIMIT 1")[0][0])
 
 
-def _pending(kiosk: KioskChild) -> list[str]:
-    import json
-
-    return list(json.loads(kiosk.ask("pending")))
-
-
-def _deposit(kiosk: KioskChild, world: CrashWorld, barcode: str) -> str | None:
-    """The courier scans a label; returns the door that opened (None: refused)."""
-    answer = kiosk.ask(f"deposit {barcode}")
-    if not answer.startswith("deposit_open"):
-        assert answer.startswith("deposit_refused"), answer
-        return None
-    door = answer.split()[1]
-    kiosk.expect("VIEW deposit_open ")
-    world.close_door(door, occupied=True)
-    kiosk.expect("VIEW deposit_scan")
-    return door
-
-
-def _pickup(kiosk: KioskChild, world: CrashWorld, qr: str) -> str | None:
-    """The customer scans the QR; returns the door that opened (None: refused)."""
-    answer = kiosk.ask(f"scan {qr}")
-    if not answer.startswith("door_open"):
-        assert answer.startswith("already_picked_up"), answer
-        return None
-    door = answer.split()[1]
-    kiosk.expect("VIEW door_open ")
-    world.close_door(door, occupied=False)
-    kiosk.expect("VIEW done")
-    return door
-
-
 @pytest.mark.parametrize(("flow", "point"), CASES, ids=[f"{f}-{p}" for f, p in CASES])
-def test_kill_and_restart(world: CrashWorld, flow: str, point: str) -> None:
-    announced = world.parcels[CASES.index((flow, point))]  # type: ignore[attr-defined]
+def test_kill_and_restart(world: CrashWorld, parcels: list[Any], flow: str, point: str
+                          ) -> None:
+    announced = parcels[CASES.index((flow, point))]
     pid, barcode, qr = announced.parcel.parcel_id, announced.parcel.barcode, \
         announced.qr_payload
     fired_before = world.fired()
@@ -99,7 +60,7 @@ def test_kill_and_restart(world: CrashWorld, flow: str, point: str) -> None:
         if flow == "pickup":
             # The parcel goes in first (a normal deposit), then the kill point is armed.
             assert kiosk.ask(f"courier {COURIER} {PIN}").startswith("menu")
-            assert _deposit(kiosk, world, barcode) is not None
+            assert deposit(kiosk, world, barcode) is not None
             kiosk.ask("logout")
             expected_fires = 2
         else:
@@ -129,17 +90,17 @@ def test_kill_and_restart(world: CrashWorld, flow: str, point: str) -> None:
             else:
                 wait_until("the compartment reserved",
                            lambda: world.compartment_state(door) == "reserved")
-            assert _pending(kiosk) == [door]
+            assert pending(kiosk) == [door]
             # ...and follows the door to its close.
             world.close_door(door, occupied=flow == "deposit")
-        wait_until("the recovery to settle", lambda: _pending(kiosk) == [])
+        wait_until("the recovery to settle", lambda: pending(kiosk) == [])
 
         # -- the person tries again, as they would -------------------------------------
         if flow == "pickup":
-            again = _pickup(kiosk, world, qr)
+            again = pickup(kiosk, world, qr)
         else:
             assert kiosk.ask(f"courier {COURIER} {PIN}").startswith("menu")
-            again = _deposit(kiosk, world, barcode)
+            again = deposit(kiosk, world, barcode)
             kiosk.ask("logout")
         # Only an opening that never happened is done again.
         assert (again is not None) == (point == "before_unlock"), again

@@ -219,6 +219,13 @@ idle_poll_interval_s = 0.2
         self.sim.close()
         self.central.close()
 
+    def announce(self, count: int) -> list[Any]:
+        """Parcels announced centrally (size S), once the sync worker has pulled them."""
+        parcels = [self.central.announce(size="S") for _ in range(count)]
+        wait_until("the sync worker to pull the parcels", lambda: all(
+            self.parcel(a.parcel.parcel_id)[0] == "expected" for a in parcels))
+        return parcels
+
     # -- the kiosk --------------------------------------------------------------------
 
     def kiosk(self, crash_at: str | None = None) -> KioskChild:
@@ -299,3 +306,36 @@ idle_poll_interval_s = 0.2
         told = " ".join(r[0] for r in self.query(
             "SELECT detail FROM audit WHERE kind = 'door_outcome'"))
         return [i for i in intents if f"intent {i}:" not in told]
+
+
+# -- people at the kiosk ---------------------------------------------------------------
+
+
+def pending(kiosk: KioskChild) -> list[str]:
+    return list(json.loads(kiosk.ask("pending")))
+
+
+def deposit(kiosk: KioskChild, world: CrashWorld, barcode: str) -> str | None:
+    """The courier scans a label; returns the door that opened (None: refused)."""
+    answer = kiosk.ask(f"deposit {barcode}")
+    if not answer.startswith("deposit_open"):
+        assert answer.startswith("deposit_refused"), answer
+        return None
+    door = answer.split()[1]
+    kiosk.expect("VIEW deposit_open ")
+    world.close_door(door, occupied=True)
+    kiosk.expect("VIEW deposit_scan")
+    return door
+
+
+def pickup(kiosk: KioskChild, world: CrashWorld, qr: str) -> str | None:
+    """The customer scans the QR; returns the door that opened (None: refused)."""
+    answer = kiosk.ask(f"scan {qr}")
+    if not answer.startswith("door_open"):
+        assert answer.startswith("already_picked_up"), answer
+        return None
+    door = answer.split()[1]
+    kiosk.expect("VIEW door_open ")
+    world.close_door(door, occupied=False)
+    kiosk.expect("VIEW done")
+    return door
