@@ -50,7 +50,7 @@ TIMEOUT_S = 60.0
 # cache), cv2/numpy/zxingcpp only for the camera, and never the central service's
 # FastAPI/uvicorn or an HTTP client.
 HEAVY = ("PySide6.QtWidgets", "sqlalchemy", "alembic", "cv2", "numpy", "zxingcpp",
-         "fastapi", "uvicorn", "requests", "qrcode", "PIL")
+         "fastapi", "uvicorn", "requests", "qrcode", "PIL.Image")
 
 BARE_PYTHON = f"""
 import sys, time
