@@ -120,8 +120,11 @@ class DemoWorld:
         return [sys.executable, "-m", "kiosk", *args]
 
     def _seed_central(self) -> None:
-        if (self.workdir / "central.db").exists():
-            (self.workdir / "central.db").unlink()
+        # A reused work folder starts over: a stale WAL next to a new database would be
+        # replayed into it, and the old cache would hold another seed's parcels.
+        for name in ("central.db", "cache.db"):
+            for suffix in ("", "-wal", "-shm"):
+                (self.workdir / (name + suffix)).unlink(missing_ok=True)
         done = subprocess.run(
             self._cli("--log-level", "WARNING", "central", "seed", "--db", self._central_db,
                       "--deterministic", "--json", "--token-dir", str(self.tokens),
