@@ -22,6 +22,8 @@ the same rules the flows use while running:
   parcels were taken); it is raised as an alarm.
 - a door found open that no unfinished opening explains: `compartment.forced_open`
   (once; a restart loop does not repeat the alarm).
+- a remote command left running (claimed, never finished) is finished, never run again:
+  completed when its door was seen open, failed otherwise, so the operator hears of it.
 
 The lock is never fired by any of this. Each settled opening gets an audit note, so a
 later start does not settle it again.
@@ -91,6 +93,7 @@ class Unfinished:
     closed: bool
     opened_at: float | None = None  # monotonic, when seen open by this run
     watching: bool = False
+    recorded: Settlement | None = None  # what this run recorded while the door was open
 
 
 @dataclass
@@ -108,6 +111,7 @@ class StartupRecovery:
         self._clock = clock or SystemClock()
         self._pending: dict[str, Unfinished] = {}
         self._checked: set[str] = set()  # doors seen once since start
+        self._commands: dict[int, str] = {}  # intent id -> remote command waiting on it
         self.report = RecoveryReport()
 
     # -- start ----------------------------------------------------------------------
@@ -120,7 +124,30 @@ class StartupRecovery:
             log.warning("opening of %s (intent %d, %s) was unfinished at start: outcome %s, "
                         "close %s", u.compartment_id, u.intent_id, u.reason,
                         u.outcome or "unknown", "recorded" if u.closed else "not recorded")
+        self._finish_commands()
         return list(self._pending.values())
+
+    def _finish_commands(self) -> None:
+        """Remote commands claimed by the last run and never finished."""
+        unknown = {u.intent_id for u in self._pending.values() if u.outcome is None}
+        for command_id, intent_id, outcome in _interrupted_commands(self._cache):
+            if intent_id in unknown:
+                self._commands[intent_id] = command_id  # finished when its door settles
+            elif intent_id is None:
+                self._finish_command(command_id, None)
+            else:
+                self._finish_command(command_id, outcome)
+
+    def _finish_command(self, command_id: str, outcome: str | None) -> None:
+        if outcome in _OPENED:
+            ok, detail = True, f"{outcome} (confirmed after a kiosk restart)"
+        elif outcome is None:
+            ok, detail = False, ("the kiosk restarted while running it, before any door "
+                                 "was opened; not run again: send it again if still needed")
+        else:
+            ok, detail = False, f"door {outcome} (the kiosk restarted meanwhile)"
+        self._store.finish_command(command_id, ok=ok, detail=detail)
+        log.warning("remote command %s left running by the last run: %s", command_id, detail)
 
     @property
     def pending(self) -> Mapping[str, Unfinished]:
@@ -155,6 +182,9 @@ class StartupRecovery:
             u.outcome = "opened"
             self._store.record_open_outcome(u.intent_id, "opened",
                                             "seen open when the kiosk restarted")
+            command_id = self._commands.pop(u.intent_id, None)
+            if command_id is not None:
+                self._finish_command(command_id, u.outcome)
         if u.outcome not in _OPENED:
             self._settle(u, Settlement.unconfirmed)
             return
@@ -211,12 +241,13 @@ class StartupRecovery:
         inside = {p.parcel_id for p in self._store.parcels_in_compartment(u.compartment_id)}
         due = [pid for pid in u.parcel_ids if pid in inside]
         if not due:
-            return Settlement.closed if u.closed else Settlement.picked_up
+            return u.recorded or Settlement.closed
         try:
             self._store.record_pickup(due, u.compartment_id, actor=u.actor,
                                       intent_id=u.intent_id)
         except RecordRefused as exc:
             return self._refused(u, exc)
+        u.recorded = Settlement.picked_up
         return Settlement.picked_up
 
     def _deposit_due(self, u: Unfinished) -> bool:
@@ -254,6 +285,9 @@ class StartupRecovery:
 
     def _settle(self, u: Unfinished, how: Settlement) -> None:
         self._pending.pop(u.compartment_id, None)
+        command_id = self._commands.pop(u.intent_id, None)
+        if command_id is not None:
+            self._finish_command(command_id, u.outcome or "unconfirmed")
         self.report.settled[u.intent_id] = how
         self._store.audit("note", actor=SYSTEM, compartment_id=u.compartment_id,
                           detail=f"{SETTLED.format(id=u.intent_id)}: {how}")
@@ -281,6 +315,32 @@ def _last_audit(cache: c.Cache, compartment_id: str) -> c.AuditEntry | None:
             c.AuditEntry.compartment_id == compartment_id,
             c.AuditEntry.kind != c.AuditKind.COMPARTMENT_STATE,
         ).order_by(col(c.AuditEntry.id).desc())).first()
+
+
+def _interrupted_commands(cache: c.Cache) -> list[tuple[str, int | None, str | None]]:
+    """(command id, door intent id or None, that intent's outcome or None) of every
+    remote command claimed and never finished."""
+    out: list[tuple[str, int | None, str | None]] = []
+    with cache.read() as s:
+        running = list(s.exec(select(c.Command.command_id).where(
+            c.Command.status == c.CommandStatus.RUNNING)))
+        for command_id in running:
+            opened = s.exec(select(c.OutboxEvent.event_id).where(
+                c.OutboxEvent.type == c.EventType.COMPARTMENT_OPENED,
+                col(c.OutboxEvent.data).contains(f"remote command {command_id}:"),
+            ).order_by(col(c.OutboxEvent.seq).desc())).first()
+            intent = None if opened is None else s.exec(select(c.AuditEntry.id).where(
+                c.AuditEntry.kind == c.AuditKind.DOOR_OPEN,
+                c.AuditEntry.event_id == opened)).first()
+            outcome = None
+            if intent is not None:
+                told = s.exec(select(c.AuditEntry.detail).where(
+                    c.AuditEntry.kind == c.AuditKind.DOOR_OUTCOME,
+                    col(c.AuditEntry.detail).startswith(f"intent {intent}: "))).first()
+                if told is not None and (m := _OUTCOME_RE.match(told)):
+                    outcome = m.group(2)
+            out.append((command_id, intent, outcome))
+    return out
 
 
 def _unfinished(cache: c.Cache, limit: int = SCAN_INTENTS) -> list[Unfinished]:
