@@ -36,7 +36,7 @@ def cells(out: str) -> list[list[str]]:
 
 def test_scan_to_unlock_prints_every_decoder_and_kdf() -> None:
     out = run_bench("scan_to_unlock.py", "--parcels", "200", "--frames", "2",
-                    "--kdf-n", "16384,1024")
+                    "--kdf-n", "16384,1024", "--app-frames", "2")
     assert out.startswith("# scan -> last unlock byte at the board")
     first_table = {(r[0], r[1]): r for r in cells(out.split("each part's share")[0])}
     for decoder in ("auto (zxing)", "pyzbar", "opencv", "auto[qr] (zxing)"):
@@ -45,6 +45,9 @@ def test_scan_to_unlock_prints_every_decoder_and_kdf() -> None:
     # zxing reads the generated scan frames: its rows hold timed scans, not "0/2".
     assert first_table[("auto (zxing)", "n=16384 (prod)")][2] == "2/2", out
     assert "pyzbar / auto (zxing)" in out
+    # The scans through the kiosk's own threads reached the board too.
+    app = out.split("in the app's threads")[1]
+    assert cells(app)[1][0] == "2/2", out
 
 
 def test_kiosk_start_reaches_the_first_screen() -> None:
