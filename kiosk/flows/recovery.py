@@ -22,6 +22,8 @@ the same rules the flows use while running:
   parcels were taken); it is raised as an alarm.
 - a door found open that no unfinished opening explains: `compartment.forced_open`
   (once; a restart loop does not repeat the alarm).
+- a door followed this way that stays open raises `compartment.left_open`, as in the
+  flows.
 - a remote command left running (claimed, never finished) is finished, never run again:
   completed when its door was seen open, failed otherwise, so the operator hears of it.
 
@@ -94,6 +96,7 @@ class Unfinished:
     opened_at: float | None = None  # monotonic, when seen open by this run
     watching: bool = False
     recorded: Settlement | None = None  # what this run recorded while the door was open
+    alarmed: bool = False  # compartment.left_open raised
 
 
 @dataclass
@@ -105,8 +108,12 @@ class RecoveryReport:
 
 
 class StartupRecovery:
-    def __init__(self, cache: c.Cache, store: Store, clock: Clock | None = None) -> None:
+    def __init__(self, cache: c.Cache, store: Store, clock: Clock | None = None, *,
+                 left_open_alarm_s: float = 180.0) -> None:
+        """`left_open_alarm_s`: a door followed by the recovery that stays open this long
+        (from its first reading) raises `compartment.left_open`, as the flows do."""
         self._cache = cache
+        self._left_open_alarm_s = left_open_alarm_s
         self._store = store
         self._clock = clock or SystemClock()
         self._pending: dict[str, Unfinished] = {}
@@ -189,10 +196,17 @@ class StartupRecovery:
             self._settle(u, Settlement.unconfirmed)
             return
         if door == "open":
+            now = self._clock.monotonic()
             if not u.watching:
                 u.watching = True
-                u.opened_at = self._clock.monotonic()
+                u.opened_at = now
                 self._while_open(u)
+            elif not u.alarmed and now - (u.opened_at or now) >= self._left_open_alarm_s:
+                u.alarmed = True
+                self._store.record_event(
+                    "compartment.left_open", actor=u.actor, compartment_id=u.compartment_id,
+                    data={"open_s": round(now - (u.opened_at or now)),
+                          "intent_id": u.intent_id, "after_restart": True})
             return
         if not u.closed:
             now = self._clock.monotonic()

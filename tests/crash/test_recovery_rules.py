@@ -4,6 +4,7 @@ that does not answer at start, a second start, remote commands left running."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,8 +33,9 @@ def cache(tmp_path: Path) -> Iterator[c.Cache]:
         yield cache
 
 
-def _start(cache: c.Cache) -> StartupRecovery:
-    recovery = StartupRecovery(cache, CacheStore(cache), ManualClock())
+def _start(cache: c.Cache, clock: ManualClock | None = None) -> StartupRecovery:
+    recovery = StartupRecovery(cache, CacheStore(cache), clock or ManualClock(),
+                               left_open_alarm_s=180.0)
     recovery.load()
     return recovery
 
@@ -130,3 +132,19 @@ def test_remote_commands_left_running_are_finished_never_rerun(cache: c.Cache) -
 
         statuses = {cmd.status for cmd in s.exec(select(c.Command))}
     assert statuses <= {c.CommandStatus.DONE, c.CommandStatus.FAILED}
+
+
+def test_a_followed_door_left_open_raises_the_alarm_once(cache: c.Cache) -> None:
+    add_parcel(cache, "P1", None, compartment_id="A02")
+    intent = cache.record_open_intent("A02", ["P1"], c.ActorKind.CUSTOMER, None, "pickup")
+    cache.record_open_outcome(intent, "opened")
+    clock = ManualClock()
+    recovery = _start(cache, clock)
+    for _ in range(5):  # a poll a minute
+        recovery.on_door_states({"A02": Reading("open")})
+        clock.advance(60)
+    alarms = _events(cache, c.EventType.COMPARTMENT_LEFT_OPEN)
+    assert len(alarms) == 1 and json.loads(alarms[0].data)["after_restart"] is True
+    assert cache.parcel("P1").state == c.ParcelState.PICKED_UP  # type: ignore[union-attr]
+    recovery.on_door_states({"A02": Reading("closed")})
+    assert recovery.report.settled == {intent: Settlement.picked_up}
