@@ -32,9 +32,9 @@ helpers. Frames that a decoder cannot read are counted, not timed.
 from __future__ import annotations
 
 import argparse
+import math
 import queue
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -133,7 +133,7 @@ class Rig:
             self.spent)
         bank = Timed(self.world.bank, {"unlock": "unlock call"}, defaultdict(float),
                      self.started)
-        self.flow = PickupFlow(store, bank, SystemClock(), OpenConfirmer,  # type: ignore[arg-type]
+        self.flow = PickupFlow(store, bank, SystemClock(), OpenConfirmer,
                                PickupSettings(), hasher=self._hash)
         self.kdf = kdf
 
@@ -173,7 +173,7 @@ class Rig:
         bank = self.world.bank
         while self.flow.view().screen is not PickupScreen.door_open:
             self.flow.on_door_states(bank.read_states())
-        self.world.close_door(view.door.label)  # type: ignore[union-attr]
+        self.world.close_door(view.door.label)
         while self.flow.view().screen is not PickupScreen.done:
             self.flow.on_door_states(bank.read_states())
         self.flow.cancel()
@@ -291,7 +291,7 @@ def run_in_app_threads(rig: Rig, decoder: Decoder, frames: int, seed: int) -> Re
             # The customer takes the parcel and closes the door; the runner's own door
             # polls move the flow on, as in the kiosk.
             wait_for(PickupScreen.door_open)
-            rig.world.close_door(view.door.label)  # type: ignore[union-attr]
+            rig.world.close_door(view.door.label)
             wait_for(PickupScreen.done)
             runner.call(rig.flow.cancel).result(timeout=10)
             time.sleep(random.Random(f"{seed}:{index}").uniform(0.1, 0.4))  # any poll phase
@@ -356,8 +356,8 @@ def report(results: dict[tuple[str, str], Result], parcels: int, frames: int,
     for (decoder, kdf), r in results.items():
         if not r.totals:
             continue
-        whole = statistics.fsum(r.totals)
-        share_rows.append([decoder, kdf] + [f"{statistics.fsum(r.parts[p]) / whole:.0%}"
+        whole = math.fsum(r.totals)
+        share_rows.append([decoder, kdf] + [f"{math.fsum(r.parts[p]) / whole:.0%}"
                                             for p in PARTS])
     print(table(["decoder", "scrypt", *PARTS], share_rows))
 
