@@ -83,13 +83,6 @@ app.exec()
 """
 
 
-class BenchWorld(DemoWorld):
-    """The demo's world after its first sync, without a running sync worker."""
-
-    def _start_sync_worker(self) -> None:
-        return None
-
-
 @dataclass
 class Start:
     ms: float
@@ -216,7 +209,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="xp-bench-start-") as tmp:
         work = Path(tmp)
         t0 = time.perf_counter()
-        world = BenchWorld(work / "world", auto_close_s=None, kdf_n=1024).start()
+        # The demo's world after its first sync, without a running sync worker.
+        world = DemoWorld(work / "world", auto_close_s=None, kdf_n=1024,
+                          sync_worker=False).start()
         built_s = time.perf_counter() - t0
         try:
             camera_off = world.config_path.read_text(encoding="utf-8")

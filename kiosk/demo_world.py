@@ -57,6 +57,8 @@ class DemoWorld:
     workdir: Path
     auto_close_s: float | None = 6.0
     kdf_n: int = 16384
+    # False: the cache is synced once at start and then left alone (benchmarks).
+    sync_worker: bool = True
     config_path: Path = field(init=False)
     central_url: str = field(init=False, default="")
     seed: dict[str, Any] = field(init=False, default_factory=dict)
@@ -76,7 +78,8 @@ class DemoWorld:
             self._start_board()
             self._write_config()
             self._first_sync()
-            self._start_sync_worker()
+            if self.sync_worker:
+                self._start_sync_worker()
         except BaseException:
             self.stop()
             raise
