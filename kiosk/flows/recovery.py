@@ -124,7 +124,18 @@ class StartupRecovery:
     # -- start ----------------------------------------------------------------------
 
     def load(self) -> list[Unfinished]:
-        """Read the unfinished openings from the journal (no board needed)."""
+        """Read the unfinished openings from the journal (no board needed). Never stops
+        the kiosk from starting: on an unexpected error it logs and settles nothing (the
+        door watch still raises forced openings)."""
+        try:
+            return self._load()
+        except Exception:
+            log.exception("start-up recovery could not read the journal; unfinished door "
+                          "openings of the last run are left as they are")
+            self._pending = {}
+            return []
+
+    def _load(self) -> list[Unfinished]:
         self._pending = {u.compartment_id: u for u in _unfinished(self._cache)
                          if not (u.closed and u.reason == "deposit" and not self._deposit_due(u))}
         for u in self._pending.values():
@@ -149,8 +160,9 @@ class StartupRecovery:
         if outcome in _OPENED:
             ok, detail = True, f"{outcome} (confirmed after a kiosk restart)"
         elif outcome is None:
-            ok, detail = False, ("the kiosk restarted while running it, before any door "
-                                 "was opened; not run again: send it again if still needed")
+            ok, detail = False, ("the kiosk restarted while running it; no door was opened "
+                                 "for it and it was not run again: check the compartment "
+                                 "and send it again if still needed")
         else:
             ok, detail = False, f"door {outcome} (the kiosk restarted meanwhile)"
         self._store.finish_command(command_id, ok=ok, detail=detail)
