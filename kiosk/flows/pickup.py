@@ -254,8 +254,11 @@ class PickupFlow:
 
     def recover(self) -> PickupView:
         """After a call failed halfway (the runner calls this): never leave the customer
-        on a "checking" screen; a door in progress is still followed."""
-        if self._screen is PickupScreen.checking:
+        on a "checking" screen, nor on "door opening" when no door job was started (the
+        intent could not be recorded, e.g. a full disk: no lock fired); a door in
+        progress is still followed."""
+        stuck_opening = self._screen is PickupScreen.door_opening and self._job is None
+        if self._screen is PickupScreen.checking or stuck_opening:
             self._error(PickupScreen.out_of_service)
         return self.view()
 

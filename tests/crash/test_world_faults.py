@@ -117,12 +117,6 @@ def test_a_full_disk_during_a_pickup_opens_no_door_it_cannot_record(world: Crash
     assert world.parcel(parcel.parcel.parcel_id) == ("stored", door)  # type: ignore[attr-defined]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "PickupFlow shows door_opening before the intent is written; when that write fails "
-    "(disk full) recover() only leaves the 'checking' screen, so the kiosk stays on "
-    "'door opening' with no door job, ignores every later scan and never times out. "
-    "Fix in kiosk/flows/pickup.py: recover() should also leave door_opening when _job is "
-    "None (out_of_service error screen)."))
 def test_after_a_full_disk_the_customer_is_not_left_on_door_opening(
         world: CrashWorld) -> None:
     parcel, door, kiosk = _stored_parcel(world)
