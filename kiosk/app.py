@@ -163,6 +163,7 @@ class KioskApp:
             screen_timeout_s=cfg.ui.idle_timeout_s, fullscreen=cfg.ui.fullscreen,
             hide_cursor=cfg.ui.fullscreen,
             technician_ids=tuple(t.id for t in cfg.technicians),
+            camera_side=cfg.camera.side,
         )
         modes = KioskModes.for_flows(self.flows)
         signals = ScanSignals()
