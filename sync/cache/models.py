@@ -15,6 +15,10 @@ from sqlalchemy import Column, DateTime, Dialect, Text, TypeDecorator
 from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
 
+# States and event names are the central API's own: the cache stores what the contract
+# carries, so both sides share one definition.
+from sync.wire import ActorKind, CompartmentState, DoorState, EventType, ParcelState
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -52,59 +56,6 @@ def _enum(enum: type[StrEnum], index: bool = False) -> Column:
 
 def _ts(nullable: bool = True, index: bool = False) -> Column:
     return Column(UTCDateTime(), nullable=nullable, index=index)
-
-
-class CompartmentState(StrEnum):
-    FREE = "free"
-    RESERVED = "reserved"
-    OCCUPIED = "occupied"
-    OUT_OF_SERVICE = "out_of_service"
-    FAULT = "fault"
-
-
-class DoorState(StrEnum):
-    OPEN = "open"
-    CLOSED = "closed"
-    UNKNOWN = "unknown"
-
-
-class ParcelState(StrEnum):
-    EXPECTED = "expected"
-    STORED = "stored"
-    PICKED_UP = "picked_up"
-    EXPIRED = "expired"
-    COLLECTED = "collected"
-    CANCELLED = "cancelled"
-
-
-class ActorKind(StrEnum):
-    CUSTOMER = "customer"
-    COURIER = "courier"
-    TECHNICIAN = "technician"
-    OPERATOR = "operator"
-    SYSTEM = "system"
-
-
-class EventType(StrEnum):
-    PARCEL_DEPOSITED = "parcel.deposited"
-    PARCEL_PICKED_UP = "parcel.picked_up"
-    PARCEL_COLLECTED = "parcel.collected"
-    PARCEL_DEPOSIT_FAILED = "parcel.deposit_failed"
-    COMPARTMENT_OPENED = "compartment.opened"
-    COMPARTMENT_CLOSED = "compartment.closed"
-    COMPARTMENT_FORCED_OPEN = "compartment.forced_open"
-    COMPARTMENT_LEFT_OPEN = "compartment.left_open"
-    COMPARTMENT_JAMMED = "compartment.jammed"
-    COMPARTMENT_OUT_OF_SERVICE = "compartment.out_of_service"
-    COMPARTMENT_IN_SERVICE = "compartment.in_service"
-    CODE_DENIED = "code.denied"
-    CODE_LOCKOUT = "code.lockout"
-    COURIER_LOGIN = "courier.login"
-    COURIER_LOGIN_FAILED = "courier.login_failed"
-    TECHNICIAN_LOGIN = "technician.login"
-    COMMAND_COMPLETED = "command.completed"
-    COMMAND_FAILED = "command.failed"
-    LOCKER_STARTED = "locker.started"
 
 
 class AuditKind(StrEnum):
