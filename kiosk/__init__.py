@@ -1,1 +1,1 @@
-"""ExpressPoint kiosk: customer, courier and technician flows, the Qt screens, app wiring and CLI."""
+"""ExpressPoint kiosk: customer, courier and technician flows, Qt screens, app wiring, CLI."""

@@ -192,10 +192,14 @@ class KioskApp:
         _log_first_paint(window)
         self.notifier.ready("kiosk running")
         try:
-            return run_ui(window, size=size, heartbeat=self.notifier.watchdog,
+            return run_ui(window, size=size, heartbeat=self._watchdog_ping,
                           heartbeat_ms=int((self.notifier.watchdog_interval_s or 5.0) * 1000))
         finally:
             self.close()
+
+    def _watchdog_ping(self) -> None:
+        # Runs on the GUI thread (a QTimer): a frozen event loop stops the pings.
+        self.notifier.watchdog()
 
     def close(self) -> None:
         self.notifier.stopping()

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     kiosk = subparsers.add_parser("kiosk", help="run the kiosk (touchscreen UI, lock board)")
     kiosk.add_argument("--config", required=True, type=Path, help="kiosk TOML file")
     kiosk.add_argument("--check", action="store_true",

@@ -14,7 +14,7 @@ from typing import Literal
 from kiosk.flows.courier_view import CourierSettings
 from kiosk.flows.pickup_view import PickupSettings
 from kiosk.flows.remote import RemoteSettings
-from locker_driver import BankConfig, LockAddress, ReconnectPolicy, Timeouts
+from locker_driver import BankConfig, LockAddress, Polarity, ReconnectPolicy, Timeouts
 from locker_driver import ConfigError as DriverConfigError
 from sync.settings import (
     CentralSection,
@@ -144,7 +144,7 @@ class KioskConfig:
                 port_url=b.port,
                 protocol=b.protocol,
                 baudrate=b.baudrate,
-                polarity=b.polarity,
+                polarity=Polarity(b.polarity),
                 compartments={s.id: LockAddress(s.board, s.lock) for s in self.compartments()},
                 timeouts=b.timeouts,
                 reconnect=b.reconnect,

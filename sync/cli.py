@@ -8,7 +8,7 @@ import importlib
 _PARTS = ("sync.central.cli", "sync.worker_cli")
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(subparsers: argparse._SubParsersAction) -> None:
     for name in _PARTS:
         try:
             module = importlib.import_module(name)
