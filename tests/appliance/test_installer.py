@@ -6,6 +6,7 @@ import shutil
 import stat
 import struct
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -230,3 +231,33 @@ def test_appliance_scripts_pass_shellcheck() -> None:
         cwd=REPO,
     )
     assert result.returncode == 0, result.stdout
+
+
+def test_offline_install_from_a_wheelhouse(
+    tmp_path: Path, run_installer: Installer, wheel: Path
+) -> None:
+    house = tmp_path / "wheelhouse"
+    house.mkdir()
+    shutil.copy(wheel, house)
+    root = tmp_path / "root"
+    root.mkdir()
+    run = run_installer(
+        root,
+        "--wheelhouse",
+        str(house),
+        "--no-deps",
+        "--python",
+        sys.executable,
+        offline_wheel=False,
+    )
+    assert run.returncode == 0, run.output
+    assert "installed ExpressPoint into /opt/expresspoint/venv" in run.output
+    assert list(
+        (root / "opt/expresspoint/venv").glob("lib/python3*/site-packages/sync/sdnotify.py")
+    )
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    bad = run_installer(root, "--wheelhouse", str(empty), offline_wheel=False)
+    assert bad.returncode != 0
+    assert "holds no expresspoint-*.whl" in bad.output
