@@ -190,6 +190,7 @@ class KioskApp:
 
         window = self.window or self.build_window()
         _log_first_paint(window)
+        _quit_on_signals(window)
         self.notifier.ready("kiosk running")
         try:
             return run_ui(window, size=size, heartbeat=self._watchdog_ping,
@@ -247,6 +248,28 @@ def _log_first_paint(window: Any) -> None:
             self.deleteLater()
 
     window.installEventFilter(FirstPaint(window))
+
+
+def _quit_on_signals(window: Any) -> None:
+    """SIGTERM (systemd stop) and SIGINT (Ctrl-C) end the event loop, so close() runs:
+    the bus finishes its transaction, the cache is closed. Python only runs a signal
+    handler between bytecodes, so a short timer gives it a chance while Qt waits; the
+    default SIGINT handler would instead raise KeyboardInterrupt inside some slot."""
+    import signal
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    def quit_app(signum: int, _frame: object) -> None:
+        log.info("signal %d: stopping the kiosk", signum)
+        QApplication.quit()
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, quit_app)
+    wake = QTimer(window)
+    wake.setInterval(200)
+    wake.timeout.connect(lambda: None)
+    wake.start()
 
 
 def has_display() -> bool:

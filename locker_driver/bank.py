@@ -8,6 +8,7 @@ CLOSED. An unlock is never re-sent by the driver.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
@@ -84,6 +85,10 @@ class LockerBank:
         # Learned lengths of status replies that have no length field (8A), per board.
         # Only the bus worker thread touches this.
         self._reply_lengths: dict[int, int] = {}
+        # Boards whose last status read failed: a failure is logged once per streak,
+        # not at every poll (the kiosk polls each board several times a second).
+        self._failing: set[int] = set()
+        self._failing_lock = threading.Lock()
 
     @classmethod
     def open(
@@ -210,10 +215,22 @@ class LockerBank:
 
     def _status_result(self, board: int, future: Future[BoardStatus]) -> BoardStatus | None:
         try:
-            return future.result()
+            status = future.result()
         except (BoardNotAnswering, FrameError, PortError) as exc:
-            log.warning("status of board %d unknown: %s", board, exc)
+            with self._failing_lock:
+                first = board not in self._failing
+                self._failing.add(board)
+            if first:
+                log.warning("status of board %d unknown: %s", board, exc)
+            else:
+                log.debug("status of board %d still unknown: %s", board, exc)
             return None
+        with self._failing_lock:
+            recovered = board in self._failing
+            self._failing.discard(board)
+        if recovered:
+            log.warning("board %d answers again", board)
+        return status
 
     def _reading(self, status: BoardStatus | None, addr: LockAddress) -> CompartmentReading:
         if status is None:

@@ -273,3 +273,19 @@ def test_many_threads_share_one_bank(make_bank: BankFactory) -> None:
         (int(cid[1]), int(cid[-2:])) for cid in targets
     )
     assert all(bank.read_states()[cid].door is DoorState.OPEN for cid in targets)
+
+
+def test_a_silent_board_is_logged_once_per_streak(make_bank: BankFactory, caplog) -> None:
+    sim, bank = make_bank("cu16", 2)
+    sim.power(1, False)
+    with caplog.at_level("WARNING", logger="locker_driver.bank"):
+        for _ in range(5):
+            assert bank.read_states()  # every poll still reports board 1 as unknown
+        sim.power(1, True)
+        bank.read_states()
+        sim.power(1, False)
+        bank.read_states()
+    messages = [r.getMessage() for r in caplog.records]
+    assert [m.split(":")[0] for m in messages] == [
+        "status of board 1 unknown", "board 1 answers again", "status of board 1 unknown",
+    ]
