@@ -89,9 +89,10 @@ def save(k: LiveKiosk, folder: str, name: str) -> Path:
     return path
 
 
-def build(tmp: Path, before_start: Callable[[LiveKiosk], None] | None = None) -> LiveKiosk:
+def build(tmp: Path, before_start: Callable[[LiveKiosk], None] | None = None,
+          protocol: str = "8a") -> LiveKiosk:
     tmp.mkdir(parents=True, exist_ok=True)
-    k = LiveKiosk(tmp)
+    k = LiveKiosk(tmp, protocol=protocol)
     if before_start is not None:
         before_start(k)
     k.window.resize(*SIZE)
@@ -170,6 +171,31 @@ def courier_visit(tmp: Path) -> None:
         click(collect.primary)  # Menu
         on(k, "courier_menu", "menu")
         click(menu.logout)
+        on(k, "idle")
+    finally:
+        k.stop()
+
+
+def occupancy_check(tmp: Path) -> None:
+    """A CU16 board (occupancy sensors): one parcel the records place in A02 that the
+    sensor does not see, and something the sensor sees in the free B03."""
+    k = build(tmp, synced, protocol="cu16")
+    try:
+        k.add_parcel("12121212", "A02")
+        k.sim.set_occupied(k.board, k.lock["B03"].lock, True)
+        click(k.window.pages["idle"].service)
+        on(k, "courier_login", "login")
+        k.modes.submit_scan(COURIER_BADGE, k.window.last_screen)
+        on(k, "courier_menu", "menu")
+        settle(0.5)  # a few door polls, so the flow has every sensor's reading
+        click(k.window.pages["courier_menu"].check)
+        on(k, "courier_check", "check_result")
+        wait_until(lambda: k.window.pages["courier_check"].table.rowCount() == 2,
+                   "two mismatches")
+        save(k, "courier", "en_check_result")
+        click(k.window.pages["courier_check"].menu)
+        on(k, "courier_menu", "menu")
+        click(k.window.pages["courier_menu"].logout)
         on(k, "idle")
     finally:
         k.stop()
@@ -272,6 +298,7 @@ def main() -> int:
     ensure_application()
     with tempfile.TemporaryDirectory() as tmp:
         courier_visit(Path(tmp) / "courier")
+        occupancy_check(Path(tmp) / "check")
         technician_session(Path(tmp) / "technician")
     return 0
 

@@ -45,7 +45,9 @@ TECH_ID, TECH_PIN = "T01", "908172"
 
 
 class LiveKiosk:
-    def __init__(self, tmp_path: Path, frame_source: Any = None, **flow_settings: Any) -> None:
+    def __init__(self, tmp_path: Path, frame_source: Any = None, *, protocol: str = "8a",
+                 **flow_settings: Any) -> None:
+        """`protocol`: "8a" acknowledges unlocks; "cu16" reports occupancy sensors."""
         self.clock = ManualClock()
         self.salt = new_salt()
         self.cache = c.Cache.open(tmp_path / "cache.db", clock=self.clock.now)
@@ -62,13 +64,13 @@ class LiveKiosk:
         self.cache.replace_layout(specs)
         self.other_lockers: dict[str, str] = {"L-0042": "Central Station, hall B"}
 
-        # The simulated 8A board answers on a pty; the real driver opens the pty path.
-        self.sim = SimulatedBank("8a", 1)
+        # The simulated board answers on a pty; the real driver opens the pty path.
+        self.sim = SimulatedBank(protocol, 1)
         self.board = next(iter(self.sim.boards))
         self.pty = PtyServer(self.sim).start()
         self.lock = {spec.id: LockAddress(self.board, n) for n, spec in enumerate(specs, 1)}
         self.bank = LockerBank.open(BankConfig(
-            port_url=self.pty.port, protocol="8a", compartments=self.lock,
+            port_url=self.pty.port, protocol=protocol, compartments=self.lock,
             timeouts=Timeouts(reply_s=0.2, quiet_gap_s=0.005, late_reply_guard_s=0.01,
                               inter_transaction_s=0.0),
             reconnect=ReconnectPolicy(interval_s=0.05, attempts=1, cooldown_s=0.0),
