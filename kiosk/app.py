@@ -164,6 +164,7 @@ class KioskApp:
             hide_cursor=cfg.ui.fullscreen,
             technician_ids=tuple(t.id for t in cfg.technicians),
             camera_side=cfg.camera.side,
+            export_dir=cfg.ui.export_dir,
         )
         modes = KioskModes.for_flows(self.flows)
         signals = ScanSignals()

@@ -102,6 +102,8 @@ class UiSection:
     default_language: str = "en"
     fullscreen: bool = True
     idle_timeout_s: float = field(60.0, check=positive)
+    # Where the technician's "export" writes: the mount point of a USB stick.
+    export_dir: str = "/media/usb"
 
 
 @dataclass(frozen=True, kw_only=True)

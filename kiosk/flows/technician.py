@@ -335,13 +335,14 @@ class TechnicianFlow:
 
     def export(self, destination: str) -> TechnicianView:
         """Write the audit trail, sync status, frame log and log files into a new folder
-        under `destination` (a USB stick mount point or any directory)."""
+        under `destination` (a USB stick mount point or any directory). The destination
+        must exist: an unmounted stick must fail, not fill the kiosk's own disk."""
         if not self._act():
             return self.view()
         stamp = self._clock.now().strftime("%Y%m%dT%H%M%SZ")
         folder = Path(destination) / f"expresspoint-export-{stamp}"
         try:
-            folder.mkdir(parents=True, exist_ok=False)
+            folder.mkdir(parents=False, exist_ok=False)
             with (folder / "audit.jsonl").open("w", encoding="utf-8") as out:
                 for row in self._store.audit_trail():
                     out.write(json.dumps(row, sort_keys=True, default=str) + "\n")

@@ -143,6 +143,7 @@ def test_export_writes_the_audit_trail_and_logs(world: World, tech, tmp_path: Pa
     tech.open_one("A01")
     tech.confirm()
     world.poll(tech)
+    (tmp_path / "usb").mkdir()  # the stick is mounted
     view = tech.export(str(tmp_path / "usb"))
     assert view.screen is TechnicianScreen.export_done
     folder = Path(view.export_path)
@@ -160,6 +161,13 @@ def test_export_to_an_unwritable_place_says_why(world: World, tech, tmp_path: Pa
     view = tech.export(str(blocker))
     assert view.screen is TechnicianScreen.export_failed
     assert "not-a-dir" in view.export_error
+
+
+def test_export_without_a_stick_fails_instead_of_filling_the_kiosk_disk(
+        world: World, tech, tmp_path: Path) -> None:
+    view = tech.export(str(tmp_path / "media" / "usb"))  # nothing mounted there
+    assert view.screen is TechnicianScreen.export_failed
+    assert not (tmp_path / "media").exists()
 
 
 def test_session_ends_on_inactivity(world: World, tech) -> None:

@@ -99,6 +99,7 @@ class LiveKiosk:
         self.runner = self.flows.runner
         self.actions = RunnerActions(self.runner, self.flow)
         self.modes = KioskModes.for_flows(self.flows)
+        (tmp_path / "usb").mkdir(exist_ok=True)  # a mounted USB stick for "export"
         self.window: MainWindow = build_main_window(
             self.actions,
             UiSettings(fullscreen=False, hide_cursor=False, technician_ids=(TECH_ID,),
