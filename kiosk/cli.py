@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -44,13 +45,36 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class JournalFormatter(logging.Formatter):
+    """Lines for journald: a `<N>` syslog priority prefix (journald reads it, so
+    `journalctl -p warning` works) and no timestamp (the journal adds its own)."""
+
+    PRIORITY = {logging.DEBUG: 7, logging.INFO: 6, logging.WARNING: 4, logging.ERROR: 3,
+                logging.CRITICAL: 2}
+
+    def __init__(self) -> None:
+        super().__init__("%(levelname)s %(name)s: %(message)s")
+
+    def format(self, record: logging.LogRecord) -> str:
+        priority = self.PRIORITY.get(record.levelno, 6)
+        # Every line of a multi-line message (a traceback) keeps the priority.
+        return "\n".join(f"<{priority}>{line}" for line in super().format(record).split("\n"))
+
+
+def configure_logging(level: str) -> None:
+    handler = logging.StreamHandler()
+    # systemd sets JOURNAL_STREAM when stderr is connected to the journal.
+    if os.environ.get("JOURNAL_STREAM"):
+        handler.setFormatter(JournalFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=getattr(logging, level), handlers=[handler])
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=getattr(logging, args.log_level),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    configure_logging(args.log_level)
     func = getattr(args, "func", None)
     if func is None:
         parser.print_help()
