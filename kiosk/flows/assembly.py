@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from kiosk.flows.cache_store import CacheStore
@@ -33,6 +34,7 @@ from kiosk.flows.technician_view import TechnicianSettings
 from kiosk.flows.watch import DoorWatch
 from locker_driver import LockerBank, OpenConfirmer
 from sync.cache import Cache
+from sync.cache.models import ActorKind, AuditKind
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ class KioskFlows:
         self.pickup = PickupFlow(self.store, guarded, clock, OpenConfirmer, s.pickup)
         self.modes = FlowModes(self.store, guarded, bank, clock, OpenConfirmer,
                                s.courier, s.technician, request_sync)
+        self._restore_lockouts(cache, clock)
         self.remote = RemoteExecutor(self.store, guarded, clock, OpenConfirmer, s.remote,
                                      customer_busy=lambda: self.pickup.busy_with_door)
         self.runner = FlowRunner(
@@ -79,6 +82,21 @@ class KioskFlows:
             offline=lambda: not self.store.sync_status().online,
             offline_every_s=s.offline_every_s)
         self.runner.every(s.remote_every_s, self.remote.step)
+
+    def _restore_lockouts(self, cache: Cache, clock: Clock) -> None:
+        """Wrong codes and PINs live in the audit trail; replaying the recent ones means
+        a restart (or a power cut an attacker provokes) never resets a lockout."""
+        s, now = self.settings, clock.now()
+
+        def ages(kind: AuditKind, memory_s: float, actor: ActorKind | None = None) -> list[float]:
+            since = now - timedelta(seconds=memory_s)
+            return [(now - at).total_seconds() for at in cache.audit_times(kind, since, actor)]
+
+        self.pickup.restore_failures(ages(AuditKind.CODE_DENIED, s.pickup.failure_memory_s))
+        self.modes.courier_limiter.replay(
+            ages(AuditKind.LOGIN_FAILED, s.courier.failure_memory_s, ActorKind.COURIER))
+        self.modes.technician_limiter.replay(
+            ages(AuditKind.LOGIN_FAILED, s.technician.failure_memory_s, ActorKind.TECHNICIAN))
 
     def start(self) -> None:
         self.recovery.load()

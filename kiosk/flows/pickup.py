@@ -7,7 +7,7 @@ new `PickupView`. Calls are not thread-safe: the `FlowRunner` makes them one at 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -251,6 +251,10 @@ class PickupFlow:
             log.debug("screen %s timed out", self._screen)
             self._to_idle()
         return self.view()
+
+    def restore_failures(self, ages_s: Iterable[float]) -> None:
+        """Wrong codes from before a restart (seconds ago), so a lockout survives it."""
+        self._limiter.replay(ages_s)
 
     def recover(self) -> PickupView:
         """After a call failed halfway (the runner calls this): never leave the customer

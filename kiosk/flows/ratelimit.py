@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from kiosk.flows.clock import Clock
@@ -58,7 +59,16 @@ class RateLimiter:
 
     def failure(self) -> float | None:
         """Count one failure; returns the lockout length if this failure starts one."""
+        return self._failure_at(self._clock.monotonic())
+
+    def replay(self, ages_s: Iterable[float]) -> None:
+        """Count failures that happened `age` seconds ago (e.g. read back from the audit
+        trail after a restart), so restarting the kiosk never resets a lockout."""
         now = self._clock.monotonic()
+        for age in sorted((a for a in ages_s if 0 <= a < self.policy.memory_s), reverse=True):
+            self._failure_at(now - age)
+
+    def _failure_at(self, now: float) -> float | None:
         self._forget_if_quiet(now)
         self._failures += 1
         self._last_failure = now

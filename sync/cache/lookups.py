@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 from sqlalchemy import func
 from sqlmodel import col, select
@@ -12,7 +13,9 @@ from sync.cache import journal
 from sync.cache.base import INSIDE, CacheBase
 from sync.cache.errors import ProfileMissing
 from sync.cache.models import (
+    ActorKind,
     AuditEntry,
+    AuditKind,
     Courier,
     OutboxEvent,
     Parcel,
@@ -105,6 +108,17 @@ class LookupsMixin(CacheBase):
     def courier_by_badge_hash(self, badge_hash: str) -> Courier | None:
         with self.read() as s:
             return s.exec(select(Courier).where(Courier.badge_hash == badge_hash)).first()
+
+    def audit_times(self, kind: AuditKind | str, since: datetime,
+                    actor_kind: ActorKind | str | None = None) -> list[datetime]:
+        """When audit rows of `kind` (optionally by `actor_kind`) were written since
+        `since`, oldest first: e.g. the denied codes that a lockout must remember."""
+        with self.read() as s:
+            q = select(AuditEntry.at).where(AuditEntry.kind == AuditKind(kind),
+                                            col(AuditEntry.at) >= since)
+            if actor_kind is not None:
+                q = q.where(AuditEntry.actor_kind == ActorKind(actor_kind))
+            return list(s.exec(q.order_by(col(AuditEntry.id))))
 
     def recent_audit(self, limit: int = 100) -> list[AuditEntry]:
         with self.read() as s:

@@ -50,3 +50,29 @@ def test_a_kiosk_day_in_one_assembly(world: World) -> None:
     assert types.count("parcel.picked_up") == 1
     assert types.count("command.completed") == 1
     assert types.count("compartment.forced_open") == 1
+
+
+def test_a_restart_does_not_reset_lockouts(world: World) -> None:
+    world.add_courier("C1", pin="4711")
+    first = KioskFlows(world.cache, world.bank.bank, lambda _v: None, clock=world.clock)
+    for _ in range(5):
+        view = first.pickup.submit_code("99999999")
+    assert view.screen is PickupScreen.locked_out
+    courier = first.modes.courier()
+    for _ in range(5):
+        courier.login_pin("C1", "0000")
+    assert first.modes.courier_limiter.remaining_s() > 0
+    world.clock.advance(10)
+
+    # The kiosk restarts (a crash, or a power cut someone provoked): same cache.
+    second = KioskFlows(world.cache, world.bank.bank, lambda _v: None, clock=world.clock)
+    view = second.pickup.submit_code("99999999")
+    assert view.screen is PickupScreen.locked_out
+    assert 0 < view.lockout_remaining_s <= 20
+    assert 0 < second.modes.courier_limiter.remaining_s() <= 50
+
+    # A quiet hour later everything is forgotten, as before a restart.
+    world.clock.advance(3600)
+    third = KioskFlows(world.cache, world.bank.bank, lambda _v: None, clock=world.clock)
+    assert third.pickup.submit_code("99999999").screen is not PickupScreen.locked_out
+    assert third.modes.courier_limiter.remaining_s() == 0
