@@ -73,9 +73,9 @@ class KioskFlows:
         self.pickup = PickupFlow(self.store, guarded, clock, OpenConfirmer, s.pickup)
         self.modes = FlowModes(self.store, guarded, bank, clock, OpenConfirmer,
                                s.courier, s.technician, request_sync)
-        self._restore_lockouts(cache, clock)
         self.remote = RemoteExecutor(self.store, guarded, clock, OpenConfirmer, s.remote,
                                      customer_busy=lambda: self.pickup.busy_with_door)
+        self._restore_limits(cache, clock)
         self.runner = FlowRunner(
             self.pickup, bank, on_view, tick_s=s.tick_s,
             observers=[self.watch.on_door_states, self.recovery.on_door_states], home=self.pickup,
@@ -83,9 +83,10 @@ class KioskFlows:
             offline_every_s=s.offline_every_s)
         self.runner.every(s.remote_every_s, self.remote.step)
 
-    def _restore_lockouts(self, cache: Cache, clock: Clock) -> None:
-        """Wrong codes and PINs live in the audit trail; replaying the recent ones means
-        a restart (or a power cut an attacker provokes) never resets a lockout."""
+    def _restore_limits(self, cache: Cache, clock: Clock) -> None:
+        """Wrong codes, failed logins and remote openings live in the audit trail;
+        replaying the recent ones means a restart (or a power cut an attacker provokes)
+        never resets a lockout or the hourly cap on remote openings."""
         s, now = self.settings, clock.now()
 
         def ages(kind: AuditKind, memory_s: float, actor: ActorKind | None = None) -> list[float]:
@@ -97,6 +98,7 @@ class KioskFlows:
             ages(AuditKind.LOGIN_FAILED, s.courier.failure_memory_s, ActorKind.COURIER))
         self.modes.technician_limiter.replay(
             ages(AuditKind.LOGIN_FAILED, s.technician.failure_memory_s, ActorKind.TECHNICIAN))
+        self.remote.restore_opens(ages(AuditKind.DOOR_OPEN, 3600, ActorKind.OPERATOR))
 
     def start(self) -> None:
         self.recovery.load()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -125,6 +125,13 @@ class RemoteExecutor:
             self._finish(cmd, True, f"in service ({state})")
         else:
             self._open(cmd, comp)
+
+    def restore_opens(self, ages_s: Iterable[float]) -> None:
+        """Remote openings from before a restart (seconds ago): the hourly cap counts
+        them, so restarting the kiosk never opens a fresh hour."""
+        now = self._clock.monotonic()
+        for age in sorted((a for a in ages_s if 0 <= a < 3600), reverse=True):
+            self._opens.append(now - age)
 
     def _open(self, cmd: RemoteCommand, comp: Compartment) -> None:
         now = self._clock.monotonic()

@@ -76,3 +76,31 @@ def test_a_restart_does_not_reset_lockouts(world: World) -> None:
     third = KioskFlows(world.cache, world.bank.bank, lambda _v: None, clock=world.clock)
     assert third.pickup.submit_code("99999999").screen is not PickupScreen.locked_out
     assert third.modes.courier_limiter.remaining_s() == 0
+
+
+def test_a_restart_does_not_open_a_fresh_hour_of_remote_openings(world: World) -> None:
+    from kiosk.flows.remote import RemoteSettings
+
+    settings = FlowSettings(remote=RemoteSettings(max_opens_per_hour=2))
+    first = KioskFlows(world.cache, world.bank.bank, lambda _v: None, settings,
+                       clock=world.clock)
+    for n, cid in enumerate(("A01", "A02"), 1):
+        world.add_command(f"K{n}", "open_compartment", cid)
+    for _ in range(4):
+        first.remote.step()
+        world.clock.advance(1)
+    assert world.bank.unlocks() == ["A01", "A02"]
+
+    second = KioskFlows(world.cache, world.bank.bank, lambda _v: None, settings,
+                        clock=world.clock)
+    world.add_command("K3", "open_compartment", "A03")
+    for _ in range(3):
+        second.remote.step()
+    assert world.bank.unlocks() == ["A01", "A02"]  # the cap still counts the first two
+    world.clock.advance(3600)
+    third = KioskFlows(world.cache, world.bank.bank, lambda _v: None, settings,
+                       clock=world.clock)
+    world.add_command("K4", "open_compartment", "A04")
+    for _ in range(3):
+        third.remote.step()
+    assert world.bank.unlocks()[-1] == "A04"
