@@ -66,6 +66,7 @@ class KioskApp:
     bank: LockerBank | None = None
     flows: KioskFlows | None = None
     pipeline: Any = None
+    scanner: Any = None
     window: Any = None
     notifier: SystemdNotifier = field(default_factory=SystemdNotifier.from_environ)
     _bridge: Any = None
@@ -140,6 +141,22 @@ class KioskApp:
             return
         self.pipeline.start()
 
+    def start_scanner(self, on_scan: Any) -> None:
+        """Start the hand-held or built-in code scanner, if one is configured."""
+        spec = self.config.scanner.device
+        if not spec:
+            return
+        from kiosk.scanning import ScanningError
+        from kiosk.scanning.factory import scanner_from_spec
+
+        try:
+            self.scanner = scanner_from_spec(spec, on_scan)
+        except ScanningError as exc:
+            log.error("scanner %s not started: %s", spec, exc)
+            return
+        # A scanner unplugged now is reopened by the source itself when it comes back.
+        self.scanner.start()
+
     # -- the screen ----------------------------------------------------------------
 
     def build_window(self) -> Any:
@@ -169,6 +186,7 @@ class KioskApp:
         modes = KioskModes.for_flows(self.flows)
         signals = ScanSignals()
         self.start_camera(signals.on_scan)
+        self.start_scanner(signals.on_scan)
         window = build_main_window(
             RunnerActions(self.flows.runner, self.flows.pickup), settings,
             frame_source=self.pipeline.latest_frame if self.pipeline else None,
@@ -208,6 +226,9 @@ class KioskApp:
         if self.pipeline is not None:
             self.pipeline.stop()
             self.pipeline = None
+        if self.scanner is not None:
+            self.scanner.stop()
+            self.scanner = None
         if self.flows is not None:
             self.flows.stop()
             self.flows = None

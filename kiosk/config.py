@@ -97,6 +97,14 @@ class CameraSection:
 
 
 @dataclass(frozen=True, kw_only=True)
+class ScannerSection:
+    # "serial:/dev/serial/by-id/..." (USB-CDC scanners) or "hid:/dev/input/by-id/...-kbd"
+    # (keyboard-wedge scanners, read directly so they never type into the UI); "" = none.
+    device: str = field("", check=lambda v: None if not v or v.startswith(("serial:", "hid:"))
+                        else 'use "serial:<port>" or "hid:/dev/input/..."')
+
+
+@dataclass(frozen=True, kw_only=True)
 class UiSection:
     languages: list[str] = dataclasses.field(default_factory=lambda: ["en", "ru", "zh_CN"])
     default_language: str = "en"
@@ -129,6 +137,7 @@ class KioskConfig:
     layout: LayoutSection
     sync: SyncSection = dataclasses.field(default_factory=SyncSection)
     camera: CameraSection = dataclasses.field(default_factory=CameraSection)
+    scanner: ScannerSection = dataclasses.field(default_factory=ScannerSection)
     ui: UiSection = dataclasses.field(default_factory=UiSection)
     technicians: list[TechnicianEntry] = dataclasses.field(default_factory=list)
     # Timeouts and limits of the flows: every field of these dataclasses is a key.
