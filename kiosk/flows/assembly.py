@@ -89,11 +89,16 @@ class KioskFlows:
         never resets a lockout or the hourly cap on remote openings."""
         s, now = self.settings, clock.now()
 
-        def ages(kind: AuditKind, memory_s: float, actor: ActorKind | None = None) -> list[float]:
+        def ages(kind: AuditKind, memory_s: float, actor: ActorKind | None = None,
+                 with_event: bool = False) -> list[float]:
             since = now - timedelta(seconds=memory_s)
-            return [(now - at).total_seconds() for at in cache.audit_times(kind, since, actor)]
+            times = cache.audit_times(kind, since, actor, with_event=with_event)
+            return [(now - at).total_seconds() for at in times]
 
-        self.pickup.restore_failures(ages(AuditKind.CODE_DENIED, s.pickup.failure_memory_s))
+        # Only codes that matched nothing count (they carry a code.denied event); a
+        # valid code shown again after its pickup is audited too, but is no attack.
+        self.pickup.restore_failures(
+            ages(AuditKind.CODE_DENIED, s.pickup.failure_memory_s, with_event=True))
         self.modes.courier_limiter.replay(
             ages(AuditKind.LOGIN_FAILED, s.courier.failure_memory_s, ActorKind.COURIER))
         self.modes.technician_limiter.replay(

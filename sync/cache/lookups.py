@@ -110,14 +110,18 @@ class LookupsMixin(CacheBase):
             return s.exec(select(Courier).where(Courier.badge_hash == badge_hash)).first()
 
     def audit_times(self, kind: AuditKind | str, since: datetime,
-                    actor_kind: ActorKind | str | None = None) -> list[datetime]:
-        """When audit rows of `kind` (optionally by `actor_kind`) were written since
-        `since`, oldest first: e.g. the denied codes that a lockout must remember."""
+                    actor_kind: ActorKind | str | None = None, *,
+                    with_event: bool = False) -> list[datetime]:
+        """When audit rows of `kind` (optionally by `actor_kind`; with `with_event`, only
+        those written together with an outbox event) were written since `since`, oldest
+        first: e.g. the wrong codes that a lockout must remember."""
         with self.read() as s:
             q = select(AuditEntry.at).where(AuditEntry.kind == AuditKind(kind),
                                             col(AuditEntry.at) >= since)
             if actor_kind is not None:
                 q = q.where(AuditEntry.actor_kind == ActorKind(actor_kind))
+            if with_event:
+                q = q.where(col(AuditEntry.event_id).is_not(None))
             return list(s.exec(q.order_by(col(AuditEntry.id))))
 
     def recent_audit(self, limit: int = 100) -> list[AuditEntry]:

@@ -7,6 +7,7 @@ import pytest
 from kiosk.flows.assembly import FlowSettings, KioskFlows
 from kiosk.flows.courier_view import CourierScreen, CourierView
 from kiosk.flows.pickup import PickupScreen, PickupSettings
+from kiosk.flows.ports import ParcelState
 from tests.flows.conftest import World
 from tests.flows.waiting import Views, eventually
 
@@ -54,7 +55,12 @@ def test_a_kiosk_day_in_one_assembly(world: World) -> None:
 
 def test_a_restart_does_not_reset_lockouts(world: World) -> None:
     world.add_courier("C1", pin="4711")
+    world.add_parcel("55556666", "A01", state=ParcelState.picked_up)
     first = KioskFlows(world.cache, world.bank.bank, lambda _v: None, clock=world.clock)
+    for _ in range(6):  # a customer shows a used code again and again: no attack
+        assert first.pickup.submit_code("55556666").screen is PickupScreen.already_picked_up
+    restarted = KioskFlows(world.cache, world.bank.bank, lambda _v: None, clock=world.clock)
+    assert restarted.pickup.submit_code("55556666").screen is PickupScreen.already_picked_up
     for _ in range(5):
         view = first.pickup.submit_code("99999999")
     assert view.screen is PickupScreen.locked_out
