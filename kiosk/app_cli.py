@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import logging
 import sys
 from pathlib import Path
 
@@ -35,18 +36,27 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run_kiosk(args: argparse.Namespace) -> int:
     from kiosk.app import KioskApp, KioskStartError, has_display
     from kiosk.config import load_config
+    from kiosk.config_checks import central_problem, port_problem
     from sync.settings import ConfigError
 
     try:
         config = load_config(args.config)
-        config.central.read_token(config.source)
+        token = config.central.read_token(config.source)
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if args.check:
-        print(f"{config.source}: ok ({len(config.compartments())} compartments, "
+        problems = [p for p in (port_problem(config), central_problem(config, token)) if p]
+        for problem in problems:
+            print(f"warning: {problem}", file=sys.stderr)
+        print(f"{config.source}: {'valid, with warnings' if problems else 'ok'} "
+              f"({len(config.compartments())} compartments, "
               f"{config.board.protocol} on {config.board.port})")
-        return 0
+        return 1 if problems else 0
+    port_missing = port_problem(config)
+    if port_missing:
+        # The kiosk starts anyway (out of service until the port appears).
+        logging.getLogger(__name__).warning("%s", port_missing)
     if not has_display():
         print("error: no display: run under the cage compositor (see docs/install.md) or "
               "set QT_QPA_PLATFORM", file=sys.stderr)

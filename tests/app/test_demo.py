@@ -61,7 +61,28 @@ def test_kiosk_check_validates_the_config(tmp_path: Path) -> None:
     assert missing.returncode == 2
     assert "central.token_file" in missing.stderr and "does not exist" in missing.stderr
     token.write_text("a-device-token\n")
-    ok = subprocess.run(run, capture_output=True, text=True, timeout=60)
-    assert ok.returncode == 0, ok.stderr
-    assert "12 compartments" in ok.stdout
-    assert "a-device-token" not in ok.stdout + ok.stderr
+    # A valid file on a machine without the board and without the central service.
+    warned = subprocess.run(run, capture_output=True, text=True, timeout=60)
+    assert warned.returncode == 1, warned.stderr
+    assert "12 compartments" in warned.stdout and "valid, with warnings" in warned.stdout
+    lines = [line for line in warned.stderr.splitlines() if line.startswith("warning:")]
+    assert lines[0].startswith(f"warning: {config}: board.port: /dev/serial/by-id/")
+    assert "does not exist" in lines[0]
+    assert lines[1].startswith(f"warning: {config}: central.url: https://central.example.com")
+    assert "a-device-token" not in warned.stdout + warned.stderr
+
+
+def test_kiosk_check_against_the_real_board_and_central_service(tmp_path: Path) -> None:
+    with DemoWorld(tmp_path / "demo", auto_close_s=None, kdf_n=1024,
+                   sync_worker=False) as world:
+        run = [sys.executable, "-m", "kiosk", "kiosk", "--config", str(world.config_path),
+               "--check"]
+        ok = subprocess.run(run, capture_output=True, text=True, timeout=60)
+        assert ok.returncode == 0, ok.stderr
+        assert ": ok (18 compartments, cu16 on" in ok.stdout
+        token_file = world.tokens / f"{world.seed['lockers'][0]['locker_id']}.token"
+        token_file.write_text("not-the-token\n")
+        refused = subprocess.run(run, capture_output=True, text=True, timeout=60)
+        assert refused.returncode == 1
+        assert "central.token_file: the central service refused the device token" in (
+            refused.stderr)
