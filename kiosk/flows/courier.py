@@ -147,7 +147,7 @@ class CourierFlow:
             outcome = check()
         except StoreNotReady as exc:
             log.warning("courier login not checked: %s", exc)
-            self._go(CourierScreen.out_of_service)
+            self._go(CourierScreen.not_ready)
             return self.view()
         if outcome.courier is not None:
             self._courier = outcome.courier

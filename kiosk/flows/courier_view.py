@@ -26,6 +26,7 @@ class CourierScreen(StrEnum):
     collect_done = "collect_done"  # every item handled; `collect` shows each outcome
     check_result = "check_result"  # empty-compartment check: `mismatches`
     out_of_service = "out_of_service"  # lock board unreachable
+    not_ready = "not_ready"  # no data from the central service yet (before the first sync)
     logged_out = "logged_out"  # session over: the kiosk returns to the customer screens
 
 

@@ -304,8 +304,10 @@ def test_before_the_first_sync_couriers_cannot_log_in(world: World) -> None:
     with world.cache.write() as s:
         s.get(c.models.SyncState, 1).code_salt = None
     flow = courier_flow(world)
-    assert flow.login_pin("C1", PIN).screen is CourierScreen.out_of_service
+    assert flow.login_pin("C1", PIN).screen is CourierScreen.not_ready
     assert world.event_types() == []
+    world.clock.advance(flow.settings.login_timeout_s + 1)  # no dead end: it times out
+    assert flow.tick().screen is CourierScreen.logged_out
 
 
 def test_board_lost_mid_deposit_leaves_the_parcel_expected(world: World, courier) -> None:

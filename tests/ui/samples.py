@@ -117,6 +117,7 @@ COURIER_SAMPLES: dict[str, CourierView] = {
     "check_result": _c(CourierScreen.check_result, occupancy_supported=True, mismatches=(
         Mismatch(A06, True, False), Mismatch(C02, False, True))),
     "courier_out_of_service": _c(CourierScreen.out_of_service),
+    "courier_not_ready": _c(CourierScreen.not_ready),
 }
 
 _STATES = ("free", "occupied", "occupied", "fault", "out_of_service", "free")

@@ -59,7 +59,8 @@ def add_staff_pages(window: MainWindow, ctx: ScreenContext) -> None:
     technician = modes is not None and modes.available(Mode.technician)
     idle.service.setVisible(courier)  # type: ignore[attr-defined]
     out_of_service = StaffOutOfServiceScreen(ctx)
-    window.add_page(out_of_service, (CourierScreen.out_of_service,), flow="courier")
+    window.add_page(out_of_service, (CourierScreen.out_of_service, CourierScreen.not_ready),
+                    flow="courier")
     if courier:
         assert modes is not None
         window.service_requested.connect(lambda: modes.enter(Mode.courier))

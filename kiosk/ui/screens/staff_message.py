@@ -1,4 +1,5 @@
-"""Out of service for couriers and technicians: the lock board does not answer."""
+"""Out of service for couriers and technicians: the lock board does not answer, or the
+locker has no data from the central service yet."""
 
 from __future__ import annotations
 
@@ -31,7 +32,13 @@ class StaffOutOfServiceScreen(Screen):
             self.ctx.modes.call("logout")
 
     def retranslate(self) -> None:
-        self.title.setText(self.tr("The lock board does not answer"))
-        self.body.setText(self.tr("No door can be opened. Check the board's power and the "
-                                  "RS-485 cable; the screen comes back by itself."))
+        if str(getattr(getattr(self, "view", None), "screen", "")) == "not_ready":
+            self.title.setText(self.tr("This locker is not set up yet"))
+            self.body.setText(self.tr("It has no data from the central service yet, so no "
+                                      "login can be checked. Check the network; try again "
+                                      "in a few minutes."))
+        else:
+            self.title.setText(self.tr("The lock board does not answer"))
+            self.body.setText(self.tr("No door can be opened. Check the board's power and "
+                                      "the RS-485 cable; the screen comes back by itself."))
         self.logout.setText(self.tr("Log out"))
