@@ -16,13 +16,13 @@ import logging
 import os
 import select
 import struct
-import threading
 import time
 from collections.abc import Callable
 
 from kiosk.scanning.errors import ScannerPortError
 from kiosk.scanning.hid import HidLine, HidLineAssembler, LineKind, split_aim_identifier
 from kiosk.scanning.model import ScanResult, SourceState, SourceStatus, Symbology
+from kiosk.scanning.scanner_thread import ScannerThread
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +98,7 @@ class KeyDecoder:
         return chars[1] if self._shift else chars[0]
 
 
-class EvdevScannerSource:
+class EvdevScannerSource(ScannerThread):
     """Reads a HID scanner's event node in a thread and reports each scanned line.
 
     `grab=True` takes the device exclusively (EVIOCGRAB) so its keys do not also reach
@@ -123,45 +123,16 @@ class EvdevScannerSource:
         self.path = path
         self.name = f"hid:{path}"
         self._on_scan = on_scan
-        self._on_status = on_status
         self._on_typed = on_typed
         self.grab = grab
         self.aim_prefix = aim_prefix
         self.reconnect_s = reconnect_s
-        self._clock = clock
+        super().__init__(on_status, clock)
         # Kernel timestamps are wall-clock (CLOCK_REALTIME) by default, so the
         # assembler's idle check must use the same clock.
         self._assembler = HidLineAssembler(
             max_gap_s=max_gap_s, min_length=min_length, clock=time.time
         )
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self.state = SourceState(SourceStatus.STOPPED, "", clock())
-
-    def start(self) -> None:
-        if self._thread is not None and self._thread.is_alive():
-            return
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout: float = 2.0) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-        self._thread = None
-        self._set_state(SourceStatus.STOPPED, "")
-
-    def _set_state(self, status: SourceStatus, detail: str) -> None:
-        if self.state.status == status and self.state.detail == detail:
-            return
-        self.state = SourceState(status, detail, self._clock())
-        log.info("%s: %s %s", self.name, status, detail)
-        if self._on_status is not None:
-            try:
-                self._on_status(self.state)
-            except Exception:
-                log.exception("%s: status callback failed", self.name)
 
     def _open(self) -> int:
         try:

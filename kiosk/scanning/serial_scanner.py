@@ -6,7 +6,6 @@ socket://10.0.0.5:4001, or a pty in tests.
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable
 
@@ -14,13 +13,14 @@ import serial
 
 from kiosk.scanning.hid import split_aim_identifier
 from kiosk.scanning.model import ScanResult, SourceState, SourceStatus, Symbology
+from kiosk.scanning.scanner_thread import ScannerThread
 
 log = logging.getLogger(__name__)
 
 TERMINATORS = b"\r\n"
 
 
-class SerialScannerSource:
+class SerialScannerSource(ScannerThread):
     """Reads lines from a serial scanner in a thread and reports each one as a scan.
 
     - a line ends at CR or LF (CRLF counts once); blank lines are ignored;
@@ -52,45 +52,8 @@ class SerialScannerSource:
         self.max_line = max_line
         self.reconnect_s = reconnect_s
         self._on_scan = on_scan
-        self._on_status = on_status
-        self._clock = clock
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._state_lock = threading.Lock()
-        self._state = SourceState(SourceStatus.STOPPED, "", clock())
+        super().__init__(on_status, clock)
         self.lines_received = 0
-
-    @property
-    def state(self) -> SourceState:
-        with self._state_lock:
-            return self._state
-
-    def start(self) -> None:
-        if self._thread is not None and self._thread.is_alive():
-            return
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout: float = 2.0) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-        self._thread = None
-        self._set_state(SourceStatus.STOPPED, "")
-
-    def _set_state(self, status: SourceStatus, detail: str) -> None:
-        with self._state_lock:
-            if self._state.status == status and self._state.detail == detail:
-                return
-            self._state = SourceState(status, detail, self._clock())
-            state = self._state
-        log.info("%s: %s %s", self.name, status, detail)
-        if self._on_status is not None:
-            try:
-                self._on_status(state)
-            except Exception:
-                log.exception("%s: status callback failed", self.name)
 
     def _run(self) -> None:
         while not self._stop.is_set():
