@@ -61,6 +61,28 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:7.1f}"
+
+
+def print_variants(results: Mapping[str, tuple[list[float], Mapping[str, list[float]]]],
+                   *, name_w: int, part_w: int, col_w: int) -> None:
+    """The totals of each variant (p50/p95/max), then each part side by side."""
+    print(f"{'variant':<{name_w}} {'p50':>7} {'p95':>7} {'max':>7}")
+    for name, (totals, _) in results.items():
+        print(f"{name:<{name_w}} {ms(pct(totals, .5))} {ms(pct(totals, .95))} "
+              f"{ms(max(totals))}")
+    print("\nwhere the time goes (p50 / p95 ms)")
+    names = list(results)
+    print(f"{'part':<{part_w}}" + "".join(f"{n:>{col_w}}" for n in names))
+    for part in results[names[0]][1]:
+        row = f"{part:<{part_w}}"
+        for n in names:
+            v = results[n][1][part]
+            row += f"{ms(pct(v, .5)) + ' /' + ms(pct(v, .95)):>{col_w}}"
+        print(row)
+
+
 def deadline(days: int = 7) -> str:
     """A pickup deadline `days` ahead, as the cache stores it (naive UTC)."""
     return (datetime.now(UTC) + timedelta(days=days)).replace(tzinfo=None).isoformat(" ")

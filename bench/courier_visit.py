@@ -18,12 +18,19 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from _world import Timed, deadline, insert_parcels, pct, pty_bank, write_profile  # noqa: E402
+from _world import (  # noqa: E402
+    Timed,
+    deadline,
+    insert_parcels,
+    pct,
+    print_variants,
+    pty_bank,
+    write_profile,
+)
 
 from kiosk.flows.cache_store import CacheStore  # noqa: E402
 from kiosk.flows.clock import SystemClock  # noqa: E402
@@ -124,21 +131,10 @@ def main() -> None:
                 all_parts[k] += v
         results[name] = (all_totals, all_parts)
 
-    ms: Callable[[float], str] = lambda s: f"{s * 1000:7.1f}"  # noqa: E731
     print(f"courier visit: {args.parcels} parcels x {args.visits} visits per variant, "
           "scan -> door confirmed open (ms)")
-    print(f"{'variant':<24} {'p50':>7} {'p95':>7} {'max':>7}")
-    for name, (totals, _) in results.items():
-        print(f"{name:<24} {ms(pct(totals, .5))} {ms(pct(totals, .95))} {ms(max(totals))}")
-    print("\nwhere the time goes (p50 / p95 ms)")
+    print_variants(results, name_w=24, part_w=30, col_w=30)
     names = list(results)
-    print(f"{'part':<30}" + "".join(f"{n:>30}" for n in names))
-    for part in results[names[0]][1]:
-        row = f"{part:<30}"
-        for n in names:
-            v = results[n][1][part]
-            row += f"{ms(pct(v, .5)) + ' /' + ms(pct(v, .95)):>30}"
-        print(row)
     base, big = (pct(results[n][0], .95) for n in names)
     print(f"\nratio p95 (with old parcels / visit only): {big / base:.2f}")
 

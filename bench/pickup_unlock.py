@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from _world import Timed, pct, pickup_cache, pty_bank  # noqa: E402
+from _world import Timed, pct, pickup_cache, print_variants, pty_bank  # noqa: E402
 
 from kiosk.flows.cache_store import CacheStore  # noqa: E402
 from kiosk.flows.clock import SystemClock  # noqa: E402
@@ -90,23 +90,10 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             results[name] = run(Path(tmp), args.parcels, args.codes, kdf)
 
-    def ms(v: float) -> str:
-        return f"{v * 1000:7.1f}"
-
     print(f"keypad OK -> unlock acknowledged, {args.parcels:,} parcels, "
           f"{args.codes} codes per variant (ms)")
-    print(f"{'variant':<30} {'p50':>7} {'p95':>7} {'max':>7}")
-    for name, (totals, _) in results.items():
-        print(f"{name:<30} {ms(pct(totals, .5))} {ms(pct(totals, .95))} {ms(max(totals))}")
-    print("\nwhere the time goes (p50 / p95 ms)")
+    print_variants(results, name_w=30, part_w=24, col_w=32)
     names = list(results)
-    print(f"{'part':<24}" + "".join(f"{n:>32}" for n in names))
-    for part in results[names[0]][1]:
-        row = f"{part:<24}"
-        for n in names:
-            v = results[n][1][part]
-            row += f"{ms(pct(v, .5)) + ' /' + ms(pct(v, .95)):>32}"
-        print(row)
     prod, light = (pct(results[n][0], .5) for n in names)
     share = pct(results[names[0]][1]["code hash"], .5) / prod
     print(f"\nratio p50 production / lighter KDF: {prod / light:.2f}; "
