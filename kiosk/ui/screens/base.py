@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLayout, QVBoxLayout, QWidget
 
 from kiosk.ui.actions import PickupActions
 from kiosk.ui.modes import KioskModes
@@ -119,6 +119,20 @@ class Screen(QWidget):
         row.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
         row.addWidget(title, 1)
         return row, title, icon
+
+    def add_collapsible(self, outer: QVBoxLayout, widget: QWidget) -> Callable[[bool], None]:
+        """Add `widget` to take the page's free room; the returned call shows or hides
+        it. While it is hidden a filler takes its room, so the title and text stay at
+        the top instead of being spread over the page."""
+        outer.addWidget(widget, 1)
+        outer.addStretch(0)
+        filler = outer.count() - 1
+
+        def show(visible: bool) -> None:
+            widget.setVisible(visible)
+            outer.setStretch(filler, 0 if visible else 1)
+
+        return show
 
     def make_actions_row(self, *buttons: TouchButton) -> QHBoxLayout:
         row = QHBoxLayout()

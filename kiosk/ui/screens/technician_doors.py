@@ -30,12 +30,7 @@ class TechnicianDoorsScreen(Screen):
         self.confirm.setObjectName("confirm")
         outer.addLayout(title_row)
         outer.addWidget(self.body)
-        outer.addWidget(self.table, 1)
-        # Takes the table's room while it is hidden, so the title and text stay at the top
-        # instead of being spread over the page.
-        outer.addStretch(0)
-        self._filler = outer.count() - 1
-        self._outer = outer
+        self._show_table = self.add_collapsible(outer, self.table)
         row = self.make_actions_row(self.cancel, self.confirm)
         row.setStretch(0, 1)
         row.setStretch(1, 1)
@@ -97,8 +92,7 @@ class TechnicianDoorsScreen(Screen):
             self.confirm.setVisible(True)
             self.confirm.setText(self.tr("Back to the map"))
             self._primary = "show_map"
-        self.table.setVisible(bool(results))
-        self._outer.setStretch(self._filler, 0 if results else 1)
+        self._show_table(bool(results))
         self.table.set_headers([self.tr("Door"), self.tr("Result")])
         self.table.set_rows([(r.door.label, self._outcome(r.outcome)) for r in results])
 

@@ -46,12 +46,7 @@ class TechnicianInfoScreen(Screen):
         self.back.setObjectName("back_to_map")
         outer.addLayout(title_row)
         outer.addWidget(self.body)
-        outer.addWidget(self.table, 1)
-        # Takes the table's room while it is hidden, so the title and text stay at the top
-        # instead of being spread over the page.
-        outer.addStretch(0)
-        self._filler = outer.count() - 1
-        self._outer = outer
+        self._show_table = self.add_collapsible(outer, self.table)
         row = self.make_actions_row(self.extra, self.back)
         row.setStretch(0, 1)
         row.setStretch(1, 1)
@@ -149,8 +144,7 @@ class TechnicianInfoScreen(Screen):
             error = view.export_error if view is not None else ""
             self.body.setText(self.tr("%1. Check that the USB stick is plugged in and not "
                                       "full, then try again.").replace("%1", error or "?"))
-        self.table.setVisible(bool(rows))
-        self._outer.setStretch(self._filler, 0 if rows else 1)
+        self._show_table(bool(rows))
         self.table.set_rows(rows)
 
     def apply_metrics(self, m: Metrics) -> None:
