@@ -18,11 +18,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from contract.codes import KdfParams, hash_code, new_code, new_salt
 from locker_driver import BankConfig, LockAddress, LockerBank, Timeouts
 from locker_driver.sim.model import SimulatedBank
 from locker_driver.sim.serve import PtyServer
 from sync import cache as c
-from sync.codes import KdfParams, hash_code, new_code, new_salt
 
 LOCKER_ID = "XP-BENCH"
 PARCEL_COLUMNS = ("parcel_id", "order_ref", "state", "size", "compartment_id",

@@ -39,12 +39,12 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import insert, update  # noqa: E402
 
-from sync.central import lockers, tokens  # noqa: E402
-from sync.central.db import Database  # noqa: E402
-from sync.central.schema import lockers as lockers_table  # noqa: E402
-from sync.central.schema import parcels as parcels_table  # noqa: E402
-from sync.central.tokens import TokenKind  # noqa: E402
-from sync.wire import CodeKdf, LockerCreate  # noqa: E402
+from central import lockers, tokens  # noqa: E402
+from central.db import Database  # noqa: E402
+from central.schema import lockers as lockers_table  # noqa: E402
+from central.schema import parcels as parcels_table  # noqa: E402
+from central.tokens import TokenKind  # noqa: E402
+from contract.wire import CodeKdf, LockerCreate  # noqa: E402
 from tests.central_service import (  # noqa: E402
     CentralService,
     PostgresUnavailable,

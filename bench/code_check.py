@@ -27,9 +27,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from _world import deadline, insert_parcels  # noqa: E402
 
+from contract.codes import KdfParams, hash_code, new_code, new_salt  # noqa: E402
 from sync.cache import Cache  # noqa: E402
 from sync.cache.journal import sync_state  # noqa: E402
-from sync.codes import KdfParams, hash_code, new_code, new_salt  # noqa: E402
 
 STATES = ["stored"] * 6 + ["picked_up"] * 3 + ["expected", "expired", "cancelled"]
 

@@ -32,13 +32,13 @@ from _world import (  # noqa: E402
     write_profile,
 )
 
+from contract.codes import KdfParams, hash_secret, new_salt  # noqa: E402
 from kiosk.flows.cache_store import CacheStore  # noqa: E402
 from kiosk.flows.clock import SystemClock  # noqa: E402
 from kiosk.flows.courier import CourierFlow, CourierScreen, CourierSettings  # noqa: E402
 from locker_driver import LockAddress, OpenConfirmer  # noqa: E402
 from locker_driver.sim.model import SimulatedBank  # noqa: E402
 from sync import cache as c  # noqa: E402
-from sync.codes import KdfParams, hash_secret, new_salt  # noqa: E402
 
 COLUMNS, ROWS = 6, 8  # 48 compartments on two 24-lock 8A boards
 PIN = "4711"

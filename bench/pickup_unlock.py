@@ -24,11 +24,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from _world import Timed, pct, pickup_cache, print_variants, pty_bank  # noqa: E402
 
+from contract.codes import KdfParams, hash_code  # noqa: E402
 from kiosk.flows.cache_store import CacheStore  # noqa: E402
 from kiosk.flows.clock import SystemClock  # noqa: E402
 from kiosk.flows.pickup import PickupFlow, PickupScreen, PickupSettings  # noqa: E402
 from locker_driver import LockAddress, OpenConfirmer  # noqa: E402
-from sync.codes import KdfParams, hash_code  # noqa: E402
 
 LOCKS = 24
 

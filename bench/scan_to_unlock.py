@@ -51,6 +51,7 @@ from _world import LOCKER_ID, Timed, pct, pickup_cache, pty_bank  # noqa: E402
 from decode import table  # noqa: E402
 from images import background, paste, place_quad, qr_symbol  # noqa: E402
 
+from contract.codes import KdfParams, hash_code  # noqa: E402
 from kiosk.flows.cache_store import CacheStore  # noqa: E402
 from kiosk.flows.clock import SystemClock  # noqa: E402
 from kiosk.flows.pickup import PickupFlow, PickupScreen, PickupSettings  # noqa: E402
@@ -66,7 +67,6 @@ from kiosk.scanning import (  # noqa: E402
 from locker_driver import LockAddress, OpenConfirmer  # noqa: E402
 from locker_driver.codec import codec_for  # noqa: E402
 from locker_driver.sim.model import Emission, SimulatedBank  # noqa: E402
-from sync.codes import KdfParams, hash_code  # noqa: E402
 
 LOCKS = 24
 PARTS = ("decode", "code hash", "cache look-up", "intent write", "bus", "flow, other")

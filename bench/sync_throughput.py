@@ -24,10 +24,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import insert  # noqa: E402
 
+from central import lockers as central_lockers  # noqa: E402
+from central.db import Database  # noqa: E402
+from central.schema import parcels as central_parcels  # noqa: E402
 from sync.cache import Cache, EventType, journal  # noqa: E402
-from sync.central import lockers as central_lockers  # noqa: E402
-from sync.central.db import Database  # noqa: E402
-from sync.central.schema import parcels as central_parcels  # noqa: E402
 from sync.client import CentralClient  # noqa: E402
 from sync.worker import SyncWorker, WorkerSettings  # noqa: E402
 from tests.central_service import CentralService  # noqa: E402

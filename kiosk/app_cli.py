@@ -72,7 +72,7 @@ def run_kiosk(args: argparse.Namespace) -> int:
 
 
 def run_hash_pin(args: argparse.Namespace) -> int:
-    from sync.codes import MalformedCode, make_pin_record
+    from contract.codes import MalformedCode, make_pin_record
 
     if args.pin_stdin:
         pin = sys.stdin.readline().strip()

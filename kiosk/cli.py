@@ -17,7 +17,8 @@ from collections.abc import Sequence
 # example a missing optional system library) must not take the other commands down.
 COMMAND_MODULES: tuple[str, ...] = (
     "locker_driver.cli",
-    "sync.cli",
+    "sync.worker_cli",
+    "central.cli",
     "kiosk.app_cli",
 )
 

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from contract.codes import make_pin_record
 from kiosk.config import KioskConfig, load_config
 from locker_driver.sim.process import SimProcess
-from sync.codes import make_pin_record
 
 log = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@
 One call, one attempt: retries and backoff belong to the sync worker, which knows the
 whole round. Every call has a connect and read timeout plus an overall deadline (a server
 that trickles one byte a second never trips a read timeout on its own), and a size cap
-on the body. Every answer is validated with the `sync.wire` models. Failures map to
+on the body. Every answer is validated with the `contract.wire` models. Failures map to
 three typed errors:
 
 - `SyncUnavailable`: no usable answer now, try again later (connection refused, timeout,
@@ -31,7 +31,7 @@ import pydantic
 import requests
 import urllib3
 
-from sync import wire
+from contract import wire
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@
 Or as pytest fixtures: import them into a conftest.py or test module
 (`from tests.central_service import central_service, postgres_cluster  # noqa: F401`).
 
-The process is `python -m sync.central serve` on 127.0.0.1 with a port reserved when the
+The process is `python -m central serve` on 127.0.0.1 with a port reserved when the
 object is created, so `base_url` is known (and stable across restarts) before the
 service runs: "server down at start" is simply a test that starts it later. `kill()`
 sends SIGKILL; `stop()` shuts down gracefully. The locker is created over HTTP on the
@@ -43,9 +43,9 @@ from typing import Any
 import pytest
 import requests
 
-from sync.central.operator_client import OperatorApiError, OperatorClient
-from sync.codes import KdfParams
-from sync.wire import (
+from central.operator_client import OperatorApiError, OperatorClient
+from contract.codes import KdfParams
+from contract.wire import (
     CodeKdf,
     CommandRecord,
     CommandRequest,
@@ -150,7 +150,7 @@ class CentralService:
         return [
             sys.executable,
             "-m",
-            "sync.central",
+            "central",
             "--log-level",
             "INFO",
             "serve",

@@ -11,6 +11,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.unit
 
+PACKAGES = ("kiosk", "locker_driver", "sync", "central", "contract")
+
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", *args], cwd=ROOT, capture_output=True,
@@ -18,10 +20,10 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_ruff_finds_nothing() -> None:
-    done = _run("ruff", "check", "kiosk", "sync", "locker_driver", "bench", "tests")
+    done = _run("ruff", "check", *PACKAGES, "bench", "tests")
     assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_mypy_finds_nothing_in_the_packages() -> None:
-    done = _run("mypy", "kiosk", "locker_driver", "sync")
+    done = _run("mypy", *PACKAGES)
     assert done.returncode == 0, done.stdout + done.stderr

@@ -2,7 +2,7 @@ import hashlib
 
 import pytest
 
-from sync.codes import (
+from contract.codes import (
     KdfParams,
     MalformedCode,
     hash_code,
@@ -65,7 +65,7 @@ def test_unsupported_kdf_is_rejected():
 
 
 def test_pin_record_verifies_only_the_right_pin():
-    from sync.codes import make_pin_record, verify_pin_record
+    from contract.codes import make_pin_record, verify_pin_record
 
     record = make_pin_record("482913", FAST)
     assert record.startswith("scrypt$1024$8$1$")

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from contract.codes import hash_secret, verify_secret
 from kiosk.flows.ports import Actor, ActorKind, Courier, Store
 from kiosk.flows.ratelimit import RateLimiter
-from sync.codes import hash_secret, verify_secret
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from contract.codes import CODE_LENGTH, MalformedCode, ScannedCode, hash_code, parse_scan
 from kiosk.flows.clock import Clock
 from kiosk.flows.door import DoorJob, DoorOperator, DoorPhase
 from kiosk.flows.pickup_view import MalformedReason, PickupScreen, PickupSettings, PickupView
@@ -31,7 +32,6 @@ from kiosk.flows.ports import (
 )
 from kiosk.flows.ratelimit import LockoutPolicy, RateLimiter
 from kiosk.flows.views import EMPTY_MAP, LockerMap, countdown
-from sync.codes import CODE_LENGTH, MalformedCode, ScannedCode, hash_code, parse_scan
 
 __all__ = ["MalformedReason", "PickupFlow", "PickupScreen", "PickupSettings", "PickupView"]
 

@@ -14,7 +14,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
 
-from sync.codes import KdfParams
+from contract.codes import KdfParams
 
 
 class StoreNotReady(RuntimeError):

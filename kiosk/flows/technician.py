@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from contract.codes import make_pin_record, verify_pin_record
 from kiosk.flows.clock import Clock
 from kiosk.flows.door import DoorJob, DoorOperator, DoorPhase
 from kiosk.flows.ports import (
@@ -41,7 +42,6 @@ from kiosk.flows.technician_view import (
     TechnicianView,
 )
 from kiosk.flows.views import EMPTY_MAP, LockerMap, countdown
-from sync.codes import make_pin_record, verify_pin_record
 
 __all__ = ["TechnicianFlow", "TechnicianScreen", "TechnicianSettings", "TechnicianView"]
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from sync import codes
+from contract import codes
 from sync.cache import journal
 from sync.cache.base import INSIDE, CacheBase
 from sync.cache.errors import ProfileMissing

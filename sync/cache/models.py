@@ -17,7 +17,7 @@ from sqlmodel import Field, SQLModel
 
 # States and event names are the central API's own: the cache stores what the contract
 # carries, so both sides share one definition.
-from sync.wire import ActorKind, CompartmentState, DoorState, EventType, ParcelState
+from contract.wire import ActorKind, CompartmentState, DoorState, EventType, ParcelState
 
 
 def utcnow() -> datetime:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sync.codes import KdfParams
+from contract.codes import KdfParams
 
 
 @dataclass(frozen=True)

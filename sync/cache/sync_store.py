@@ -21,7 +21,7 @@ from sqlalchemy import delete, func, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
-from sync import wire
+from contract import wire
 from sync.cache import journal
 from sync.cache.cache import Cache
 from sync.cache.models import (

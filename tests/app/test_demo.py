@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from central.operator_client import OperatorClient
 from kiosk.demo_world import DemoWorld
-from sync.central.operator_client import OperatorClient
 
 pytestmark = [pytest.mark.integration, pytest.mark.ui]
 

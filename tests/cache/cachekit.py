@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
+from contract.codes import KdfParams, hash_code
 from sync.cache import Cache, CompartmentSpec, Parcel, ParcelState
 from sync.cache.journal import sync_state
-from sync.codes import KdfParams, hash_code
 
 FAST_KDF = KdfParams(n=1024, r=8, p=1, dklen=32)
 SALT = "00112233445566778899aabbccddeeff"

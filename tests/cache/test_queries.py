@@ -9,6 +9,7 @@ import pytest
 from cachekit import LAYOUT, ManualClock, add_parcel
 from sqlmodel import select
 
+from contract.codes import MalformedCode
 from sync.cache import (
     ActorKind,
     AuditKind,
@@ -24,7 +25,6 @@ from sync.cache import (
     ParcelState,
     ProfileMissing,
 )
-from sync.codes import MalformedCode
 
 pytestmark = pytest.mark.integration
 

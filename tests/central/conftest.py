@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import requests
 
-from sync.wire import EventResult, HeartbeatReply, ParcelAnnounced, ParcelPage
+from contract.wire import EventResult, HeartbeatReply, ParcelAnnounced, ParcelPage
 from tests.central_service import (  # noqa: F401 - fixtures are registered by import
     CentralService,
     TempPostgres,
@@ -144,8 +144,8 @@ def db_dump(service: CentralService) -> Any:
     """Return every value stored in the service's database as one string."""
     from sqlalchemy import text
 
-    from sync.central.db import Database
-    from sync.central.schema import metadata
+    from central.db import Database
+    from central.schema import metadata
 
     def dump() -> str:
         db = Database(service.db_url, pool_size=1)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sync.codes import hash_code
+from contract.codes import hash_code
 from tests.central_service import REPO_ROOT, CentralService, CentralStartError
 
 pytestmark = pytest.mark.integration

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from sync.codes import hash_secret
+from contract.codes import hash_secret
 from tests.central.conftest import Locker, error_of
 from tests.central_service import CentralService, OperatorApiError
 

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from sync.wire import CommandStatus, ParcelState
+from contract.wire import CommandStatus, ParcelState
 from tests.central.conftest import Locker, error_of
 from tests.central_service import CentralService
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from sync.wire import CommandStatus
+from contract.wire import CommandStatus
 from tests.central.conftest import Locker, error_of
 from tests.central_service import CentralService, OperatorApiError
 

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from sync.codes import hash_code, parse_scan
-from sync.wire import Parcel, ParcelState
+from contract.codes import hash_code, parse_scan
+from contract.wire import Parcel, ParcelState
 from tests.central.conftest import Locker, error_of
 from tests.central_service import CentralService, OperatorApiError
 

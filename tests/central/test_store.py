@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from sync.central import commands, lockers, parcels
-from sync.central.app import sweep_all
-from sync.central.context import ServiceContext
-from sync.central.db import Database
-from sync.wire import (
+from central import commands, lockers, parcels
+from central.app import sweep_all
+from central.context import ServiceContext
+from central.db import Database
+from contract.wire import (
     CodeKdf,
     CommandRequest,
     CommandStatus,

@@ -1,4 +1,4 @@
-"""sync.wire: what a client rejects when the server sends the wrong thing."""
+"""contract.wire: what a client rejects when the server sends the wrong thing."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from pydantic import ValidationError
 
-from sync.wire import Event, EventResult, Heartbeat, HeartbeatReply, Parcel, ParcelPage
+from contract.wire import Event, EventResult, Heartbeat, HeartbeatReply, Parcel, ParcelPage
 
 pytestmark = pytest.mark.unit
 

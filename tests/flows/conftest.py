@@ -13,13 +13,13 @@ from typing import Any
 import pytest
 from sqlmodel import col, select
 
+from contract.codes import KdfParams, hash_code, hash_secret, new_salt
 from kiosk.flows.cache_store import CacheStore
 from kiosk.flows.clock import ManualClock
 from kiosk.flows.pickup import PickupFlow, PickupSettings, PickupView
 from kiosk.flows.ports import CompartmentState, ParcelState
 from locker_driver import OpenConfirmer
 from sync import cache as c
-from sync.codes import KdfParams, hash_code, hash_secret, new_salt
 from tests.flows.simlocker import SimLocker
 
 # Small scrypt cost: the flows hash the same way, tests just do it faster.

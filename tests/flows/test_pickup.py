@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from contract.codes import hash_code, qr_payload
 from kiosk.flows.pickup import MalformedReason, PickupScreen
 from kiosk.flows.ports import CompartmentState, ParcelState
 from sync import cache as c
-from sync.codes import hash_code, qr_payload
 from tests.flows.conftest import LOCKER_ID, TEST_KDF, World
 
 pytestmark = pytest.mark.integration

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from contract.codes import KdfParams, make_pin_record
 from kiosk.flows.ports import CompartmentState, ParcelState
 from kiosk.flows.technician_view import OpenAction, TechnicianScreen
-from sync.codes import KdfParams, make_pin_record
 from tests.flows.conftest import World, technician_flow
 
 pytestmark = pytest.mark.integration

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sync import wire
+from contract import wire
 from sync.cache import Cache, EventType
 from sync.cache.sync_store import SyncStore
 from sync.client import CentralClient, SyncUnavailable, event_body, parse_retry_after

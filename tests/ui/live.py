@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from contract.codes import KdfParams, hash_code, hash_secret, make_pin_record, new_salt
 from kiosk.flows.assembly import FlowSettings, KioskFlows
 from kiosk.flows.clock import ManualClock
 from kiosk.flows.courier import CourierSettings
@@ -32,7 +33,6 @@ from locker_driver import (
 from locker_driver.sim.model import SimulatedBank
 from locker_driver.sim.serve import PtyServer
 from sync import cache as c
-from sync.codes import KdfParams, hash_code, hash_secret, make_pin_record, new_salt
 
 # A small scrypt cost keeps the tests quick; the flow hashes exactly as in production.
 TEST_KDF = KdfParams(n=1024)

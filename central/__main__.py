@@ -1,4 +1,4 @@
-"""`python -m sync.central serve|seed|...`: the same commands as `expresspoint central`."""
+"""`python -m central serve|seed|...`: the same commands as `expresspoint central`."""
 
 from __future__ import annotations
 
@@ -6,11 +6,11 @@ import argparse
 import logging
 import sys
 
-from sync.central.cli import register
+from central.cli import register
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m sync.central")
+    parser = argparse.ArgumentParser(prog="python -m central")
     parser.add_argument("--log-level", default="INFO")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     register(sub)

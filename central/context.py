@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from fastapi import Request
 
-from sync.central.db import Database
+from central.db import Database
 
 
 def utc_now() -> datetime:

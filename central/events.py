@@ -22,10 +22,10 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy import Connection, func, insert, select, update
 
-from sync.central import cursor, lockers, parcels
-from sync.central.errors import Invalid
-from sync.central.schema import commands, events
-from sync.wire import (
+from central import cursor, lockers, parcels
+from central.errors import Invalid
+from central.schema import commands, events
+from contract.wire import (
     MAX_EVENTS_PER_BATCH,
     Actor,
     CommandStatus,

@@ -58,12 +58,12 @@ def _write_secret(path: Path, value: str) -> None:
 
 
 def _cmd_seed(args: argparse.Namespace) -> int:
-    from sync.central.cli import print_json
-    from sync.central.context import utc_now
-    from sync.central.db import Database, DatabaseUnavailable, DatabaseUrlError, redact
-    from sync.central.errors import ApiError
-    from sync.central.seed import seed_demo
-    from sync.codes import KdfParams
+    from central.cli import print_json
+    from central.context import utc_now
+    from central.db import Database, DatabaseUnavailable, DatabaseUrlError, redact
+    from central.errors import ApiError
+    from central.seed import seed_demo
+    from contract.codes import KdfParams
 
     try:
         kdf = KdfParams(n=args.kdf_n)
@@ -117,11 +117,11 @@ def _cmd_seed(args: argparse.Namespace) -> int:
 
 
 def _cmd_token(args: argparse.Namespace) -> int:
-    from sync.central import tokens
-    from sync.central.context import utc_now
-    from sync.central.db import Database
-    from sync.central.errors import ApiError
-    from sync.central.tokens import TokenKind
+    from central import tokens
+    from central.context import utc_now
+    from central.db import Database
+    from central.errors import ApiError
+    from central.tokens import TokenKind
 
     db = Database(args.db)
     try:

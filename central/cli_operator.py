@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from sync.central.operator_client import OperatorClient
+    from central.operator_client import OperatorClient
 
 DEFAULT_URL = "http://127.0.0.1:8080"
 
@@ -25,7 +25,7 @@ class _CommandTypes:
     builds the `expresspoint` parser (the kiosk too) would pay it at start."""
 
     def _values(self) -> list[str]:
-        from sync.wire import CommandType
+        from contract.wire import CommandType
 
         return [t.value for t in CommandType]
 
@@ -54,7 +54,7 @@ def _client(args: argparse.Namespace) -> OperatorClient:
         )
     # Imported here: `requests` is for operator commands only, not for every process
     # that builds the `expresspoint` parser (the kiosk, the sync worker).
-    from sync.central.operator_client import OperatorClient
+    from central.operator_client import OperatorClient
 
     return OperatorClient(args.url, token)
 
@@ -80,8 +80,8 @@ def _run(
     action: Callable[[OperatorClient, argparse.Namespace], object],
 ) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
-        from sync.central.cli import print_json
-        from sync.central.operator_client import OperatorApiError
+        from central.cli import print_json
+        from central.operator_client import OperatorApiError
 
         try:
             client = _client(args)
@@ -163,7 +163,7 @@ def register_operator(sub: argparse._SubParsersAction) -> None:  # type: ignore[
 
 
 def _announce(client: OperatorClient, args: argparse.Namespace) -> object:
-    from sync.wire import ParcelAnnounce
+    from contract.wire import ParcelAnnounce
 
     done = client.announce(
         ParcelAnnounce(
@@ -184,7 +184,7 @@ def _announce(client: OperatorClient, args: argparse.Namespace) -> object:
 
 
 def _command(client: OperatorClient, args: argparse.Namespace) -> object:
-    from sync.wire import CommandRequest, CommandType
+    from contract.wire import CommandRequest, CommandType
 
     rec = client.queue_command(
         args.locker,
@@ -234,7 +234,7 @@ def _read_secret(path: Path | None) -> str | None:
 
 
 def _courier(client: OperatorClient, args: argparse.Namespace) -> object:
-    from sync.wire import CourierUpsert
+    from contract.wire import CourierUpsert
 
     rec = client.put_courier(
         args.courier_id,
@@ -268,7 +268,7 @@ def _expire(client: OperatorClient, args: argparse.Namespace) -> object:
 
 
 def _locker(client: OperatorClient, args: argparse.Namespace) -> object:
-    from sync.wire import CodeKdf, LockerCreate
+    from contract.wire import CodeKdf, LockerCreate
 
     profile = client.create_locker(
         LockerCreate(

@@ -12,10 +12,10 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from starlette.concurrency import run_in_threadpool
 
-from sync.central import lockers, parcels, routes_device, routes_operator
-from sync.central.context import ServiceContext
-from sync.central.http_errors import install as install_error_handlers
-from sync.wire import EventBatch
+from central import lockers, parcels, routes_device, routes_operator
+from central.context import ServiceContext
+from central.http_errors import install as install_error_handlers
+from contract.wire import EventBatch
 
 log = logging.getLogger(__name__)
 

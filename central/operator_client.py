@@ -13,7 +13,7 @@ from typing import Any
 import requests
 from pydantic import BaseModel
 
-from sync.wire import (
+from contract.wire import (
     CommandList,
     CommandRecord,
     CommandRequest,

@@ -10,8 +10,8 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from sync.central.errors import ApiError
-from sync.wire import ErrorBody, ErrorDetail
+from central.errors import ApiError
+from contract.wire import ErrorBody, ErrorDetail
 
 log = logging.getLogger(__name__)
 

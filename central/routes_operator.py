@@ -6,11 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
 
-from sync.central import commands, couriers, events, fleet, lockers, parcels, tokens
-from sync.central.auth import Ctx, LockerId, Token, require_operator
-from sync.central.http_errors import ERROR_RESPONSES
-from sync.central.tokens import TokenKind
-from sync.wire import (
+from central import commands, couriers, events, fleet, lockers, parcels, tokens
+from central.auth import Ctx, LockerId, Token, require_operator
+from central.http_errors import ERROR_RESPONSES
+from central.tokens import TokenKind
+from contract.wire import (
     MAX_PAGE_LIMIT,
     CommandList,
     CommandRecord,

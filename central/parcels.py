@@ -17,11 +17,18 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
-from sync.central import cursor, lockers
-from sync.central.errors import Conflict, Invalid, NotFound
-from sync.central.schema import parcels
-from sync.codes import hash_code, new_code, qr_payload
-from sync.wire import Parcel, ParcelAnnounce, ParcelAnnounced, ParcelPage, ParcelRecord, ParcelState
+from central import cursor, lockers
+from central.errors import Conflict, Invalid, NotFound
+from central.schema import parcels
+from contract.codes import hash_code, new_code, qr_payload
+from contract.wire import (
+    Parcel,
+    ParcelAnnounce,
+    ParcelAnnounced,
+    ParcelPage,
+    ParcelRecord,
+    ParcelState,
+)
 
 log = logging.getLogger(__name__)
 

@@ -14,11 +14,11 @@ import uvicorn
 from fastapi import FastAPI
 from uvicorn.supervisors import Multiprocess
 
-from sync.central import tokens
-from sync.central.app import create_app
-from sync.central.context import ServiceContext, utc_now
-from sync.central.db import Database, redact
-from sync.central.tokens import TokenKind
+from central import tokens
+from central.app import create_app
+from central.context import ServiceContext, utc_now
+from central.db import Database, redact
+from central.tokens import TokenKind
 
 log = logging.getLogger(__name__)
 
@@ -154,7 +154,7 @@ def serve(
         os.environ[ENV_DB] = db.url
         os.environ[ENV_SWEEP] = str(sweep_interval_s)
         config = uvicorn.Config(
-            "sync.central.server:app_from_env", factory=True, workers=workers, **config_kwargs
+            "central.server:app_from_env", factory=True, workers=workers, **config_kwargs
         )
         sock = _listening_socket(host, port)
         stop = threading.Event()

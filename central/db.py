@@ -18,7 +18,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
-from sync.central.schema import metadata
+from central.schema import metadata
 
 log = logging.getLogger(__name__)
 

@@ -15,11 +15,11 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
-from sync.central import cursor, lockers
-from sync.central.errors import Invalid, NotFound
-from sync.central.schema import courier_lockers, couriers
-from sync.codes import hash_secret
-from sync.wire import Courier, CourierPage, CourierRecord, CourierUpsert
+from central import cursor, lockers
+from central.errors import Invalid, NotFound
+from central.schema import courier_lockers, couriers
+from contract.codes import hash_secret
+from contract.wire import Courier, CourierPage, CourierRecord, CourierUpsert
 
 log = logging.getLogger(__name__)
 

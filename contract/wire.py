@@ -32,7 +32,7 @@ from pydantic import (
     StrictInt,
 )
 
-from sync.codes import KdfParams
+from contract.codes import KdfParams
 
 MAX_EVENTS_PER_BATCH = 500
 MAX_PAGE_LIMIT = 1000
@@ -155,7 +155,7 @@ class CodeKdf(WireModel):
     dklen: StrictInt = 32
 
     def to_params(self) -> KdfParams:
-        """The parameters for `sync.codes.hash_code`; raises ValueError if unusable."""
+        """The parameters for `contract.codes.hash_code`; raises ValueError if unusable."""
         return KdfParams(name=self.name, n=self.n, r=self.r, p=self.p, dklen=self.dklen)
 
     @classmethod

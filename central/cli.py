@@ -55,8 +55,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     serve.set_defaults(func=_cmd_serve)
 
-    from sync.central.cli_operator import register_operator
-    from sync.central.cli_seed import register_seed
+    from central.cli_operator import register_operator
+    from central.cli_seed import register_seed
 
     register_seed(sub, _db_arg)
     register_operator(sub)
@@ -72,8 +72,8 @@ def _db_arg(parser: argparse.ArgumentParser) -> None:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    from sync.central.db import DatabaseUnavailable, DatabaseUrlError
-    from sync.central.server import PortUnavailable, TokenFileError, serve
+    from central.db import DatabaseUnavailable, DatabaseUrlError
+    from central.server import PortUnavailable, TokenFileError, serve
 
     try:
         return serve(

@@ -8,10 +8,10 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, insert, select, update
 
-from sync.central.errors import Conflict, Invalid, NotFound
-from sync.central.schema import locker_status, lockers
-from sync.codes import KdfParams, new_salt
-from sync.wire import CodeKdf, LockerCreate, LockerProfile
+from central.errors import Conflict, Invalid, NotFound
+from central.schema import locker_status, lockers
+from contract.codes import KdfParams, new_salt
+from contract.wire import CodeKdf, LockerCreate, LockerProfile
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ from typing import Any
 
 from sqlalchemy import Connection, select, update
 
-from sync.central.schema import events, locker_status, lockers
-from sync.wire import Alarm, EventType, Fleet, FleetEntry, Heartbeat
+from central.schema import events, locker_status, lockers
+from contract.wire import Alarm, EventType, Fleet, FleetEntry, Heartbeat
 
 ONLINE_WINDOW = timedelta(minutes=3)
 ALARM_WINDOW = timedelta(hours=24)

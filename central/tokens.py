@@ -15,8 +15,8 @@ from enum import StrEnum
 
 from sqlalchemy import Connection, insert, select, update
 
-from sync.central.errors import NotFound
-from sync.central.schema import lockers, tokens
+from central.errors import NotFound
+from central.schema import lockers, tokens
 
 TOKEN_PREFIX = "xpt_"
 

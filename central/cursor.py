@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 
-from sync.central.errors import Invalid
+from central.errors import Invalid
 
 _VERSION = "c1"
 

@@ -12,12 +12,12 @@ import secrets
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 
-from sync.central import couriers, lockers, parcels, tokens
-from sync.central.db import Database
-from sync.central.errors import Conflict
-from sync.central.tokens import TokenKind
-from sync.codes import KdfParams
-from sync.wire import (
+from central import couriers, lockers, parcels, tokens
+from central.db import Database
+from central.errors import Conflict
+from central.tokens import TokenKind
+from contract.codes import KdfParams
+from contract.wire import (
     CodeKdf,
     CourierUpsert,
     LockerCreate,

@@ -7,12 +7,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query
 from sqlalchemy import Connection
 
-from sync.central import commands, couriers, events, fleet, lockers, parcels
-from sync.central.auth import Ctx, LockerId, Token, require_device, require_reader
-from sync.central.errors import NotFound
-from sync.central.http_errors import ERROR_RESPONSES
-from sync.central.tokens import TokenKind
-from sync.wire import (
+from central import commands, couriers, events, fleet, lockers, parcels
+from central.auth import Ctx, LockerId, Token, require_device, require_reader
+from central.errors import NotFound
+from central.http_errors import ERROR_RESPONSES
+from central.tokens import TokenKind
+from contract.wire import (
     MAX_PAGE_LIMIT,
     CourierPage,
     EventResult,

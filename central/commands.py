@@ -15,10 +15,10 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
 
-from sync.central import lockers
-from sync.central.errors import Invalid, NotFound
-from sync.central.schema import commands
-from sync.wire import (
+from central import lockers
+from central.errors import Invalid, NotFound
+from central.schema import commands
+from contract.wire import (
     Command,
     CommandList,
     CommandRecord,

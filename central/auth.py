@@ -17,10 +17,10 @@ from fastapi import Depends, Path
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Connection
 
-from sync.central import tokens
-from sync.central.context import ServiceContext, get_context
-from sync.central.errors import Forbidden, Unauthorized
-from sync.central.tokens import Principal, TokenKind
+from central import tokens
+from central.context import ServiceContext, get_context
+from central.errors import Forbidden, Unauthorized
+from central.tokens import Principal, TokenKind
 
 bearer = HTTPBearer(
     auto_error=False,
