@@ -25,6 +25,9 @@ ALARM_EVENTS = {
     EventType.COMPARTMENT_JAMMED.value: "lock jammed",
     EventType.CODE_LOCKOUT.value: "keypad locked out after repeated wrong codes",
     EventType.PARCEL_DEPOSIT_FAILED.value: "a deposit failed",
+    EventType.COMPARTMENT_OCCUPANCY_MISMATCH.value: "occupancy sensor disagrees with the kiosk",
+    EventType.PARCEL_PULL_REFUSED.value: "the kiosk refused parcel data that contradicts its doors",
+    EventType.LOCKER_PROFILE_REFUSED.value: "the kiosk refused an unsafe locker profile",
 }
 CLEARING_EVENTS = {
     EventType.COMPARTMENT_CLOSED.value,

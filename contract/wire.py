@@ -107,6 +107,10 @@ class EventType(StrEnum):
     COMMAND_COMPLETED = "command.completed"
     COMMAND_FAILED = "command.failed"
     LOCKER_STARTED = "locker.started"
+    # The kiosk distrusting what it was told or what a sensor says (alarms):
+    COMPARTMENT_OCCUPANCY_MISMATCH = "compartment.occupancy_mismatch"
+    PARCEL_PULL_REFUSED = "parcel.pull_refused"  # a pull contradicted the kiosk's doors
+    LOCKER_PROFILE_REFUSED = "locker.profile_refused"  # unsafe KDF or unhashed salt change
 
 
 class CommandType(StrEnum):

@@ -25,7 +25,10 @@ from locker_driver.sim.process import SimProcess
 log = logging.getLogger(__name__)
 
 # Three columns of six doors on two CU16 boards; A01, A02 and B01 hold the seeded
-# parcels that are ready for pickup.
+# parcels that are ready for pickup. The central service is seeded with them stored, as
+# after a kiosk whose disk was replaced: the first sync makes them unverified claims, and
+# the kiosk confirms each by its occupancy sensor (the simulated board starts with those
+# doors full) before any code opens them, the same path a real rebuilt kiosk takes.
 DEMO_COLUMNS = (
     ("A", 0, 1, ("S", "M", "S", "S", "M", "L")),
     ("B", 0, 7, ("L", "S", "S", "M", "M", "XL")),

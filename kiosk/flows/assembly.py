@@ -15,6 +15,7 @@ customer's door; the offline badge follows the cache's sync status.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from kiosk.flows.cache_store import CacheStore
 from kiosk.flows.clock import Clock, SystemClock
 from kiosk.flows.courier_view import CourierSettings
 from kiosk.flows.modes import FlowModes
+from kiosk.flows.occupancy import ClaimCheck
 from kiosk.flows.pickup import PickupFlow
 from kiosk.flows.pickup_view import PickupSettings
 from kiosk.flows.recovery import StartupRecovery
@@ -35,6 +37,8 @@ from kiosk.flows.watch import DoorWatch
 from locker_driver import LockerBank, OpenConfirmer
 from sync.cache import Cache
 from sync.cache.models import ActorKind, AuditKind
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,10 @@ class KioskFlows:
         # each door (docs/crash-safety.md).
         self.recovery = StartupRecovery(cache, self.store, clock,
                                         left_open_alarm_s=s.pickup.left_open_alarm_s)
+        # Doors the central service says are full on a rebuilt cache: settled by their
+        # occupancy sensors on the first polls (kiosk/flows/occupancy.py).
+        self.claims = ClaimCheck(self.store, clock.monotonic)
+        self._bank = bank
         guarded = self.watch.guard(bank)
         self.pickup = PickupFlow(self.store, guarded, clock, OpenConfirmer, s.pickup)
         self.modes = FlowModes(self.store, guarded, bank, clock, OpenConfirmer,
@@ -78,7 +86,8 @@ class KioskFlows:
         self._restore_limits(cache, clock)
         self.runner = FlowRunner(
             self.pickup, bank, on_view, tick_s=s.tick_s,
-            observers=[self.watch.on_door_states, self.recovery.on_door_states], home=self.pickup,
+            observers=[self.watch.on_door_states, self.recovery.on_door_states,
+                       self.claims.on_door_states], home=self.pickup,
             offline=lambda: not self.store.sync_status().online,
             offline_every_s=s.offline_every_s)
         self.runner.every(s.remote_every_s, self.remote.step)
@@ -107,7 +116,18 @@ class KioskFlows:
 
     def start(self) -> None:
         self.recovery.load()
+        # Queued before the runner starts, so it runs before any customer's call: a
+        # rebuilt cache's claimed doors are settled by their sensors first.
+        self.runner.call(self._first_look)
         self.runner.start()
+
+    def _first_look(self) -> None:
+        try:
+            readings = self._bank.read_states()
+        except OSError as exc:
+            log.warning("first door read failed (%s); claimed doors wait for the polls", exc)
+            return
+        self.claims.on_door_states(readings)
 
     def stop(self, timeout: float = 5.0) -> None:
         self.runner.stop(timeout)

@@ -166,6 +166,19 @@ class CacheStore:
             compartment_id, c.CompartmentState(str(state)), actor_kind=_actor_kind(actor),
             actor_id=actor.id, reason=reason)
 
+    def unverified_doors(self) -> Mapping[str, int]:
+        return {cid: len(rows) for cid, rows in self.cache.unverified_doors().items()}
+
+    def verify_door(self, compartment_id: str, *, actor: Actor, how: str) -> Sequence[str]:
+        with _refusals():
+            return self.cache.verify_door(compartment_id, actor_kind=_actor_kind(actor),
+                                          actor_id=actor.id, how=how)
+
+    def refute_door(self, compartment_id: str, *, actor: Actor, how: str) -> int:
+        with _refusals():
+            return self.cache.refute_door(compartment_id, actor_kind=_actor_kind(actor),
+                                          actor_id=actor.id, how=how)
+
     def set_door_state(self, compartment_id: str, door: str, occupied: bool | None) -> None:
         self.cache.set_door_state(compartment_id, c.DoorState(door), occupied)
 

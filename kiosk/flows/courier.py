@@ -87,7 +87,7 @@ class CourierFlow:
         self._tally: list[TallyItem] = []
         self._faults: list[str] = []
         self._occupancy = OccupancyCheck(store)
-        self._placement = Placement(store, s)
+        self._placement = Placement(store, s, sensor_full=self._sensor_reads_full)
         self._strays: list[DoorJob] = []  # doors left open behind us, followed to close
         self._job: DoorJob | None = None
         self._parcel: Parcel | None = None
@@ -427,6 +427,11 @@ class CourierFlow:
                                 expected=comp.state is CompartmentState.occupied)
         self._go(CourierScreen.check_result)
         return self.view()
+
+    def _sensor_reads_full(self, cid: str) -> bool:
+        """A free door whose sensor reads full gets no parcel (and raises the alarm)."""
+        return self._occupancy.check(cid, self._readings.get(cid), expected=False,
+                                     where=self._map, actor=self.actor, context="deposit")
 
     def _check_one(self, cid: str, *, expected: bool) -> None:
         self._occupancy.check(cid, self._readings.get(cid), expected=expected,

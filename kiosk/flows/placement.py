@@ -3,20 +3,26 @@
 Sizes from the parcel's own upward (the configured order, smallest first), fill order
 (column, row) within a size. Compartments a seated person can reach go first to parcels
 flagged for them and are otherwise kept free while anything else is.
+
+Where the board reports occupancy, a door whose sensor reads full is never chosen, even
+if the cache says it is free: `sensor_full` (the courier flow's occupancy check) is asked
+for each candidate and raises the alarm for the disagreement.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from kiosk.flows.courier_view import CourierSettings
 from kiosk.flows.ports import Compartment, Parcel, Store
 
 
 class Placement:
-    def __init__(self, store: Store, settings: CourierSettings) -> None:
+    def __init__(self, store: Store, settings: CourierSettings, *,
+                 sensor_full: Callable[[str], bool] = lambda _cid: False) -> None:
         self._store = store
         self.settings = settings
+        self._sensor_full = sensor_full
 
     def sizes(self, min_size: str | None, larger_than: str | None = None) -> list[str]:
         """Sizes to try, smallest first: the parcel's, then each larger one."""
@@ -36,7 +42,8 @@ class Placement:
         parcel did not fit), skipping `exclude`; None when nothing fits."""
         for size in self.sizes(parcel.size or None, larger_than):
             free = [c for c in self._store.free_compartments(size)
-                    if c.compartment_id not in exclude]
+                    if c.compartment_id not in exclude
+                    and not self._sensor_full(c.compartment_id)]
             if free:
                 return self._prefer(parcel, free)
         return None

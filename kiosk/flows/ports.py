@@ -219,7 +219,24 @@ class Store(Protocol):
 
     def set_compartment_state(
         self, compartment_id: str, state: CompartmentState, *, actor: Actor, reason: str
-    ) -> None: ...
+    ) -> None:
+        """`out_of_service`, `fault`, `reserved` as asked; `free` or `occupied` returns
+        the door to service and its parcels decide which (one rule, in the cache)."""
+        ...
+
+    def unverified_doors(self) -> Mapping[str, int]:
+        """Doors the central service says are full and nobody has confirmed (door ->
+        number of parcels claimed): they open for the technician only."""
+        ...
+
+    def verify_door(self, compartment_id: str, *, actor: Actor, how: str) -> Sequence[str]:
+        """A sensor or the technician confirms the claimed contents; returns the parcels
+        now stored there."""
+        ...
+
+    def refute_door(self, compartment_id: str, *, actor: Actor, how: str) -> int:
+        """The door is empty: its claims are false (an alarm each)."""
+        ...
 
     def set_door_state(self, compartment_id: str, door: str, occupied: bool | None) -> None:
         """Last polled door and occupancy (what the heartbeat reports)."""

@@ -118,11 +118,15 @@ class RemoteExecutor:
                                               actor=OPERATOR, reason=cmd.reason)
             self._finish(cmd, True, "out of service")
         elif cmd.type == "set_in_service":
-            inside = self._store.parcels_in_compartment(comp.compartment_id)
-            state = CompartmentState.occupied if inside else CompartmentState.free
-            self._store.set_compartment_state(comp.compartment_id, state, actor=OPERATOR,
-                                              reason=cmd.reason)
+            # Back in service; the cache's one rule makes it free or occupied.
+            self._store.set_compartment_state(comp.compartment_id, CompartmentState.free,
+                                              actor=OPERATOR, reason=cmd.reason)
+            state = next((c.state for c in self._store.compartments()
+                          if c.compartment_id == comp.compartment_id), None)
             self._finish(cmd, True, f"in service ({state})")
+        elif comp.compartment_id in self._store.unverified_doors():
+            self._finish(cmd, False, "the door's contents are unverified: it opens for the "
+                                     "technician only")
         else:
             self._open(cmd, comp)
 

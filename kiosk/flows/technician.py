@@ -83,6 +83,7 @@ class TechnicianFlow:
         self._deadline: float | None = clock.monotonic() + s.login_timeout_s
         self._readings: dict[str, DoorReading] = {}
         self._compartments: list[Compartment] = []
+        self._unverified: dict[str, int] = {}
         self._map: LockerMap = EMPTY_MAP
         self._map_at = 0.0
         self._action: OpenAction | None = None
@@ -123,6 +124,7 @@ class TechnicianFlow:
 
     def _refresh_map(self) -> None:
         self._compartments = list(self._store.compartments())
+        self._unverified = dict(self._store.unverified_doors())
         self._map = LockerMap.of(self._compartments)
         self._map_at = self._clock.monotonic()
 
@@ -266,12 +268,28 @@ class TechnicianFlow:
         return self.view()
 
     def set_in_service(self, compartment_id: str) -> TechnicianView:
-        """Back in use (also clears `fault`): occupied if parcels are inside, else free."""
+        """Back in use (also clears `fault`); the cache's rule makes it occupied if
+        parcels are inside, else free."""
         if self._act():
-            inside = self._store.parcels_in_compartment(compartment_id)
-            state = CompartmentState.occupied if inside else CompartmentState.free
-            self._store.set_compartment_state(compartment_id, state, actor=self.actor,
-                                              reason="technician")
+            self._store.set_compartment_state(compartment_id, CompartmentState.free,
+                                              actor=self.actor, reason="technician")
+            self._refresh_map()
+        return self.view()
+
+    def confirm_contents(self, compartment_id: str) -> TechnicianView:
+        """The technician looked into an unverified door and found the claimed parcels:
+        they are stored there from now on and their codes work."""
+        if self._act() and compartment_id in self._unverified:
+            self._store.verify_door(compartment_id, actor=self.actor,
+                                    how="the technician looked inside")
+            self._refresh_map()
+        return self.view()
+
+    def confirm_empty(self, compartment_id: str) -> TechnicianView:
+        """The technician found an unverified door empty: the claim is false (alarm)."""
+        if self._act() and compartment_id in self._unverified:
+            self._store.refute_door(compartment_id, actor=self.actor,
+                                    how="the technician found it empty")
             self._refresh_map()
         return self.view()
 
@@ -341,6 +359,15 @@ class TechnicianFlow:
             return self.view()
         stamp = self._clock.now().strftime("%Y%m%dT%H%M%SZ")
         folder = Path(destination) / f"expresspoint-export-{stamp}"
+        if ".." in Path(destination).parts:
+            # The destination is the stick's folder as configured; a path that climbs
+            # out of it could write the audit trail anywhere on the kiosk's disk.
+            self._export_error = f"{destination}: a destination with '..' is refused; " \
+                "give the stick's folder itself"
+            self._export_path = None
+            self._audit(f"export to {destination!r} refused: '..' in the path")
+            self._go(TechnicianScreen.export_failed)
+            return self.view()
         try:
             folder.mkdir(parents=False, exist_ok=False)
             with (folder / "audit.jsonl").open("w", encoding="utf-8") as out:
@@ -418,7 +445,8 @@ class TechnicianFlow:
             cells.append(MapCell(
                 self._map.place(comp.compartment_id), comp.size, str(comp.state),
                 str(reading.door) if reading else "unknown",
-                reading.occupied if reading else None))
+                reading.occupied if reading else None,
+                unverified=comp.compartment_id in self._unverified))
         lockout = self._limiter.remaining_s()
         policy = self._limiter.policy
         allowed = policy.free_attempts if self._limiter.lockouts == 0 else \

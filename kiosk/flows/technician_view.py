@@ -39,6 +39,9 @@ class MapCell:
     state: str  # compartment state: free, occupied, reserved, out_of_service, fault
     door_state: str  # open, closed, unknown (last reading)
     occupied: bool | None  # occupancy sensor, None without one
+    # The central service says it is full and neither a sensor nor a technician has
+    # confirmed it: it opens for the technician only (confirm_contents / confirm_empty).
+    unverified: bool = False
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@ with their outbox event and audit row in one transaction.
 
 `Cache` combines the parts, one module each: `lookups` (profile, code hashing, parcels,
 couriers, status), `compartments` (fill order, states, layout), `recording` (door
-openings, pickups, deposits, collections, events, audit) and `commands`.
+openings, pickups, deposits, collections, events, audit), `commands` and `claims`
+(doors the central service says are full and the kiosk has not confirmed).
 
 Usage::
 
@@ -26,6 +27,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sync.cache.base import Clock
+from sync.cache.claims import ClaimsMixin
 from sync.cache.commands import CommandsMixin
 from sync.cache.compartments import CompartmentsMixin
 from sync.cache.engine import make_engines
@@ -35,7 +37,7 @@ from sync.cache.models import utcnow
 from sync.cache.recording import RecordingMixin
 
 
-class Cache(LookupsMixin, CompartmentsMixin, RecordingMixin, CommandsMixin):
+class Cache(LookupsMixin, CompartmentsMixin, RecordingMixin, CommandsMixin, ClaimsMixin):
     """The local SQLite cache, shared by the kiosk process and the sync worker."""
 
     @classmethod

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from sync.cache import journal
+from sync.cache import contents, journal
 from sync.cache.base import INSIDE, CacheBase, get_compartment
 from sync.cache.errors import LayoutConflict
 from sync.cache.models import (
@@ -56,12 +56,19 @@ class CompartmentsMixin(CacheBase):
         reason: str = "",
     ) -> Compartment:
         """Change the state, with an audit row and, when a compartment leaves or returns
-        to service, a `compartment.out_of_service` / `compartment.in_service` event."""
+        to service, a `compartment.out_of_service` / `compartment.in_service` event.
+
+        `free` and `occupied` are not the caller's to choose: asking for either returns
+        the door to service, and its parcels decide which it is; `reserved` on a door
+        that holds a parcel stays `occupied` (`contents.derive`)."""
         now = self._clock()
         state = CompartmentState(state)
         with self.write() as s:
             comp = get_compartment(s, compartment_id)
             before = comp.state
+            if state == CompartmentState.OCCUPIED:
+                state = CompartmentState.FREE
+            state = contents.derive(state, holds=contents.holds(s, compartment_id))
             if before == state:
                 return comp
             comp.state, comp.updated_at = state, now

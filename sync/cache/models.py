@@ -162,6 +162,38 @@ class Command(SQLModel, table=True):
     detail: str | None = None
 
 
+class ClaimStatus(StrEnum):
+    """What became of a door content the central service asserted (`DoorClaim`)."""
+
+    UNVERIFIED = "unverified"  # shown to the technician; the door opens for nobody else
+    VERIFIED = "verified"  # a sensor or the technician confirmed it: the parcel is stored
+    REFUTED = "refuted"  # the sensor or the technician found the door empty
+    REFUSED = "refused"  # it contradicted what the kiosk itself knows: never applied
+
+
+class DoorClaim(SQLModel, table=True):
+    """A parcel the central service says is inside a door the kiosk never filled.
+
+    A door's contents are the kiosk's own knowledge (its deposits and its start-up
+    recovery). A pull may only *claim* contents: on a cache rebuilt from nothing (a
+    replaced disk) the claim waits here, unverified, until an occupancy sensor or the
+    technician confirms it; any other time it contradicts the kiosk and is refused.
+    """
+
+    __tablename__ = "door_claim"
+
+    id: int | None = Field(default=None, primary_key=True)
+    parcel_id: str = Field(index=True)
+    compartment_id: str = Field(index=True)
+    state: str  # the central service's word for the parcel: stored, expired, cancelled
+    version: int = 0
+    status: ClaimStatus = Field(default=ClaimStatus.UNVERIFIED,
+                                sa_column=_enum(ClaimStatus, index=True))
+    received_at: datetime = Field(default_factory=utcnow, sa_column=_ts(nullable=False))
+    resolved_at: datetime | None = Field(default=None, sa_column=_ts())
+    detail: str = ""
+
+
 class AuditEntry(SQLModel, table=True):
     __tablename__ = "audit"
 
@@ -191,6 +223,11 @@ class SyncState(SQLModel, table=True):
     layout_version: str | None = None
     profile_updated_at: datetime | None = Field(default=None, sa_column=_ts())
     parcel_cursor: str | None = None
+    # End of the first complete parcel pull. Before it, the cache is being built from
+    # nothing and a parcel the central service says is inside a door becomes an
+    # unverified claim; after it, such a parcel contradicts the kiosk and is refused.
+    # A `resync` resets the cursors, never this.
+    first_pull_done_at: datetime | None = Field(default=None, sa_column=_ts())
     courier_cursor: str | None = None
     last_event_seq: int = 0
     last_success_at: datetime | None = Field(default=None, sa_column=_ts())

@@ -6,9 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlmodel import col, select
-
-from sync.cache import journal
+from sync.cache import contents, journal
 from sync.cache.base import INSIDE, CacheBase, get_compartment, get_parcel
 from sync.cache.errors import InvalidTransition, NotFound
 from sync.cache.models import (
@@ -32,6 +30,9 @@ _EVENT_AUDIT: dict[EventType, AuditKind] = {
     EventType.COMPARTMENT_FORCED_OPEN: AuditKind.ALARM,
     EventType.COMPARTMENT_LEFT_OPEN: AuditKind.ALARM,
     EventType.COMPARTMENT_JAMMED: AuditKind.ALARM,
+    EventType.COMPARTMENT_OCCUPANCY_MISMATCH: AuditKind.ALARM,
+    EventType.PARCEL_PULL_REFUSED: AuditKind.ALARM,
+    EventType.LOCKER_PROFILE_REFUSED: AuditKind.ALARM,
 }
 
 
@@ -146,9 +147,9 @@ class RecordingMixin(CacheBase):
                 )
             _mark_local(parcel)
             parcel.state, parcel.compartment_id = ParcelState.STORED, compartment_id
-            comp.state, comp.updated_at = CompartmentState.OCCUPIED, now
             s.add(parcel)
-            s.add(comp)
+            s.flush()
+            contents.settle(s, [compartment_id], now)
             ev = journal.append_event(
                 s, EventType.PARCEL_DEPOSITED, at=now, parcel_id=parcel_id,
                 compartment_id=compartment_id, actor_kind=ActorKind.COURIER,
@@ -228,7 +229,7 @@ class RecordingMixin(CacheBase):
             raise ValueError("no parcel given")
         now = self._clock()
         with self.write() as s:
-            comp = get_compartment(s, compartment_id)
+            get_compartment(s, compartment_id)
             events = []
             for pid in parcel_ids:
                 parcel = get_parcel(s, pid)
@@ -252,12 +253,7 @@ class RecordingMixin(CacheBase):
                 )
                 events.append(ev)
             s.flush()
-            still_inside = s.exec(select(Parcel.parcel_id).where(
-                Parcel.compartment_id == compartment_id, col(Parcel.state).in_(INSIDE)
-            )).first()
-            if still_inside is None and comp.state == CompartmentState.OCCUPIED:
-                comp.state, comp.updated_at = CompartmentState.FREE, now
-                s.add(comp)
+            contents.settle(s, [compartment_id], now)
             return events
 
 

@@ -22,9 +22,10 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
 from contract import wire
-from sync.cache import journal
+from sync.cache import claims, contents, journal, pull
 from sync.cache.cache import Cache
 from sync.cache.models import (
+    ClaimStatus,
     Command,
     Compartment,
     Courier,
@@ -72,20 +73,40 @@ class SyncStore:
             s.add(st)
 
     def apply_parcels(self, page: wire.ParcelPage) -> int:
-        """Upsert the page and store its cursor, in one transaction; returns rows applied."""
+        """Apply the page by the rules of `sync.cache.pull` and store its cursor, in one
+        transaction; returns rows applied. The page that ends the first complete pull
+        (`has_more` false) also ends the building of the cache from nothing."""
+        now = self._cache.clock()
         with self._cache.write() as s:
+            st = journal.sync_state(s)
+            building = st.first_pull_done_at is None
             ids = [p.parcel_id for p in page.parcels]
-            pending = _parcels_with_unacked_events(s, ids)
-            local_base = _local_base_versions(s, ids)
+            known = _local_rows(s, ids)
             full: list[dict[str, Any]] = []
             data_only: list[dict[str, Any]] = []
+            touched: set[str] = set()
             for remote in page.parcels:
-                base = local_base.get(remote.parcel_id)
-                keep_local = base is not None and (
-                    remote.parcel_id in pending or remote.version <= base
-                )
-                (data_only if keep_local else full).append(_parcel_values(remote))
-            # Core upserts, not ORM objects: a 1000-parcel page costs milliseconds.
+                local = known.get(remote.parcel_id)
+                d = pull.decide(local, remote, building=building)
+                values = _parcel_values(remote)
+                if d.state is None:
+                    data_only.append(values)
+                else:
+                    values["state"], values["compartment_id"] = d.state, d.compartment_id
+                    full.append(values)
+                if local is not None and local.claim and (d.withdraw or (
+                        d.claim and d.claim != local.claim)):
+                    touched.add(local.claim)
+                    claims.close_unverified(s, remote.parcel_id, ClaimStatus.REFUTED, now,
+                                            "withdrawn by the central service")
+                if d.claim:
+                    touched.add(d.claim)
+                    claims.put_unverified(s, remote, d.claim, now)
+                if d.refuse:
+                    claims.refuse(s, remote, pull.claimed_door(remote), d.refuse, now,
+                                  local_compartment=local.compartment_id if local else None)
+            # Core upserts, not ORM objects: a 1000-parcel page costs milliseconds. A pull
+            # never moves a parcel between doors: compartment_id is written on insert only.
             if full:
                 stmt = sqlite_insert(_PARCEL)
                 s.execute(stmt.on_conflict_do_update(
@@ -98,8 +119,10 @@ class SyncStore:
                     index_elements=[_PARCEL.c.parcel_id],
                     set_={k: stmt.excluded[k] for k in _DATA_FIELDS},
                 ), data_only)
-            st = journal.sync_state(s)
+            contents.settle(s, touched, now)
             st.parcel_cursor = page.next_cursor
+            if building and not page.has_more:
+                st.first_pull_done_at = now
             s.add(st)
         return len(page.parcels)
 
@@ -260,29 +283,33 @@ def _parcels_with_unacked_events(s: Session, parcel_ids: list[str]) -> set[str]:
 _PARCEL = Parcel.__table__  # type: ignore[attr-defined]
 _DATA_FIELDS = ("order_ref", "size", "barcode", "pickup_code_hash", "pickup_deadline",
                 "recipient_hint", "version")
-_FULL_FIELDS = (*_DATA_FIELDS, "state", "compartment_id", "local_base_version")
+_FULL_FIELDS = (*_DATA_FIELDS, "state", "local_base_version")
 
 
-def _local_base_versions(s: Session, parcel_ids: list[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for i in range(0, len(parcel_ids), 500):
-        q = select(Parcel.parcel_id, Parcel.local_base_version).where(
-            col(Parcel.parcel_id).in_(parcel_ids[i : i + 500]),
-            col(Parcel.local_base_version).is_not(None),
-        )
-        found.update((pid, base) for pid, base in s.exec(q) if base is not None)
+def _local_rows(s: Session, parcel_ids: list[str]) -> dict[str, pull.Local]:
+    """What the cache knows of these parcels: state, door, local change, open claim."""
+    pending = _parcels_with_unacked_events(s, parcel_ids)
+    open_claims = claims.unverified_by_parcel(s, parcel_ids)
+    found: dict[str, pull.Local] = {}
+    for i in range(0, len(parcel_ids), 500):  # SQLite caps bound parameters
+        q = select(Parcel.parcel_id, Parcel.state, Parcel.compartment_id,
+                   Parcel.local_base_version).where(
+            col(Parcel.parcel_id).in_(parcel_ids[i : i + 500]))
+        for pid, state, cid, base in s.exec(q):
+            found[pid] = pull.Local(ParcelState(state), cid, base, pid in pending,
+                                    open_claims.get(pid))
     return found
 
 
 def _parcel_values(remote: wire.Parcel) -> dict[str, Any]:
-    """Row values for a pulled parcel; `state`/`compartment_id` are only written by the
-    full upsert (an insert always writes them: a new row has no local change)."""
+    """Row values for a pulled parcel; `state` is only written by the full upsert with
+    the state `pull.decide` chose, `compartment_id` only ever on insert."""
     return {
         "parcel_id": remote.parcel_id,
         "order_ref": remote.order_ref,
         "state": ParcelState(remote.state.value),
         "size": remote.size.value,
-        "compartment_id": remote.compartment_id,
+        "compartment_id": None,
         "pickup_code_hash": remote.pickup_code_hash,
         "pickup_deadline": remote.pickup_deadline,
         "barcode": remote.barcode,

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from contract.codes import KdfParams, hash_code
 from sync.cache import Cache, CompartmentSpec, Parcel, ParcelState
 from sync.cache.journal import sync_state
+from tests.arrivals import arrive
 
 FAST_KDF = KdfParams(n=1024, r=8, p=1, dklen=32)
 SALT = "00112233445566778899aabbccddeeff"
@@ -41,22 +42,18 @@ def seed_profile(cache: Cache, locker_id: str = "LK-001") -> None:
 
 
 def add_parcel(cache: Cache, parcel_id: str, code: str | None, **fields: object) -> Parcel:
+    """A parcel as the product gets one (`tests.arrivals`): pulled, and deposited (or
+    claimed and confirmed) when it is inside a door."""
     values: dict[str, object] = {
         "order_ref": f"ORD-{parcel_id}",
         "state": ParcelState.STORED,
         "size": "M",
         "barcode": f"BC{parcel_id}",
         "version": 1,
-        "pickup_deadline": datetime(2026, 3, 8, tzinfo=UTC),
+        "deadline": datetime(2026, 3, 8, tzinfo=UTC),
     }
+    if "pickup_deadline" in fields:
+        fields["deadline"] = fields.pop("pickup_deadline")
     values.update(fields)
-    parcel = Parcel(
-        parcel_id=parcel_id,
-        pickup_code_hash=hash_code(code, SALT, FAST_KDF) if code else None,
-        **values,  # type: ignore[arg-type]
-    )
-    with cache.write() as s:
-        s.add(parcel)
-    return parcel
-
-
+    return arrive(cache, parcel_id, code_hash=hash_code(code, SALT, FAST_KDF) if code else None,
+                  **values)  # type: ignore[arg-type]

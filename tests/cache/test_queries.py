@@ -9,6 +9,7 @@ import pytest
 from cachekit import LAYOUT, ManualClock, add_parcel
 from sqlmodel import select
 
+from contract import wire
 from contract.codes import MalformedCode
 from sync.cache import (
     ActorKind,
@@ -22,11 +23,24 @@ from sync.cache import (
     LayoutConflict,
     NotFound,
     OutboxEvent,
+    Parcel,
     ParcelState,
     ProfileMissing,
 )
+from sync.cache.sync_store import SyncStore
 
 pytestmark = pytest.mark.integration
+
+
+def _wire(parcel: Parcel, **changes: object) -> wire.Parcel:
+    values = {
+        "parcel_id": parcel.parcel_id, "order_ref": parcel.order_ref, "state": parcel.state.value,
+        "size": parcel.size, "compartment_id": parcel.compartment_id,
+        "barcode": parcel.barcode, "pickup_code_hash": parcel.pickup_code_hash,
+        "pickup_deadline": parcel.pickup_deadline, "version": parcel.version,
+    }
+    values.update(changes)
+    return wire.Parcel.model_validate(values)
 
 
 def outbox(cache: Cache) -> list[OutboxEvent]:
@@ -75,7 +89,7 @@ def test_barcode_lookup_prefers_the_open_parcel(cache: Cache) -> None:
 
 
 def test_free_compartments_come_in_fill_order_by_size(cache: Cache) -> None:
-    cache.set_compartment_state("A03", CompartmentState.OCCUPIED)
+    add_parcel(cache, "p1", None, compartment_id="A03")
     assert [c.id for c in cache.free_compartments("M")] == ["A02", "B01"]
     assert [c.id for c in cache.free_compartments()] == ["A01", "A02", "B01", "B02"]
     assert cache.free_compartments("XL") == []
@@ -83,25 +97,27 @@ def test_free_compartments_come_in_fill_order_by_size(cache: Cache) -> None:
 
 def test_open_intent_writes_audit_and_event_together(cache: Cache) -> None:
     add_parcel(cache, "p1", "12345678", compartment_id="A02")
+    arranged = len(outbox(cache))  # the deposit that put p1 there
     intent = cache.record_open_intent("A02", ["p1"], ActorKind.CUSTOMER, None, "pickup")
-    (event,) = outbox(cache)
-    assert event.type == EventType.COMPARTMENT_OPENED and event.seq == 1
+    (event,) = outbox(cache)[arranged:]
+    assert event.type == EventType.COMPARTMENT_OPENED and event.seq == arranged + 1
     assert json.loads(event.data) == {"parcel_ids": ["p1"], "reason": "pickup"}
     entry = cache.recent_audit(1)[0]
     assert entry.id == intent and entry.kind == AuditKind.DOOR_OPEN
     assert entry.event_id == event.event_id
     with pytest.raises(NotFound):
         cache.record_open_intent("Z99", [], ActorKind.TECHNICIAN, "t1", "diag")
-    assert len(outbox(cache)) == 1
+    assert len(outbox(cache)) == arranged + 1
 
 
 def test_pickup_frees_the_compartment_and_cannot_happen_twice(cache: Cache) -> None:
-    cache.set_compartment_state("A02", CompartmentState.OCCUPIED)
     add_parcel(cache, "p1", "12345678", compartment_id="A02")
-    add_parcel(cache, "p2", "12345678", compartment_id="A02")
+    add_parcel(cache, "p2", "12345678", compartment_id="A02")  # only a rebuilt cache
+    assert cache.compartment("A02").state == CompartmentState.OCCUPIED
+    seq = cache.sync_status().last_event_seq
     events = cache.record_pickup(["p1", "p2"], "A02")
     assert [e.type for e in events] == [EventType.PARCEL_PICKED_UP] * 2
-    assert [e.seq for e in events] == [1, 2]  # an occupied state change is audit-only
+    assert [e.seq for e in events] == [seq + 1, seq + 2]  # the door's state: audit only
     assert cache.parcel("p1").state == ParcelState.PICKED_UP  # type: ignore[union-attr]
     assert cache.compartment("A02").state == CompartmentState.FREE
     depth = cache.sync_status().outbox_depth
@@ -111,14 +127,15 @@ def test_pickup_frees_the_compartment_and_cannot_happen_twice(cache: Cache) -> N
 
 
 def test_a_failing_write_leaves_nothing_behind(cache: Cache) -> None:
-    cache.set_compartment_state("A02", CompartmentState.OCCUPIED)
     add_parcel(cache, "p1", "12345678", compartment_id="A02")
+    before = outbox(cache)
+    seq = cache.sync_status().last_event_seq
     with pytest.raises(NotFound):
         cache.record_pickup(["p1", "unknown"], "A02")
     assert cache.parcel("p1").state == ParcelState.STORED  # type: ignore[union-attr]
     assert cache.compartment("A02").state == CompartmentState.OCCUPIED
-    assert cache.sync_status().last_event_seq == 0
-    assert outbox(cache) == []
+    assert cache.sync_status().last_event_seq == seq
+    assert [e.event_id for e in outbox(cache)] == [e.event_id for e in before]
 
 
 def test_deposit_and_collection(cache: Cache, clock: ManualClock) -> None:
@@ -134,11 +151,13 @@ def test_deposit_and_collection(cache: Cache, clock: ManualClock) -> None:
     add_parcel(cache, "p2", None, state=ParcelState.EXPECTED)
     with pytest.raises(InvalidTransition, match="occupied"):
         cache.record_deposit("p2", "B01", courier_id="c7")
-    # The central side expires it; the courier takes it back.
-    with cache.write() as s:
-        p = s.get(type(parcel), "p1")
-        assert p is not None
-        p.state = ParcelState.EXPIRED
+    # The central side hears of the deposit, then expires it; the courier takes it back.
+    store = SyncStore(cache)
+    store.record_push_result([ev.event_id], wire.EventResult(accepted=[ev.event_id]),
+                             clock())
+    store.apply_parcels(wire.ParcelPage(parcels=[_wire(parcel, state="expired", version=2)],
+                                        next_cursor="c2", has_more=False))
+    assert cache.parcel("p1").state == ParcelState.EXPIRED  # type: ignore[union-attr]
     assert [p.parcel_id for p in cache.parcels_to_collect()] == ["p1"]
     cache.record_collection(["p1"], "B01", courier_id="c7")
     assert cache.compartment("B01").state == CompartmentState.FREE
@@ -169,7 +188,6 @@ def test_alarm_events_are_audited(cache: Cache) -> None:
 
 
 def test_layout_replacement_keeps_states_and_protects_parcels(cache: Cache) -> None:
-    cache.set_compartment_state("A02", CompartmentState.OCCUPIED)
     add_parcel(cache, "p1", None, compartment_id="A02")
     bigger = [*LAYOUT, CompartmentSpec("C01", board=2, channel=1, size="XL", column=2, row=1)]
     change = cache.replace_layout(bigger)

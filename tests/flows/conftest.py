@@ -6,11 +6,13 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import func
 from sqlmodel import col, select
 
 from contract.codes import KdfParams, hash_code, hash_secret, new_salt
@@ -20,6 +22,7 @@ from kiosk.flows.pickup import PickupFlow, PickupSettings, PickupView
 from kiosk.flows.ports import CompartmentState, ParcelState
 from locker_driver import OpenConfirmer
 from sync import cache as c
+from tests.arrivals import arrive
 from tests.flows.simlocker import SimLocker
 
 # Small scrypt cost: the flows hash the same way, tests just do it faster.
@@ -56,6 +59,8 @@ class World:
         self.bank.on_unlock = lambda cid: self.intents_at_unlock.append(
             len(self.audits("door_open")))
         self._ids = itertools.count(1)
+        self._hidden_events: set[str] = set()
+        self._hidden_audits: set[int] = set()
 
     # -- arranging ---------------------------------------------------------------------
 
@@ -63,19 +68,25 @@ class World:
                    state: ParcelState = ParcelState.stored, size: str = "M",
                    deadline: datetime | None = None, barcode: str | None = None) -> str:
         pid = f"P{next(self._ids):04d}"
-        with self.cache.write() as s:
-            s.add(c.Parcel(
-                parcel_id=pid, order_ref=f"ORD-{pid}", state=c.ParcelState(str(state)),
-                size=size, compartment_id=cid, pickup_deadline=deadline, barcode=barcode,
-                pickup_code_hash=hash_code(code, self.salt, TEST_KDF) if code else None,
-                version=1,
-            ))
-            if cid is not None and state in (ParcelState.stored, ParcelState.expired,
-                                             ParcelState.cancelled):
-                comp = s.get(c.Compartment, cid)
-                comp.state = c.CompartmentState.OCCUPIED
-                s.add(comp)
+        with self.hidden():
+            arrive(self.cache, pid, state=c.ParcelState(str(state)), compartment_id=cid,
+                   size=size, deadline=deadline, barcode=barcode,
+                   code_hash=hash_code(code, self.salt, TEST_KDF) if code else None)
         return pid
+
+    @contextmanager
+    def hidden(self) -> Iterator[None]:
+        """Events and audit rows written inside are the arrangement, not the test's
+        subject: `events()` and `audits()` leave them out."""
+        with self.cache.read() as s:
+            seq = s.exec(select(func.max(c.OutboxEvent.seq))).one() or 0
+            aid = s.exec(select(func.max(c.AuditEntry.id))).one() or 0
+        yield
+        with self.cache.read() as s:
+            self._hidden_events.update(s.exec(select(c.OutboxEvent.event_id).where(
+                col(c.OutboxEvent.seq) > seq)))
+            self._hidden_audits.update(a for a in s.exec(select(c.AuditEntry.id).where(
+                col(c.AuditEntry.id) > aid)) if a is not None)
 
     def add_courier(self, courier_id: str, pin: str | None = None, badge: str | None = None,
                     *, active: bool = True) -> None:
@@ -94,10 +105,11 @@ class World:
                             received_at=self.clock.now()))
 
     def set_compartment(self, cid: str, state: CompartmentState) -> None:
-        with self.cache.write() as s:
-            comp = s.get(c.Compartment, cid)
-            comp.state = c.CompartmentState(str(state))
-            s.add(comp)
+        """A technician's state (out of service, fault), or back to service."""
+        with self.hidden():
+            self.cache.set_compartment_state(cid, c.CompartmentState(str(state)),
+                                             actor_kind=c.ActorKind.TECHNICIAN,
+                                             actor_id="T-ARRANGE", reason="arranged")
 
     def pickup(self, **settings: Any) -> PickupFlow:
         return PickupFlow(self.store, self.bank, self.clock, OpenConfirmer,
@@ -127,7 +139,8 @@ class World:
 
     def events(self) -> list[c.OutboxEvent]:
         with self.cache.read() as s:
-            return list(s.exec(select(c.OutboxEvent).order_by(col(c.OutboxEvent.seq))))
+            rows = list(s.exec(select(c.OutboxEvent).order_by(col(c.OutboxEvent.seq))))
+        return [e for e in rows if e.event_id not in self._hidden_events]
 
     def event_types(self) -> list[str]:
         return [str(e.type) for e in self.events()]
@@ -137,7 +150,8 @@ class World:
 
     def audits(self, kind: str | None = None) -> list[c.AuditEntry]:
         rows = list(reversed(self.cache.recent_audit(10_000)))
-        return [r for r in rows if kind is None or str(r.kind) == kind]
+        return [r for r in rows if (kind is None or str(r.kind) == kind)
+                and r.id not in self._hidden_audits]
 
     def everything_written(self) -> str:
         return repr(self.events()) + repr(self.audits())

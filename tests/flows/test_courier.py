@@ -141,7 +141,7 @@ def test_labels_that_cannot_be_deposited_are_refused_with_the_reason(
 
 def test_a_full_size_falls_back_to_a_larger_one(world: World, courier) -> None:
     for cid in ("A02", "A03", "B02", "B03", "C02", "C03"):
-        world.set_compartment(cid, CompartmentState.occupied)
+        world.add_parcel(None, cid, size="M")  # every M door holds a parcel
     world.add_parcel(None, None, state=ParcelState.expected, barcode="PKG-1", size="M")
     courier.start_deposit()
     cid, _ = deposit(world, courier, "PKG-1")
