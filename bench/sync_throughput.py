@@ -57,7 +57,8 @@ def seed_parcels(central: CentralService, n: int) -> None:
 
 def timed_round(cache: Cache, url: str, locker: str, token: str,
                 settings: WorkerSettings) -> tuple[float, int, int]:
-    client = CentralClient(url, locker, token, timeout=(5, 120), deadline_s=300)
+    client = CentralClient(url, locker, token, timeout=(5, 120), deadline_s=300,
+                           allow_http=True)
     worker = SyncWorker(cache, client, settings)
     t0 = time.perf_counter()
     result = worker.run_round(force=True)
@@ -89,7 +90,8 @@ def main() -> None:
         for page in (100, 500, 1000):
             cache = Cache.open(tmp / f"pull-{page}.db")
             elapsed, pulled, _ = timed_round(cache, url, central.locker_id, central.device_token,
-                                             WorkerSettings(page_size=page))
+                                             WorkerSettings(page_size=page, kdf_min_n=1024,
+                                                            round_pull_rows=10**9))
             assert pulled == args.parcels, pulled
             cache.close()
             pulls.append((page, elapsed))
@@ -109,8 +111,9 @@ def main() -> None:
                 for i in range(args.events):
                     journal.append_event(s, EventType.CODE_DENIED, at=datetime.now(UTC),
                                          data={"i": i})
-            settings = WorkerSettings(push_batch=batch)
-            client = CentralClient(url, locker, token, timeout=(5, 120), deadline_s=300)
+            settings = WorkerSettings(push_batch=batch, kdf_min_n=1024)
+            client = CentralClient(url, locker, token, timeout=(5, 120), deadline_s=300,
+                           allow_http=True)
             worker = SyncWorker(cache, client, settings)
             t0 = time.perf_counter()
             pushed = worker.push_outbox()
@@ -127,8 +130,8 @@ def main() -> None:
         print(f"\nidle worker loop for {args.idle_seconds:.0f} s "
               "(push 2 s, pull 10 s, heartbeat 30 s)")
         cache = Cache.open(tmp / "pull-1000.db")
-        client = CentralClient(url, central.locker_id, central.device_token)
-        worker = SyncWorker(cache, client, WorkerSettings())
+        client = CentralClient(url, central.locker_id, central.device_token, allow_http=True)
+        worker = SyncWorker(cache, client, WorkerSettings(kdf_min_n=1024))
         worker.run_round(force=True)
         stop = threading.Event()
         rounds = []

@@ -36,6 +36,7 @@ from contract.codes import KdfParams
 
 MAX_EVENTS_PER_BATCH = 500
 MAX_PAGE_LIMIT = 1000
+MAX_COMMAND_TTL_S = 7 * 24 * 3600  # a command expires at most this long after it is made
 
 
 def _to_utc(value: datetime) -> datetime:
@@ -197,6 +198,11 @@ class ParcelPage(WireModel):
     parcels: list[Parcel]
     next_cursor: str = Field(description="opaque; send it back as ?cursor= for the next page")
     has_more: StrictBool
+    # The profile the page's hashes were made with. Optional, except after a change of
+    # the locker's salt or KDF: the kiosk adopts a new profile only together with pages
+    # that say they were hashed with it, covering every parcel it holds.
+    code_salt: HexString | None = None
+    code_kdf: CodeKdf | None = None
 
 
 # --------------------------------------------------------------------------- couriers
@@ -215,6 +221,8 @@ class CourierPage(WireModel):
     couriers: list[Courier]
     next_cursor: str
     has_more: StrictBool
+    code_salt: HexString | None = None  # as for ParcelPage
+    code_kdf: CodeKdf | None = None
 
 
 # --------------------------------------------------------------------------- events
@@ -373,7 +381,7 @@ class CommandRequest(WireModel):
     type: CommandType
     compartment_id: str | None = None
     reason: Annotated[str, Field(min_length=1, max_length=500)]
-    ttl_s: Annotated[StrictInt, Field(ge=10, le=7 * 24 * 3600)] = 3600
+    ttl_s: Annotated[StrictInt, Field(ge=10, le=MAX_COMMAND_TTL_S)] = 3600
 
 
 class CommandStatus(StrEnum):

@@ -212,6 +212,7 @@ support_contact = "+44 20 7946 0000 · expresspoint.example/help"
 url = "{self.central_url}"
 token_file = "tokens/{locker['locker_id']}.token"
 timeout_s = 5
+allow_insecure_http = true  # the demo's own service on 127.0.0.1
 
 [database]
 path = "cache.db"
@@ -221,6 +222,7 @@ backup_dir = "backups"
 pull_interval_s = 3
 push_interval_s = 1
 heartbeat_interval_s = 10
+kdf_min_n = {min(self.kdf_n, 16384)}
 
 [board]
 port = "{self.workdir / 'lock-board'}"

@@ -15,6 +15,13 @@ three typed errors:
 
 The device token goes into the Authorization header only; it never appears in an error
 message, a repr or a log line.
+
+Transport: redirects are never followed (to any host: a redirected call is refused with
+the target named), and a plain `http://` base URL is refused unless the caller opts in
+(`allow_http=True`: the demo and tests, on 127.0.0.1); https certificates are always
+checked. Every string the central service sends is stripped of Unicode bidirectional
+controls before it is validated, so "LBL-1234" can never be made to display as
+"4321-LBL" on a screen, in a log or in an export.
 """
 
 from __future__ import annotations
@@ -38,6 +45,21 @@ log = logging.getLogger(__name__)
 M = TypeVar("M", bound=pydantic.BaseModel)
 
 MAX_BODY_BYTES = 8 * 1024 * 1024  # a full 1000-parcel page is ~0.5 MB
+
+# Unicode bidirectional formatting characters (embeddings, overrides, isolates, marks).
+BIDI_CONTROLS = dict.fromkeys(
+    [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+
+
+def strip_bidi(value: Any) -> Any:
+    """`value` (parsed JSON) with every bidi control removed from its strings and keys."""
+    if isinstance(value, str):
+        return value.translate(BIDI_CONTROLS)
+    if isinstance(value, list):
+        return [strip_bidi(v) for v in value]
+    if isinstance(value, dict):
+        return {strip_bidi(k): strip_bidi(v) for k, v in value.items()}
+    return value
 
 
 class SyncError(Exception):
@@ -103,9 +125,15 @@ class CentralClient:
         max_body_bytes: int = MAX_BODY_BYTES,
         session: requests.Session | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        allow_http: bool = False,
     ) -> None:
+        if not base_url.startswith("https://") and not (
+                allow_http and base_url.startswith("http://")):
+            raise ValueError(f"central URL {base_url!r} must start with https:// (plain "
+                             "http:// only where the caller allows it: demo and tests)")
         self._base = base_url.rstrip("/") + f"/v1/lockers/{locker_id}"
         self._session = session or requests.Session()
+        self._session.verify = True  # certificates are always checked
         self._session.headers["Authorization"] = f"Bearer {token}"
         self._session.headers["Accept"] = "application/json"
         self._timeout = timeout
@@ -160,7 +188,7 @@ class CentralClient:
         try:
             resp = self._session.request(
                 method, self._base + path, params=params, json=body,
-                timeout=self._timeout, stream=True,
+                timeout=self._timeout, stream=True, allow_redirects=False,
             )
         except requests.Timeout as exc:
             raise SyncUnavailable(endpoint, f"timed out ({type(exc).__name__})") from None
@@ -175,13 +203,26 @@ class CentralClient:
                 retry_after = parse_retry_after(resp.headers.get("Retry-After"), self._clock)
                 code, message = _error_fields(raw)
                 raise SyncUnavailable(endpoint, f"HTTP {status} {code}: {message}", retry_after)
+            if 300 <= status < 400:
+                # A redirected locker could take its profile and parcels from anybody.
+                target = urllib3.util.parse_url(resp.headers.get("Location") or "")
+                raise SyncRejected(endpoint, status, "redirect",
+                                   f"the central service redirects to "
+                                   f"{target.host or '(no address)'}; redirects are never "
+                                   "followed: point central.url at the service itself")
             if status >= 400:
                 code, message = _error_fields(raw)
                 raise SyncRejected(endpoint, status, code, message)
             if status != 200:
                 raise MalformedResponse(endpoint, f"unexpected HTTP {status}")
         try:
-            return model.model_validate_json(raw)
+            data = strip_bidi(json.loads(raw))
+        except ValueError:
+            raise MalformedResponse(endpoint, "answer is not valid JSON") from None
+        except RecursionError:
+            raise MalformedResponse(endpoint, "answer is nested too deeply") from None
+        try:
+            return model.model_validate(data)
         except pydantic.ValidationError as exc:
             raise MalformedResponse(endpoint, _describe_validation(exc)) from None
 

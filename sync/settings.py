@@ -182,6 +182,10 @@ def parse_table(cls: type[T], table: Mapping[str, Any], *, file: str | Path, pre
     try:
         return cls(**kwargs)
     except (ValueError, TypeError) as exc:
+        # A rule across keys names its key first ("url: ..."): the error then names it.
+        name, sep, rest = str(exc).partition(": ")
+        if sep and name in fields:
+            raise ConfigError(file, _join(prefix, name), rest) from None
         raise ConfigError(file, prefix or "(top level)", str(exc)) from None
 
 
@@ -229,11 +233,21 @@ class LockerSection:
 class CentralSection:
     url: str = field(
         check=lambda v: (
-            None if v.startswith(("http://", "https://")) else "must start with http:// or https://"
+            None if v.startswith(("http://", "https://")) else "must start with https://"
         )
     )
     token_file: Path = field()
     timeout_s: float = field(10.0, check=positive)
+    # Plain http sends the device token and every parcel in the clear; only the demo and
+    # the tests (on 127.0.0.1) opt in, explicitly.
+    allow_insecure_http: bool = False
+
+    def __post_init__(self) -> None:
+        if self.url.startswith("http://") and not self.allow_insecure_http:
+            raise ValueError("url: plain http:// is refused: the device token and every "
+                             "parcel would travel unencrypted; use https:// (certificates "
+                             "are checked), or for the demo and tests only set "
+                             "central.allow_insecure_http = true")
 
     def read_token(self, config_file: str | Path) -> str:
         """The device token; the error names the file, never the token."""
@@ -281,3 +295,8 @@ class SyncSection:
     page_size: int = field(500, check=lambda v: None if 1 <= v <= 1000 else "must be 1..1000")
     push_batch: int = field(200, check=lambda v: None if 1 <= v <= 500 else "must be 1..500")
     backoff_max_s: float = field(300.0, check=positive)
+    # The weakest code KDF the kiosk accepts from the central service (scrypt n). Only
+    # the demo and tests lower it, and never below 1024.
+    kdf_min_n: int = field(16384, check=lambda v: (
+        None if 1024 <= v <= 2**20 and v & (v - 1) == 0
+        else "must be a power of two from 1024 to 1048576 (16384 in production)"))

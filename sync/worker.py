@@ -28,9 +28,10 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from sync.cache import Cache, CommandType, CompartmentState
+from contract import wire
+from sync.cache import ActorKind, AuditKind, Cache, CommandType, CompartmentState, EventType
 from sync.cache.models import utcnow
-from sync.cache.sync_store import SyncStore
+from sync.cache.sync_store import CacheLimit, RekeyIncomplete, SyncStore
 from sync.client import (
     CentralClient,
     MalformedResponse,
@@ -39,6 +40,7 @@ from sync.client import (
     SyncUnavailable,
     event_body,
 )
+from sync.profile_policy import KDF_MIN_N, ProfileRefused, check_profile, fingerprint
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +63,15 @@ class WorkerSettings:
     backoff_base_s: float = 1.0
     backoff_max_s: float = 300.0
     retry_after_max_s: float = 3600.0
+    # A round's pull stops at whichever comes first; the next round (which pushes first)
+    # goes on from the stored cursor, so endless pages never starve pushes and
+    # heartbeats.
+    round_pull_rows: int = 20_000
+    round_deadline_s: float = 60.0
+    max_cached_parcels: int = 250_000  # a central service cannot fill the disk
+    kdf_min_n: int = KDF_MIN_N  # lower only for the demo and tests (down to 1024)
+    commands_per_answer: int = 50  # more in one heartbeat answer are dropped (alarm)
+    max_pending_commands: int = 200
 
 
 @dataclass(frozen=True)
@@ -105,19 +116,24 @@ class SyncWorker:
         self._pulls = 0
         self._skew_warned = False
         self._retry_after: float | None = None
+        self._round_started = 0.0
+        self._round_rows = 0
+        self._refused_profiles: set[str] = set()
 
     # -- one round -----------------------------------------------------------------------
 
     def run_round(self, *, force: bool = False) -> RoundResult:
         """Push, then pull and heartbeat when due (always with `force`). Never raises
         for anything the server does; the outcome and error are in the result."""
-        now = self._monotonic()
+        now = self._round_started = self._monotonic()
+        self._round_rows = 0
         pushed = parcels = couriers = commands = 0
         try:
             pushed = self.push_outbox()
             if force or now >= self._next_pull:
-                parcels, couriers = self._pull_all()
-                self._next_pull = now + self.settings.pull_interval_s
+                parcels, couriers, finished = self._pull_all(profile=force)
+                # A pull cut short by the round's budget goes on in the next round.
+                self._next_pull = now + self.settings.pull_interval_s if finished else now
             skew = None
             if force or now >= self._next_heartbeat:
                 commands, skew = self._heartbeat()
@@ -133,6 +149,11 @@ class SyncWorker:
             return RoundResult(False, pushed, parcels, couriers, commands, err)
         self._on_success(skew, heartbeat=skew is not None)
         return RoundResult(True, pushed, parcels, couriers, commands)
+
+    def _budget_left(self) -> bool:
+        s = self.settings
+        return self._round_rows < s.round_pull_rows and \
+            self._monotonic() - self._round_started < s.round_deadline_s
 
     def push_outbox(self) -> int:
         """Send every queued event (oldest first, `push_batch` at a time); returns how many
@@ -156,9 +177,13 @@ class SyncWorker:
                             outcome.unanswered)
                 return total
 
-    def _pull_all(self) -> tuple[int, int]:
-        if not self._store.has_profile() or self._pulls % PROFILE_EVERY_N_PULLS == 0:
-            self._store.apply_profile(self._client.profile(), self._clock())
+    def _pull_all(self, *, profile: bool = False) -> tuple[int, int, bool]:
+        """(parcels, couriers, finished): False when the round's budget ran out first.
+        The profile is read on the first pull, every PROFILE_EVERY_N_PULLS-th, and with
+        `profile` (a forced round: start, "sync now")."""
+        if profile or not self._store.has_profile() or \
+                self._pulls % PROFILE_EVERY_N_PULLS == 0:
+            self._profile_step()
             pruned = self._store.prune_sent(self._clock() - OUTBOX_RETENTION)
             if pruned:
                 log.info("pruned %d acknowledged event(s) older than %s", pruned,
@@ -166,23 +191,114 @@ class SyncWorker:
         self._pulls += 1
         parcels = couriers = 0
         parcel_cursor, courier_cursor = self._store.cursors()
-        while True:
+        more = True
+        while more and self._budget_left():
             page = self._client.parcels(parcel_cursor, self.settings.page_size)
             _check_progress("GET parcels", page.has_more, len(page.parcels),
                             parcel_cursor, page.next_cursor)
-            parcels += self._store.apply_parcels(page)
-            parcel_cursor = page.next_cursor
-            if not page.has_more:
-                break
-        while True:
+            try:
+                parcels += self._store.apply_parcels(
+                    page, max_parcels=self.settings.max_cached_parcels)
+            except CacheLimit as exc:
+                raise MalformedResponse("GET parcels", f"{exc}; the rest is refused") from None
+            self._round_rows += len(page.parcels)
+            parcel_cursor, more = page.next_cursor, page.has_more
+        while not more and self._budget_left():
             cpage = self._client.couriers(courier_cursor, self.settings.page_size)
             _check_progress("GET couriers", cpage.has_more, len(cpage.couriers),
                             courier_cursor, cpage.next_cursor)
             couriers += self._store.apply_couriers(cpage)
+            self._round_rows += len(cpage.couriers)
             courier_cursor = cpage.next_cursor
             if not cpage.has_more:
+                return parcels, couriers, True
+        log.warning("pull stopped at the round's budget (%d rows, %.0f s); it goes on "
+                    "from the stored cursor after the next push", self._round_rows,
+                    self._monotonic() - self._round_started)
+        return parcels, couriers, False
+
+    # -- the locker profile ----------------------------------------------------------
+
+    def _profile_step(self) -> None:
+        profile = self._client.profile()
+        try:
+            kdf = check_profile(profile, min_n=self.settings.kdf_min_n)
+        except ProfileRefused as exc:
+            self._refuse_profile(profile, str(exc))
+            raise
+        cached = self._store.profile_fingerprint()
+        if cached is None or cached == fingerprint(profile.code_salt, kdf):
+            self._store.apply_profile(profile, self._clock())
+            return
+        self._rekey(profile, fingerprint(profile.code_salt, kdf))
+
+    def _rekey(self, profile: wire.LockerProfile, wanted: str) -> None:
+        """A new salt or KDF: pull everything from the start, every page hashed with the
+        new profile, and take it all in one transaction, or nothing."""
+        log.warning("the central service changed the code salt or KDF; re-reading every "
+                    "parcel and courier hashed with the new profile")
+
+        def made_with(page: wire.ParcelPage | wire.CourierPage) -> bool:
+            return page.code_salt is not None and page.code_kdf is not None and \
+                fingerprint(page.code_salt, page.code_kdf.to_params()) == wanted
+
+        parcels: list[wire.Parcel] = []
+        couriers: list[wire.Courier] = []
+        cursor: str | None = None
+        while True:
+            page = self._client.parcels(cursor, self.settings.page_size)
+            _check_progress("GET parcels", page.has_more, len(page.parcels), cursor,
+                            page.next_cursor)
+            if not made_with(page):
+                self._refuse_rekey(profile, "a parcel page was not hashed with the new "
+                                            "profile (code_salt/code_kdf of the page)")
+            parcels.extend(page.parcels)
+            self._rekey_budget(profile, len(parcels) + len(couriers))
+            cursor = page.next_cursor
+            if not page.has_more:
                 break
-        return parcels, couriers
+        parcel_cursor, cursor = cursor, None
+        while True:
+            cpage = self._client.couriers(cursor, self.settings.page_size)
+            _check_progress("GET couriers", cpage.has_more, len(cpage.couriers), cursor,
+                            cpage.next_cursor)
+            if not made_with(cpage):
+                self._refuse_rekey(profile, "a courier page was not hashed with the new "
+                                            "profile")
+            couriers.extend(cpage.couriers)
+            self._rekey_budget(profile, len(parcels) + len(couriers))
+            cursor = cpage.next_cursor
+            if not cpage.has_more:
+                break
+        try:
+            self._store.apply_rekey(profile, parcels, parcel_cursor, couriers, cursor,
+                                    self._clock())
+        except RekeyIncomplete as exc:
+            self._refuse_rekey(profile, str(exc))
+        log.warning("new code salt/KDF taken with %d parcel(s) and %d courier(s) re-hashed",
+                    len(parcels), len(couriers))
+
+    def _rekey_budget(self, profile: wire.LockerProfile, rows: int) -> None:
+        if rows > self.settings.max_cached_parcels or \
+                self._monotonic() - self._round_started > self.settings.round_deadline_s:
+            self._refuse_rekey(profile, "the re-hashed parcels did not fit the round's "
+                                        "budget")
+
+    def _refuse_rekey(self, profile: wire.LockerProfile, why: str) -> None:
+        message = (f"new code salt/KDF refused: {why}; the kiosk keeps its current profile "
+                   "and codes (the change must come with every cached code re-hashed)")
+        self._refuse_profile(profile, message)
+        raise ProfileRefused("GET profile", message)
+
+    def _refuse_profile(self, profile: wire.LockerProfile, message: str) -> None:
+        """One alarm per distinct refused profile (the refusal repeats every round)."""
+        key = f"{profile.code_salt}:{profile.code_kdf.model_dump_json()}"
+        if key in self._refused_profiles:
+            return
+        self._refused_profiles.add(key)
+        log.error("locker profile refused: %s", message)
+        self._cache.record_event(EventType.LOCKER_PROFILE_REFUSED, data={
+            "reason": message[:300], "code_kdf": profile.code_kdf.model_dump()})
 
     def _heartbeat(self) -> tuple[int, float]:
         comps, depth, last_seq = self._store.heartbeat_snapshot()
@@ -210,9 +326,20 @@ class SyncWorker:
             self._skew_warned = True
         elif abs(skew) <= SKEW_WARN_S:
             self._skew_warned = False
-        added = self._store.store_commands(reply.commands, received)
+        cap = self.settings.commands_per_answer
+        offered = len(reply.commands)
+        added = self._store.store_commands(reply.commands[:cap], received,
+                                           max_pending=self.settings.max_pending_commands)
         if added:
             log.info("received %d remote command(s)", added)
+        if offered > added and offered > cap:
+            # A flood: the kiosk takes a bounded number; the operator sees the rest fail.
+            log.warning("heartbeat answer held %d commands; at most %d are taken per "
+                        "answer", offered, cap)
+            self._cache.audit(AuditKind.ALARM, actor_kind=ActorKind.OPERATOR,
+                              detail=f"command flood: {offered} commands in one answer, "
+                                     f"{added} taken (at most {cap} per answer, "
+                                     f"{self.settings.max_pending_commands} waiting)")
         self._run_resync_commands()
         return added, skew
 

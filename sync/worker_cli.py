@@ -131,12 +131,13 @@ def run(args: argparse.Namespace) -> int:
     settings = WorkerSettings(
         pull_interval_s=s.pull_interval_s, push_interval_s=s.push_interval_s,
         heartbeat_interval_s=s.heartbeat_interval_s, page_size=s.page_size,
-        push_batch=s.push_batch, backoff_max_s=s.backoff_max_s,
+        push_batch=s.push_batch, backoff_max_s=s.backoff_max_s, kdf_min_n=s.kdf_min_n,
     )
     timeout = cfg.central.timeout_s
     client = CentralClient(
         cfg.central.url, cfg.locker.id, token,
         timeout=(min(5.0, timeout), timeout), deadline_s=3 * timeout,
+        allow_http=cfg.central.allow_insecure_http,
     )
     worker = SyncWorker(cache, client, settings)
     try:

@@ -14,19 +14,22 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
 
-from contract import wire
+from contract import codes, wire
+from sync import profile_policy
 from sync.cache import claims, contents, journal, pull
 from sync.cache.cache import Cache
+from sync.cache.errors import CacheError
 from sync.cache.models import (
     ClaimStatus,
     Command,
+    CommandStatus,
     Compartment,
     Courier,
     OutboxEvent,
@@ -62,81 +65,76 @@ class SyncStore:
         return bool(st and st.code_salt and st.code_kdf)
 
     def apply_profile(self, profile: wire.LockerProfile, at: datetime) -> None:
+        """Store the profile. Only for the first profile or one whose salt and KDF are
+        the cached ones; a change of either goes through `apply_rekey`."""
         with self._cache.write() as s:
             st = journal.sync_state(s)
-            st.locker_id, st.locker_name = profile.locker_id, profile.name
-            st.address, st.timezone = profile.address, profile.timezone
-            st.code_salt = profile.code_salt
-            st.code_kdf = json.dumps(profile.code_kdf.model_dump(), sort_keys=True)
-            st.layout_version = str(profile.layout_version)
-            st.profile_updated_at = at
+            _set_profile(st, profile, at)
             s.add(st)
 
-    def apply_parcels(self, page: wire.ParcelPage) -> int:
+    def profile_fingerprint(self) -> str | None:
+        """What the cached code hashes were made with (salt and KDF), or None."""
+        with self._cache.read() as s:
+            st = journal.sync_state_or_none(s)
+        if st is None or not st.code_salt or not st.code_kdf:
+            return None
+        kdf = codes.KdfParams.from_profile(json.loads(st.code_kdf))
+        return profile_policy.fingerprint(st.code_salt, kdf)
+
+    def apply_parcels(self, page: wire.ParcelPage, *, max_parcels: int | None = None) -> int:
         """Apply the page by the rules of `sync.cache.pull` and store its cursor, in one
         transaction; returns rows applied. The page that ends the first complete pull
-        (`has_more` false) also ends the building of the cache from nothing."""
+        (`has_more` false) also ends the building of the cache from nothing. With
+        `max_parcels`, a page that would make the cache hold more parcels raises
+        CacheLimit and applies nothing."""
         now = self._cache.clock()
         with self._cache.write() as s:
             st = journal.sync_state(s)
-            building = st.first_pull_done_at is None
-            ids = [p.parcel_id for p in page.parcels]
-            known = _local_rows(s, ids)
-            full: list[dict[str, Any]] = []
-            data_only: list[dict[str, Any]] = []
-            touched: set[str] = set()
-            for remote in page.parcels:
-                local = known.get(remote.parcel_id)
-                d = pull.decide(local, remote, building=building)
-                values = _parcel_values(remote)
-                if d.state is None:
-                    data_only.append(values)
-                else:
-                    values["state"], values["compartment_id"] = d.state, d.compartment_id
-                    full.append(values)
-                if local is not None and local.claim and (d.withdraw or (
-                        d.claim and d.claim != local.claim)):
-                    touched.add(local.claim)
-                    claims.close_unverified(s, remote.parcel_id, ClaimStatus.REFUTED, now,
-                                            "withdrawn by the central service")
-                if d.claim:
-                    touched.add(d.claim)
-                    claims.put_unverified(s, remote, d.claim, now)
-                if d.refuse:
-                    claims.refuse(s, remote, pull.claimed_door(remote), d.refuse, now,
-                                  local_compartment=local.compartment_id if local else None)
-            # Core upserts, not ORM objects: a 1000-parcel page costs milliseconds. A pull
-            # never moves a parcel between doors: compartment_id is written on insert only.
-            if full:
-                stmt = sqlite_insert(_PARCEL)
-                s.execute(stmt.on_conflict_do_update(
-                    index_elements=[_PARCEL.c.parcel_id],
-                    set_={k: stmt.excluded[k] for k in _FULL_FIELDS},
-                ), full)
-            if data_only:
-                stmt = sqlite_insert(_PARCEL)
-                s.execute(stmt.on_conflict_do_update(
-                    index_elements=[_PARCEL.c.parcel_id],
-                    set_={k: stmt.excluded[k] for k in _DATA_FIELDS},
-                ), data_only)
-            contents.settle(s, touched, now)
+            _apply_parcel_rows(s, page.parcels, building=st.first_pull_done_at is None,
+                               now=now, max_parcels=max_parcels)
             st.parcel_cursor = page.next_cursor
-            if building and not page.has_more:
+            if st.first_pull_done_at is None and not page.has_more:
                 st.first_pull_done_at = now
             s.add(st)
         return len(page.parcels)
 
     def apply_couriers(self, page: wire.CourierPage) -> int:
         with self._cache.write() as s:
-            for remote in page.couriers:
-                row = s.get(Courier, remote.courier_id) or Courier(courier_id=remote.courier_id)
-                row.name, row.active, row.version = remote.name, remote.active, remote.version
-                row.pin_hash, row.badge_hash = remote.pin_hash, remote.badge_hash
-                s.add(row)
+            _apply_courier_rows(s, page.couriers)
             st = journal.sync_state(s)
             st.courier_cursor = page.next_cursor
             s.add(st)
         return len(page.couriers)
+
+    def apply_rekey(
+        self,
+        profile: wire.LockerProfile,
+        parcels: Sequence[wire.Parcel],
+        parcel_cursor: str,
+        couriers: Sequence[wire.Courier],
+        courier_cursor: str,
+        at: datetime,
+    ) -> None:
+        """Take a new salt or KDF together with every re-hashed code, in one transaction.
+        Every cached parcel and courier with a hash must be in `parcels` / `couriers`
+        (pulled from the start, hashed with the new profile); otherwise RekeyIncomplete
+        and nothing changes: the old profile and its hashes stay."""
+        with self._cache.write() as s:
+            have_parcels = {p.parcel_id for p in parcels}
+            have_couriers = {c.courier_id for c in couriers}
+            hashed = set(s.exec(select(Parcel.parcel_id).where(
+                col(Parcel.pickup_code_hash).is_not(None))))
+            hashed_couriers = set(s.exec(select(Courier.courier_id).where(
+                col(Courier.pin_hash).is_not(None) | col(Courier.badge_hash).is_not(None))))
+            missing = sorted(hashed - have_parcels) + sorted(hashed_couriers - have_couriers)
+            if missing:
+                raise RekeyIncomplete(missing)
+            st = journal.sync_state(s)
+            _apply_parcel_rows(s, parcels, building=st.first_pull_done_at is None, now=at)
+            _apply_courier_rows(s, couriers)
+            _set_profile(st, profile, at)
+            st.parcel_cursor, st.courier_cursor = parcel_cursor, courier_cursor
+            s.add(st)
 
     def reset_cursors(self) -> None:
         """Pull everything again from the start (the `resync` command)."""
@@ -212,18 +210,28 @@ class SyncStore:
             st = journal.sync_state_or_none(s)
         return comps, depth, st.last_event_seq if st else 0
 
-    def store_commands(self, commands: Iterable[wire.Command], at: datetime) -> int:
-        """Keep new commands for the kiosk; one already known (by id) is never stored twice."""
+    def store_commands(self, commands: Iterable[wire.Command], at: datetime, *,
+                       max_pending: int | None = None) -> int:
+        """Keep new commands for the kiosk; one already known (by id) is never stored twice.
+        An expiry beyond the contract's longest lifetime is clipped to it, and no more
+        than `max_pending` commands wait at once (the rest are not stored)."""
         added = 0
+        latest = at + timedelta(seconds=wire.MAX_COMMAND_TTL_S)
         with self._cache.write() as s:
+            waiting = int(s.exec(select(func.count()).select_from(Command).where(
+                Command.status == CommandStatus.PENDING)).one())
             for c in commands:
+                if max_pending is not None and waiting >= max_pending:
+                    break
                 if s.get(Command, c.command_id) is not None:
                     continue
                 s.add(Command(
                     command_id=c.command_id, type=c.type.value, compartment_id=c.compartment_id,
-                    reason=c.reason, expires_at=c.expires_at, received_at=at,
+                    reason=c.reason[:500], expires_at=min(c.expires_at, latest),
+                    received_at=at,
                 ))
                 added += 1
+                waiting += 1
         return added
 
     # -- health ---------------------------------------------------------------------------
@@ -252,6 +260,87 @@ class SyncStore:
             st.last_attempt_at, st.last_error, st.last_error_at = at, error[:1000], at
             _store_depth(s, st)
         return new_streak
+
+
+class RekeyIncomplete(CacheError):
+    """A new salt or KDF came without the re-hashed code of every cached parcel."""
+
+    def __init__(self, missing: Sequence[str]) -> None:
+        self.missing = list(missing)
+        shown = ", ".join(self.missing[:5]) + (" ..." if len(self.missing) > 5 else "")
+        super().__init__(f"{len(self.missing)} cached parcel(s)/courier(s) came without a "
+                         f"hash made with the new profile ({shown})")
+
+
+class CacheLimit(CacheError):
+    """A pull would make the cache hold more parcels than the kiosk keeps."""
+
+
+def _set_profile(st: Any, profile: wire.LockerProfile, at: datetime) -> None:
+    st.locker_id, st.locker_name = profile.locker_id, profile.name
+    st.address, st.timezone = profile.address, profile.timezone
+    st.code_salt = profile.code_salt
+    st.code_kdf = json.dumps(profile.code_kdf.model_dump(), sort_keys=True)
+    st.layout_version = str(profile.layout_version)
+    st.profile_updated_at = at
+
+
+def _apply_parcel_rows(s: Session, parcels: Sequence[wire.Parcel], *, building: bool,
+                       now: datetime, max_parcels: int | None = None) -> None:
+    ids = [p.parcel_id for p in parcels]
+    known = _local_rows(s, ids)
+    if max_parcels is not None:
+        new = len({i for i in ids if i not in known})
+        held = int(s.exec(select(func.count()).select_from(Parcel)).one())
+        if new and held + new > max_parcels:
+            raise CacheLimit(f"the cache holds {held} parcels and the page brings {new} "
+                             f"new ones: more than the {max_parcels} a kiosk keeps")
+    full: list[dict[str, Any]] = []
+    data_only: list[dict[str, Any]] = []
+    touched: set[str] = set()
+    for remote in parcels:
+        local = known.get(remote.parcel_id)
+        d = pull.decide(local, remote, building=building)
+        values = _parcel_values(remote)
+        if d.state is None:
+            data_only.append(values)
+        else:
+            values["state"], values["compartment_id"] = d.state, d.compartment_id
+            full.append(values)
+        if local is not None and local.claim and (d.withdraw or (
+                d.claim and d.claim != local.claim)):
+            touched.add(local.claim)
+            claims.close_unverified(s, remote.parcel_id, ClaimStatus.REFUTED, now,
+                                    "withdrawn by the central service")
+        if d.claim:
+            touched.add(d.claim)
+            claims.put_unverified(s, remote, d.claim, now)
+        if d.refuse:
+            claims.refuse(s, remote, pull.claimed_door(remote), d.refuse, now,
+                          local_compartment=local.compartment_id if local else None)
+    # Core upserts, not ORM objects: a 1000-parcel page costs milliseconds. A pull never
+    # moves a parcel between doors: compartment_id is written on insert only.
+    if full:
+        stmt = sqlite_insert(_PARCEL)
+        s.execute(stmt.on_conflict_do_update(
+            index_elements=[_PARCEL.c.parcel_id],
+            set_={k: stmt.excluded[k] for k in _FULL_FIELDS},
+        ), full)
+    if data_only:
+        stmt = sqlite_insert(_PARCEL)
+        s.execute(stmt.on_conflict_do_update(
+            index_elements=[_PARCEL.c.parcel_id],
+            set_={k: stmt.excluded[k] for k in _DATA_FIELDS},
+        ), data_only)
+    contents.settle(s, touched, now)
+
+
+def _apply_courier_rows(s: Session, couriers: Sequence[wire.Courier]) -> None:
+    for remote in couriers:
+        row = s.get(Courier, remote.courier_id) or Courier(courier_id=remote.courier_id)
+        row.name, row.active, row.version = remote.name, remote.active, remote.version
+        row.pin_hash, row.badge_hash = remote.pin_hash, remote.badge_hash
+        s.add(row)
 
 
 def _depth(s: Session) -> int:

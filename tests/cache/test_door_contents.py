@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from cachekit import FAST_KDF, LAYOUT, SALT, ManualClock, add_parcel, seed_profile
+from cachekit import FAST_KDF, LAYOUT, SALT, ManualClock, seed_profile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text

@@ -34,6 +34,7 @@ id = "XP-DISK-01"
 url = "http://127.0.0.1:9"
 token_file = "{token}"
 timeout_s = 1
+allow_insecure_http = true
 
 [database]
 path = "{cache}"

@@ -166,6 +166,7 @@ name = "Crash test locker"
 url = "{self.central.base_url}"
 token_file = "{token}"
 timeout_s = 5
+allow_insecure_http = true
 
 [database]
 path = "{cache}"
@@ -174,6 +175,7 @@ path = "{cache}"
 pull_interval_s = 0.3
 push_interval_s = 0.2
 heartbeat_interval_s = 5
+kdf_min_n = 1024
 
 [board]
 port = "{self.workdir / 'lock-board'}"

@@ -12,7 +12,6 @@ from contract import wire
 from contract.codes import hash_code
 from kiosk.flows.courier_view import CourierScreen
 from kiosk.flows.occupancy import ClaimCheck
-from kiosk.flows.pickup_view import PickupScreen
 from kiosk.flows.ports import CompartmentState, ParcelState
 from kiosk.flows.technician_view import TechnicianScreen
 from sync.cache.sync_store import SyncStore

@@ -28,6 +28,7 @@ LAYOUT = [
 FAST = WorkerSettings(
     pull_interval_s=0.0, heartbeat_interval_s=0.0, push_interval_s=0.01,
     page_size=200, push_batch=200, backoff_base_s=0.01, backoff_max_s=0.05,
+    kdf_min_n=1024,  # the test service's fast scrypt
 )
 
 
@@ -58,7 +59,8 @@ class Kiosk:
 
     def worker(self, **kw: object) -> SyncWorker:
         client = CentralClient(self.base_url, self.locker_id, self.token,
-                               timeout=self.timeout, deadline_s=self.deadline_s)
+                               timeout=self.timeout, deadline_s=self.deadline_s,
+                               allow_http=True)
         self.clients.append(client)
         return SyncWorker(self.cache, client, self.settings, rng=lambda: 0.5, **kw)  # type: ignore[arg-type]
 

@@ -27,7 +27,7 @@ def cache(tmp_path: Path):  # noqa: ANN201
 
 def _worker(cache: Cache, rng: float) -> SyncWorker:
     client = CentralClient(f"http://127.0.0.1:{free_port()}", "XP-1", "secret-token",
-                           timeout=(0.5, 0.5))
+                           timeout=(0.5, 0.5), allow_http=True)
     settings = WorkerSettings(backoff_base_s=1.0, backoff_max_s=60.0)
     return SyncWorker(cache, client, settings, rng=lambda: rng)
 

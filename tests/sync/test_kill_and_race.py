@@ -26,9 +26,10 @@ def _write_config(tmp_path: Path, kiosk: Kiosk, url: str) -> Path:
     cfg = tmp_path / "kiosk.toml"
     cfg.write_text(
         f'[locker]\nid = "{kiosk.locker_id}"\n\n'
-        f'[central]\nurl = "{url}"\ntoken_file = "{token}"\ntimeout_s = 5\n\n'
+        f'[central]\nurl = "{url}"\ntoken_file = "{token}"\ntimeout_s = 5\n'
+        "allow_insecure_http = true\n\n"
         f'[database]\npath = "{kiosk.path}"\n\n'
-        "[sync]\npush_batch = 100\n\n"
+        "[sync]\npush_batch = 100\nkdf_min_n = 1024\n\n"
         '[board]\nport = "loop://"\n'  # the kiosk's table: the worker must ignore it
     )
     return cfg
@@ -111,7 +112,7 @@ def test_the_cli_reports_a_bad_config_key_and_file(tmp_path: Path) -> None:
         cwd=REPO_ROOT, capture_output=True, text=True, timeout=60,
     )
     assert run.returncode == 2
-    assert f"{cfg}: central.url: must start with http:// or https://" in run.stderr
+    assert f"{cfg}: central.url: must start with https://" in run.stderr
 
 
 def _wait_for(predicate, timeout_s: float = 30.0) -> None:  # noqa: ANN001

@@ -72,7 +72,7 @@ def test_a_stale_page_never_undoes_a_local_pickup(kiosk: Kiosk, central_service:
     kiosk.sync()
     kiosk.cache.record_pickup([pid], "A01")
     # Pull from scratch before the pickup was pushed: the server still says "stored".
-    client = CentralClient(kiosk.base_url, kiosk.locker_id, kiosk.token)
+    client = CentralClient(kiosk.base_url, kiosk.locker_id, kiosk.token, allow_http=True)
     page = client.parcels(None, 100)
     client.close()
     assert page.parcels[0].state.value == "stored"
