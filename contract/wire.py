@@ -32,7 +32,7 @@ from pydantic import (
     StrictInt,
 )
 
-from contract.codes import KdfParams
+from contract.codes import ID_PATTERN, KdfParams
 
 MAX_EVENTS_PER_BATCH = 500
 MAX_PAGE_LIMIT = 1000
@@ -52,7 +52,7 @@ def _canonical_uuid(value: str) -> str:
 UtcDateTime = Annotated[AwareDatetime, AfterValidator(_to_utc)]
 EventId = Annotated[str, AfterValidator(_canonical_uuid)]
 NonNegativeInt = Annotated[StrictInt, Field(ge=0)]
-Identifier = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")]
+Identifier = Annotated[str, Field(min_length=1, max_length=64, pattern=ID_PATTERN)]
 HexString = Annotated[str, Field(pattern=r"^[0-9a-f]+$")]
 
 
@@ -101,6 +101,7 @@ class EventType(StrEnum):
     COMPARTMENT_IN_SERVICE = "compartment.in_service"
     CODE_DENIED = "code.denied"
     CODE_LOCKOUT = "code.lockout"
+    SECURITY_ALARM = "security.alarm"
     COURIER_LOGIN = "courier.login"
     COURIER_LOGIN_FAILED = "courier.login_failed"
     TECHNICIAN_LOGIN = "technician.login"

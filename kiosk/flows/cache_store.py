@@ -131,7 +131,13 @@ class CacheStore:
             for r in rows
         ]
 
+    def load_state(self, key: str) -> str | None:
+        return self.cache.load_state(key)
+
     # -- writes --------------------------------------------------------------------
+
+    def save_state(self, key: str, value: str) -> None:
+        self.cache.save_state(key, value)
 
     def record_open_intent(self, compartment_id: str, *, actor: Actor, reason: str,
                            parcel_ids: Sequence[str] = ()) -> int:

@@ -39,7 +39,7 @@ from kiosk.flows.ports import (
     Store,
     StoreNotReady,
 )
-from kiosk.flows.ratelimit import LockoutPolicy, RateLimiter
+from kiosk.flows.ratelimit import Limits, Lockout, LockoutKind, lockout_for
 from kiosk.flows.views import EMPTY_MAP, LockerMap, countdown
 
 __all__ = ["CourierFlow", "CourierScreen", "CourierSettings", "CourierView"]
@@ -67,7 +67,7 @@ class CourierFlow:
         confirmers: ConfirmerFactory,
         settings: CourierSettings | None = None,
         *,
-        limiter: RateLimiter | None = None,
+        limiter: Lockout | None = None,
     ) -> None:
         self.settings = s = settings or CourierSettings()
         self._store = store
@@ -75,9 +75,8 @@ class CourierFlow:
         self._doors = DoorOperator(store, bank, clock, confirmers,
                                    confirm_timeout_s=s.open_confirm_timeout_s)
         # Pass one limiter for the kiosk's life (FlowModes does), so a lockout outlives a visit.
-        self._limiter = limiter or RateLimiter(clock, LockoutPolicy(
-            free_attempts=s.free_attempts, base_s=s.lockout_base_s, factor=s.lockout_factor,
-            max_s=s.lockout_max_s, memory_s=s.failure_memory_s))
+        self._limiter = limiter or lockout_for(LockoutKind.courier, s, Limits.in_memory(clock))
+        self._claimed: str | None = None  # the id of the last PIN login tried
         self._credentials = CourierLogin(store, self._limiter)
         self.on_change: Callable[[], None] | None = None
         self._readings: dict[str, DoorReading] = {}
@@ -124,10 +123,11 @@ class CourierFlow:
 
     def login_badge(self, payload: str) -> CourierView:
         """A badge QR read by the camera or scanner."""
-        return self._login(lambda: self._credentials.by_badge(payload))
+        return self._login(None, lambda: self._credentials.by_badge(payload))
 
     def login_pin(self, courier_id: str, pin: str) -> CourierView:
-        return self._login(lambda: self._credentials.by_pin(courier_id, pin))
+        return self._login(courier_id.strip(),
+                           lambda: self._credentials.by_pin(courier_id, pin))
 
     def touch(self) -> CourierView:
         """Any touch on a courier screen (typing an id or PIN) keeps the session alive."""
@@ -137,10 +137,12 @@ class CourierFlow:
             self._touch()
         return self.view()
 
-    def _login(self, check: Callable[[], LoginOutcome]) -> CourierView:
+    def _login(self, claimed: str | None,
+               check: Callable[[], LoginOutcome]) -> CourierView:
         if self._screen not in _LOGIN_SCREENS:
             return self.view()
-        if self._limiter.remaining_s() > 0:
+        self._claimed = claimed
+        if self._limiter.remaining_s(claimed) > 0:
             self._go(CourierScreen.locked_out)
             return self.view()
         try:
@@ -468,7 +470,8 @@ class CourierFlow:
         now = self._clock.monotonic()
         door_busy = self._screen in _DOOR_SCREENS or self._screen is \
             CourierScreen.collect_confirm
-        if self._screen is CourierScreen.locked_out and self._limiter.remaining_s() <= 0:
+        if self._screen is CourierScreen.locked_out and \
+                self._limiter.remaining_s(self._claimed) <= 0:
             self._touch(self.settings.login_timeout_s)
             self._go(CourierScreen.login)
         elif self._deadline is not None and now >= self._deadline and not door_busy:
@@ -511,10 +514,7 @@ class CourierFlow:
     def view(self) -> CourierView:
         now = self._clock.monotonic()
         job, parcel = self._job, self._parcel
-        lockout = self._limiter.remaining_s()
-        policy = self._limiter.policy
-        allowed = policy.free_attempts if self._limiter.lockouts == 0 else \
-            policy.attempts_after_lockout
+        lockout = self._limiter.remaining_s(self._claimed)
         door_busy = self._screen in _DOOR_SCREENS
         return CourierView(
             screen=self._screen,
@@ -540,7 +540,7 @@ class CourierFlow:
             collected_count=self._round.collected if self._round else 0,
             mismatches=self._occupancy.mismatches,
             occupancy_supported=any(r.occupied is not None for r in self._readings.values()),
-            attempts_left=max(0, allowed - self._limiter.failures)
+            attempts_left=self._limiter.attempts_left(self._claimed)
             if self._screen is CourierScreen.login_failed else None,
             lockout_remaining_s=int(lockout + 0.999) if self._screen is
             CourierScreen.locked_out and lockout > 0 else None,

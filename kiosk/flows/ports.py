@@ -272,6 +272,12 @@ class Store(Protocol):
         """Every audit row, oldest first, as plain values (for export)."""
         ...
 
+    def load_state(self, key: str) -> str | None:
+        """A record the kiosk keeps across restarts (lockouts, kiosk time), or None."""
+        ...
+
+    def save_state(self, key: str, value: str) -> None: ...
+
 
 class BankDiagnostics(Protocol):
     """What the technician screens read from the lock bank besides doors."""

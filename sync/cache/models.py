@@ -110,6 +110,7 @@ class Parcel(SQLModel, table=True):
     size: str | None = None
     compartment_id: str | None = Field(default=None, index=True)
     pickup_code_hash: str | None = Field(default=None, index=True)
+    qr_hash: str | None = Field(default=None, index=True)  # keyed hash of the QR secret
     pickup_deadline: datetime | None = Field(default=None, sa_column=_ts())
     barcode: str | None = Field(default=None, index=True)
     recipient_hint: str | None = None
@@ -174,6 +175,17 @@ class AuditEntry(SQLModel, table=True):
     parcel_id: str | None = None
     event_id: str | None = None
     detail: str = ""
+
+
+class KioskState(SQLModel, table=True):
+    """Small records the kiosk keeps across restarts (lockouts, the remote-open cap,
+    kiosk time), one JSON value per key."""
+
+    __tablename__ = "kiosk_state"
+
+    key: str = Field(primary_key=True, max_length=64)
+    value: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts(nullable=False))
 
 
 class SyncState(SQLModel, table=True):

@@ -167,15 +167,15 @@ def screen(view: PickupView) -> str:
     return str(view.screen)
 
 
-def courier_flow(world: World, **settings: Any) -> Any:
+def courier_flow(world: World, *, limiter: Any = None, **settings: Any) -> Any:
     from kiosk.flows.courier import CourierFlow, CourierSettings
 
     return CourierFlow(world.store, world.bank, world.clock, OpenConfirmer,
-                       CourierSettings(**settings))
+                       CourierSettings(**settings), limiter=limiter)
 
 
-def technician_flow(world: World, **settings: Any) -> Any:
+def technician_flow(world: World, *, limiter: Any = None, **settings: Any) -> Any:
     from kiosk.flows.technician import TechnicianFlow, TechnicianSettings
 
     return TechnicianFlow(world.store, world.bank, world.bank.bank, world.clock,
-                          OpenConfirmer, TechnicianSettings(**settings))
+                          OpenConfirmer, TechnicianSettings(**settings), limiter=limiter)

@@ -47,21 +47,53 @@ def test_badge_login_opens_the_menu_and_is_recorded(world: World) -> None:
     assert len(world.audits("login")) == 1
 
 
-def test_wrong_pins_count_down_then_lock_out(world: World) -> None:
+def test_wrong_pins_count_down_then_lock_out_that_id(world: World) -> None:
     world.add_courier("C1", pin=PIN)
+    world.add_courier("C2", pin="2222")
     flow = courier_flow(world, free_attempts=3, lockout_base_s=60)
     view = flow.login_pin("C1", "0000")
     assert (view.screen, view.attempts_left) == (CourierScreen.login_failed, 2)
-    assert flow.login_pin("NOBODY", PIN).attempts_left == 1
+    assert flow.login_pin("NOBODY", PIN).attempts_left == 2  # its own count
+    assert flow.login_pin("C1", "9999").attempts_left == 1
     view = flow.login_pin("C1", "1234")
     assert (view.screen, view.lockout_remaining_s) == (CourierScreen.locked_out, 60)
     assert flow.login_pin("C1", PIN).screen is CourierScreen.locked_out  # even the right one
-    assert world.event_types() == ["courier.login_failed"] * 3
-    assert len(world.audits("login_failed")) == 3
+    assert world.event_types() == ["courier.login_failed"] * 4 + ["security.alarm"]
+    assert world.event_data("security.alarm")[0]["subject"] == "courier_login"
+    assert len(world.audits("login_failed")) == 4
     assert "0000" not in world.everything_written()
+    # Another courier is not locked out by C1's lockout...
+    other = courier_flow(world, free_attempts=3, lockout_base_s=60, limiter=flow._limiter)
+    assert other.login_pin("C2", "2222").screen is CourierScreen.menu
     world.clock.advance(60)
     assert flow.tick().screen is CourierScreen.login
     assert flow.login_pin("C1", PIN).screen is CourierScreen.menu
+
+
+def test_own_badge_between_guesses_buys_no_attempts_at_a_colleagues_pin(
+        world: World) -> None:
+    """Guessing C2's PIN, logging in with one's own badge after every few guesses."""
+    world.add_courier("C1", pin=PIN, badge=BADGE)
+    world.add_courier("C2", pin="2468")
+    limiter = courier_flow(world, free_attempts=5)._limiter
+    guesses = 0
+    for n in range(40):
+        flow = courier_flow(world, free_attempts=5, limiter=limiter)
+        view = flow.login_pin("C2", f"{n:04d}")
+        if view.screen is CourierScreen.locked_out:
+            break
+        guesses += 1
+        mine = courier_flow(world, free_attempts=5, limiter=limiter)
+        assert mine.login_badge(BADGE).screen is CourierScreen.menu
+    assert guesses == 4  # the fifth wrong PIN for C2 locks C2 out, badge or no badge
+
+
+@pytest.mark.parametrize("pin", ["1", "x", "123", "1234567890123", "12a4"])
+def test_a_pin_outside_4_to_12_digits_never_logs_in(world: World, pin: str) -> None:
+    """Even when the central service sent the hash of exactly that PIN."""
+    world.add_courier("C7", pin=pin)
+    flow = courier_flow(world)
+    assert flow.login_pin("C7", pin).screen is CourierScreen.login_failed
 
 
 def test_inactive_courier_and_unknown_badge_are_refused(world: World) -> None:
