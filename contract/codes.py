@@ -19,7 +19,7 @@ PIN_MIN_LENGTH = 4
 PIN_MAX_LENGTH = 12
 # Every id of the contract (lockers, parcels, couriers): ASCII letters, digits and ._-
 ID_MAX_LENGTH = 64
-ID_PATTERN = rf"^[A-Za-z0-9._-]{{1,{ID_MAX_LENGTH}}}$"
+ID_PATTERN = r"^[A-Za-z0-9._-]+$"
 _ID = re.compile(ID_PATTERN)
 _PIN = re.compile(rf"[0-9]{{{PIN_MIN_LENGTH},{PIN_MAX_LENGTH}}}")
 
@@ -73,7 +73,7 @@ class ScannedCode:
 
 def is_identifier(text: str) -> bool:
     """True when `text` follows the contract's id rule (no other Unicode letters)."""
-    return _ID.fullmatch(text) is not None
+    return len(text) <= ID_MAX_LENGTH and _ID.fullmatch(text) is not None
 
 
 def is_pin(text: str) -> bool:
