@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from contract.codes import excerpt, hash_secret, is_identifier, is_pin, verify_secret
-from kiosk.flows.ports import Actor, ActorKind, Courier, Store
+from kiosk.flows.ports import Actor, ActorKind, AuditKind, Courier, EventType, Store
 from kiosk.flows.ratelimit import Lockout
 
 # Hashed in place of a missing PIN hash, so an unknown id costs the same time as a known.
@@ -49,24 +49,24 @@ class CourierLogin:
                  method: str) -> LoginOutcome:
         if courier is not None and courier.active:
             self.limiter.success(courier.courier_id)
-            self._store.record_event("courier.login",
-                                     actor=Actor(ActorKind.courier, courier.courier_id),
+            self._store.record_event(EventType.COURIER_LOGIN,
+                                     actor=Actor(ActorKind.COURIER, courier.courier_id),
                                      data={"method": method})
             return LoginOutcome(courier)
         verdict = self.limiter.failure(claimed_id)
         # A claimed id is typed by anyone: only one that can be an id goes into events.
         shown = None if claimed_id is None else (
             claimed_id if is_identifier(claimed_id) else excerpt(claimed_id, 16))
-        who = Actor(ActorKind.courier, shown)
+        who = Actor(ActorKind.COURIER, shown)
         # Never the PIN or the badge payload: only how and why it failed.
-        self._store.record_event("courier.login_failed", actor=who, data={
+        self._store.record_event(EventType.COURIER_LOGIN_FAILED, actor=who, data={
             "method": method, "why": "inactive" if courier is not None else "no match",
             "denied": verdict.denied})
         if verdict.lockout_s is not None:
-            self._store.audit("alarm", actor=who,
+            self._store.audit(AuditKind.ALARM, actor=who,
                               detail=f"courier login locked out for {verdict.lockout_s:.0f} s")
         if verdict.alarm:
-            self._store.record_event("security.alarm", actor=who, data={
+            self._store.record_event(EventType.SECURITY_ALARM, actor=who, data={
                 "subject": "courier_login", "denied": verdict.denied,
                 "lockouts": self.limiter.lockouts,
                 "window_s": int(self.limiter.policy.memory_s)})

@@ -18,12 +18,14 @@ from kiosk.flows.pickup_view import MalformedReason, PickupScreen, PickupSetting
 from kiosk.flows.ports import (
     Actor,
     ActorKind,
+    AuditKind,
     Bank,
     Compartment,
     CompartmentState,
     ConfirmerFactory,
     DoorReading,
     DoorState,
+    EventType,
     Parcel,
     ParcelState,
     RecordRefused,
@@ -37,7 +39,7 @@ __all__ = ["MalformedReason", "PickupFlow", "PickupScreen", "PickupSettings", "P
 
 log = logging.getLogger(__name__)
 
-CUSTOMER = Actor(ActorKind.customer)
+CUSTOMER = Actor(ActorKind.CUSTOMER)
 
 _ACCEPTS_CODE = frozenset({
     PickupScreen.idle, PickupScreen.code_entry, PickupScreen.done, PickupScreen.unknown_code,
@@ -225,11 +227,11 @@ class PickupFlow:
 
     def on_door_states(self, readings: Mapping[str, DoorReading]) -> PickupView:
         for cid, reading in readings.items():
-            self._readings[cid] = DoorState(str(reading.door))
-            if self._readings[cid] is DoorState.closed:
+            self._readings[cid] = reading.door
+            if self._readings[cid] is DoorState.CLOSED:
                 self._open_for_customer.discard(cid)
         if self._job is not None:
-            self._follow_door(self._readings.get(self._job.compartment_id, DoorState.unknown))
+            self._follow_door(self._readings.get(self._job.compartment_id, DoorState.UNKNOWN))
         return self.view()
 
     def tick(self) -> PickupView:
@@ -337,7 +339,7 @@ class PickupFlow:
 
     def _openable(self, parcels: list[Parcel]) -> list[_Pickup]:
         """The doors to open for a code's parcels: stored ones in a known compartment."""
-        stored = [p for p in parcels if p.state == ParcelState.stored and p.compartment_id]
+        stored = [p for p in parcels if p.state == ParcelState.STORED and p.compartment_id]
         if not stored:
             return []
         compartments = list(self._store.compartments())
@@ -353,14 +355,14 @@ class PickupFlow:
         verdict = self._limiter.failure()
         # The cache audits denied codes and lockouts with their events. No code, no hash,
         # nothing that tells a known code from an unknown one.
-        self._store.record_event("code.denied", actor=CUSTOMER, data={
+        self._store.record_event(EventType.CODE_DENIED, actor=CUSTOMER, data={
             "source": source, "locker_named": scanned.locker_id,
             "denied": verdict.denied})
         if verdict.lockout_s is not None:
-            self._store.record_event("code.lockout", actor=CUSTOMER, data={
+            self._store.record_event(EventType.CODE_LOCKOUT, actor=CUSTOMER, data={
                 "lockout_s": verdict.lockout_s, "lockouts": self._limiter.lockouts})
         if verdict.alarm:
-            self._store.record_event("security.alarm", actor=CUSTOMER, data={
+            self._store.record_event(EventType.SECURITY_ALARM, actor=CUSTOMER, data={
                 "subject": "pickup_code", "denied": verdict.denied,
                 "lockouts": self._limiter.lockouts,
                 "window_s": int(self._limiter.policy.memory_s)})
@@ -389,7 +391,7 @@ class PickupFlow:
         self._go(PickupScreen.door_opening)
         self._job = self._doors.open(
             item.compartment, actor=CUSTOMER, reason=reason, parcel_ids=item.parcel_ids,
-            before=self._readings.get(cid, DoorState.unknown),
+            before=self._readings.get(cid, DoorState.UNKNOWN),
         )
         if self._job.phase is DoorPhase.not_sent:
             self._job = None
@@ -414,7 +416,7 @@ class PickupFlow:
                     # The door is open and the customer is at it; the record is for
                     # the operator to sort out, not a reason to strand the customer.
                     log.error("pickup at %s not recorded: %s", job.compartment_id, exc)
-                    self._store.audit("alarm", actor=CUSTOMER,
+                    self._store.audit(AuditKind.ALARM, actor=CUSTOMER,
                                       compartment_id=job.compartment_id,
                                       detail=f"pickup not recorded: {exc}")
             self._go(PickupScreen.door_open)
@@ -439,7 +441,7 @@ class PickupFlow:
             # Out of retries: take the compartment out of use. Central already heard
             # of each jam through the outcome's compartment.jammed event.
             self._store.set_compartment_state(
-                job.compartment_id, CompartmentState.fault, actor=CUSTOMER,
+                job.compartment_id, CompartmentState.FAULT, actor=CUSTOMER,
                 reason=f"door did not open after {self._retries + 1} tries",
             )
         self._error(PickupScreen.door_failed)
@@ -450,7 +452,7 @@ class PickupFlow:
         if open_for >= s.left_open_alarm_s and not self._alarmed:
             self._alarmed = True
             self._store.record_event(
-                "compartment.left_open", actor=CUSTOMER, compartment_id=job.compartment_id,
+                EventType.COMPARTMENT_LEFT_OPEN, actor=CUSTOMER, compartment_id=job.compartment_id,
                 data={"open_s": round(open_for), "intent_id": job.intent_id},
             )
             # The alarm is raised; the kiosk goes back to serving after a while and the

@@ -20,6 +20,7 @@ from kiosk.flows.door import DoorJob, DoorOperator, DoorPhase
 from kiosk.flows.ports import (
     Actor,
     ActorKind,
+    AuditKind,
     Bank,
     BankDiagnostics,
     Compartment,
@@ -27,6 +28,7 @@ from kiosk.flows.ports import (
     ConfirmerFactory,
     DoorReading,
     DoorState,
+    EventType,
     Store,
 )
 from kiosk.flows.ratelimit import Limits, Lockout, LockoutKind, lockout_for
@@ -103,7 +105,7 @@ class TechnicianFlow:
 
     @property
     def actor(self) -> Actor:
-        return Actor(ActorKind.technician, self._tech)
+        return Actor(ActorKind.TECHNICIAN, self._tech)
 
     def _go(self, screen: TechnicianScreen) -> None:
         self._screen = screen
@@ -118,7 +120,7 @@ class TechnicianFlow:
         return True
 
     def _audit(self, what: str, compartment_id: str | None = None) -> None:
-        self._store.audit("note", actor=self.actor, compartment_id=compartment_id,
+        self._store.audit(AuditKind.NOTE, actor=self.actor, compartment_id=compartment_id,
                           detail=f"technician: {what}")
 
     def _refresh_map(self) -> None:
@@ -143,12 +145,12 @@ class TechnicianFlow:
         if not ok:
             verdict = self._limiter.failure(tech_id)
             shown = tech_id if is_identifier(tech_id) else excerpt(tech_id, 16)
-            who = Actor(ActorKind.technician, shown)
-            self._store.audit("login_failed", actor=who, detail="technician PIN refused")
+            who = Actor(ActorKind.TECHNICIAN, shown)
+            self._store.audit(AuditKind.LOGIN_FAILED, actor=who, detail="technician PIN refused")
             if verdict.alarm:
                 # "Open all doors" is behind this login: the central service hears of
                 # the first lockout (or of failures spread over many ids) at once.
-                self._store.record_event("security.alarm", actor=who, data={
+                self._store.record_event(EventType.SECURITY_ALARM, actor=who, data={
                     "subject": "technician_login", "denied": verdict.denied,
                     "lockouts": self._limiter.lockouts,
                     "window_s": int(self._limiter.policy.memory_s)})
@@ -158,7 +160,7 @@ class TechnicianFlow:
             return self.view()
         self._limiter.success(tech_id)
         self._tech = tech_id
-        self._store.record_event("technician.login", actor=self.actor)
+        self._store.record_event(EventType.TECHNICIAN_LOGIN, actor=self.actor)
         self._refresh_map()
         self._act()
         self._go(TechnicianScreen.map)
@@ -249,7 +251,7 @@ class TechnicianFlow:
         reading = self._readings.get(comp.compartment_id)
         self._job = self._doors.open(
             comp, actor=self.actor, reason=f"technician {self._action}",
-            before=DoorState(str(reading.door)) if reading else DoorState.unknown)
+            before=reading.door if reading else DoorState.UNKNOWN)
         if self._job.phase is DoorPhase.not_sent:
             self._finish_door(index, "not_sent")
 
@@ -271,7 +273,7 @@ class TechnicianFlow:
     def set_out_of_service(self, compartment_id: str) -> TechnicianView:
         if self._act():
             self._store.set_compartment_state(
-                compartment_id, CompartmentState.out_of_service, actor=self.actor,
+                compartment_id, CompartmentState.OUT_OF_SERVICE, actor=self.actor,
                 reason="technician")
             self._refresh_map()
         return self.view()
@@ -280,7 +282,7 @@ class TechnicianFlow:
         """Back in use (also clears `fault`): occupied if parcels are inside, else free."""
         if self._act():
             inside = self._store.parcels_in_compartment(compartment_id)
-            state = CompartmentState.occupied if inside else CompartmentState.free
+            state = CompartmentState.OCCUPIED if inside else CompartmentState.FREE
             self._store.set_compartment_state(compartment_id, state, actor=self.actor,
                                               reason="technician")
             self._refresh_map()
@@ -396,7 +398,7 @@ class TechnicianFlow:
         self._readings.update(readings)
         if self._job is not None:
             reading = readings.get(self._job.compartment_id)
-            self._follow(DoorState(str(reading.door)) if reading else None)
+            self._follow(reading.door if reading else None)
         return self.view()
 
     def tick(self) -> TechnicianView:

@@ -72,7 +72,7 @@ def new_world(root: Path, name: str) -> World:
     world = World(root / name / "cache.db")
     for code, cid in zip(RIGHT, ("A01", "A02", "B01", "B02"), strict=True):
         world.add_parcel(code, cid)
-    world.add_parcel(OLD, "C01", state=ParcelState.picked_up)
+    world.add_parcel(OLD, "C01", state=ParcelState.PICKED_UP)
     return world
 
 
