@@ -186,6 +186,8 @@ class Parcel(WireModel):
     pickup_code_hash: HexString | None = None
     pickup_deadline: UtcDateTime
     recipient_hint: str | None = None
+    # The recipient needs a compartment a seated person can reach (a low door).
+    accessible: StrictBool = False
     version: Annotated[StrictInt, Field(ge=1)]
 
 
@@ -317,6 +319,8 @@ class ParcelAnnounce(WireModel):
     size: ParcelSize
     barcode: Annotated[str, Field(min_length=1, max_length=128)]
     recipient_hint: str | None = None
+    accessible: StrictBool = Field(
+        default=False, description="the recipient needs a compartment within seated reach")
     pickup_deadline: UtcDateTime | None = None
     pickup_days: Annotated[StrictInt, Field(ge=1, le=60)] = 7
     parcel_id: Identifier | None = None
