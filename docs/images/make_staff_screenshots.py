@@ -118,8 +118,8 @@ def courier_visit(tmp: Path) -> None:
         k.announce("XP-LBL-7004", size="S")
         k.announce("XP-LBL-7005", size="S")
         k.announce("XP-LBL-7006", size="S")
-        k.add_parcel("11112222", "C01", state=ParcelState.expired, barcode="XP-LBL-5101")
-        k.add_parcel("33334444", "C03", state=ParcelState.cancelled, barcode="XP-LBL-5102")
+        k.add_parcel("11112222", "C01", state=ParcelState.EXPIRED, barcode="XP-LBL-5101")
+        k.add_parcel("33334444", "C03", state=ParcelState.CANCELLED, barcode="XP-LBL-5102")
         idle = k.window.pages["idle"]
         click(idle.service)
         on(k, "courier_login", "login")
