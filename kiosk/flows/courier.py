@@ -411,7 +411,7 @@ class CourierFlow:
                 self._open_collect_item()
                 return self.view()
         self._label_refused = barcode[:64]
-        self._store.audit("note", actor=self.actor,
+        self._store.audit(AuditKind.NOTE, actor=self.actor,
                           detail=f"collect refused: label {barcode[:40]!r} is not to collect")
         self._go(CourierScreen.collect_list)
         return self.view()
