@@ -192,6 +192,8 @@ class Parcel(WireModel):
     pickup_code_hash: HexString | None = None
     pickup_deadline: UtcDateTime
     recipient_hint: Name | None = None
+    # The recipient needs a compartment a seated person can reach (a low door).
+    accessible: StrictBool = False
     version: Version
 
 
@@ -328,6 +330,8 @@ class ParcelAnnounce(WireModel):
     size: ParcelSize
     barcode: Annotated[str, Field(min_length=1, max_length=128), AfterValidator(_clean_text)]
     recipient_hint: Name | None = None
+    accessible: StrictBool = Field(
+        default=False, description="the recipient needs a compartment within seated reach")
     pickup_deadline: UtcDateTime | None = None
     pickup_days: Annotated[StrictInt, Field(ge=1, le=60)] = 7
     parcel_id: Identifier | None = None

@@ -157,6 +157,10 @@ class Store(Protocol):
         """Free compartments of one size, in fill order."""
         ...
 
+    def expected_parcel_count(self) -> int:
+        """Parcels announced for this locker and not deposited yet."""
+        ...
+
     def parcels_in_compartment(self, compartment_id: str) -> Sequence[Parcel]:
         """Parcels physically inside (stored, expired or cancelled there)."""
         ...

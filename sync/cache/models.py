@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Column, DateTime, Dialect, Text, TypeDecorator
+from sqlalchemy import Column, DateTime, Dialect, Text, TypeDecorator, false
 from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
 
@@ -92,6 +92,8 @@ class Parcel(SQLModel, table=True):
     pickup_deadline: datetime | None = Field(default=None, sa_column=_ts())
     barcode: str | None = Field(default=None, index=True)
     recipient_hint: str | None = None
+    # The recipient needs a compartment within seated reach.
+    accessible: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     version: int = 0
     # Central version the parcel had when the kiosk changed it locally; while set, a
     # pulled copy that is not newer does not undo the local change (see sync.md).

@@ -171,13 +171,69 @@ def test_labels_that_cannot_be_deposited_are_refused_with_the_reason(
     assert world.bank.unlocks() == []
 
 
-def test_a_full_size_falls_back_to_a_larger_one(world: World, courier) -> None:
+def test_a_full_size_offers_a_larger_one_as_a_choice(world: World, courier) -> None:
     for cid in ("A02", "A03", "B02", "B03", "C02", "C03"):
         world.set_compartment(cid, CompartmentState.OCCUPIED)
-    world.add_parcel(None, None, state=ParcelState.EXPECTED, barcode="PKG-1", size="M")
+    pid = world.add_parcel(None, None, state=ParcelState.EXPECTED, barcode="PKG-1", size="M")
+    world.add_parcel(None, None, state=ParcelState.EXPECTED, barcode="PKG-2", size="M")
     courier.start_deposit()
-    cid, _ = deposit(world, courier, "PKG-1")
-    assert cid == "A04"
+    view = courier.scan_parcel("PKG-1")
+    assert (view.screen, view.parcel_size, view.compartment_size, view.door.label) == (
+        CourierScreen.deposit_fallback, "M", "L", "A04")
+    assert world.bank.unlocks() == []  # nothing opens before the courier says yes
+    assert courier.back_to_menu().screen is CourierScreen.deposit_fallback
+    view = courier.accept_larger()
+    assert (view.screen, view.door.label) == (CourierScreen.deposit_opening, "A04")
+    world.poll(courier)
+    world.close("A04")
+    assert world.poll(courier).screen is CourierScreen.deposit_scan
+    assert world.cache.parcel(pid).compartment_id == "A04"
+    # No: the parcel stays expected and the courier keeps it.
+    assert courier.scan_parcel("PKG-2").screen is CourierScreen.deposit_fallback
+    assert courier.cancel_deposit().screen is CourierScreen.deposit_scan
+    assert world.event_data("parcel.deposit_failed")[-1]["reason"] == "cancelled by courier"
+    assert world.bank.unlocks() == ["A04"]
+
+
+def test_a_parcel_flagged_accessible_goes_behind_a_low_door(world: World, courier) -> None:
+    pid = world.add_parcel(None, None, state=ParcelState.EXPECTED, barcode="PKG-A",
+                           size="M", accessible=True)
+    world.add_parcel(None, None, state=ParcelState.EXPECTED, barcode="PKG-B", size="M")
+    courier.start_deposit()
+    assert deposit(world, courier, "PKG-B")[0] == "A02"  # high door for the other
+    assert deposit(world, courier, "PKG-A")[0] == "A03"  # row 3: within seated reach
+    assert world.cache.parcel(pid).compartment_id == "A03"
+    # With every low M taken, the flagged parcel still goes in (a high door).
+    for cid in ("B03", "C03"):
+        world.set_compartment(cid, CompartmentState.OCCUPIED)
+    world.add_parcel(None, None, state=ParcelState.EXPECTED, barcode="PKG-C", size="M",
+                     accessible=True)
+    assert deposit(world, courier, "PKG-C")[0] == "B02"
+
+
+def test_the_menu_says_what_waits(world: World, courier) -> None:
+    world.add_parcel(None, None, state=ParcelState.EXPECTED, barcode="PKG-1", size="S")
+    world.add_parcel(None, None, state=ParcelState.EXPECTED, barcode="PKG-2")
+    world.add_parcel(None, "C04", state=ParcelState.EXPIRED)
+    world.set_compartment("B01", CompartmentState.FAULT)
+    view = courier.back_to_menu()
+    assert view.screen is CourierScreen.menu
+    assert (view.waiting.expected, view.waiting.to_collect) == (2, 1)
+    assert view.waiting.free_by_size == (("S", 2), ("M", 6), ("L", 2))
+    courier.start_deposit()
+    deposit(world, courier, "PKG-1")
+    waiting = courier.back_to_menu().waiting
+    assert (waiting.expected, waiting.free_by_size[0]) == (1, ("S", 1))
+
+
+def test_a_typed_label_gets_the_same_checks_as_a_scan(world: World, courier) -> None:
+    world.add_parcel(None, None, state=ParcelState.EXPECTED, barcode="PKG-1")
+    courier.start_deposit()
+    view = courier.read_label("NOT-ANNOUNCED")
+    assert view.refusal is DepositRefusal.unknown_parcel
+    view = courier.read_label("  PKG-1 ")
+    assert view.screen is CourierScreen.deposit_opening
+    assert world.bank.unlocks() == [view.door.label]
 
 
 def test_doesnt_fit_opens_a_larger_compartment_and_frees_the_first(world: World, courier
@@ -305,6 +361,29 @@ def test_collection_skips_and_jammed_doors_are_reported_per_item(world: World, c
 def test_nothing_to_collect(world: World, courier) -> None:
     view = courier.start_collect()
     assert (view.screen, view.collect) == (CourierScreen.collect_done, ())
+
+
+def test_a_label_on_the_collection_list_opens_that_door_alone(world: World, courier
+                                                             ) -> None:
+    world.add_parcel(None, "A01", state=ParcelState.EXPIRED, barcode="OLD-1")
+    p2 = world.add_parcel(None, "C04", state=ParcelState.CANCELLED, barcode="OLD-2")
+    world.add_parcel(None, "B02", state=ParcelState.STORED, barcode="KEEP")
+    courier.start_collect()
+    view = courier.read_label("KEEP")  # stored for a customer: not to collect
+    assert (view.screen, view.label_refused) == (CourierScreen.collect_list, "KEEP")
+    assert world.bank.unlocks() == []
+    view = courier.read_label("OLD-2")
+    assert (view.screen, view.door.label, view.label_refused) == (
+        CourierScreen.collect_opening, "C04", None)
+    world.poll(courier)
+    courier.confirm_removed()
+    world.close("C04")
+    view = world.poll(courier)
+    assert view.screen is CourierScreen.collect_list
+    assert [i.status for i in view.collect] == [CollectStatus.pending,
+                                                CollectStatus.collected]
+    assert world.parcel_state(p2) is ParcelState.COLLECTED
+    assert world.bank.unlocks() == ["C04"]
 
 
 # -- occupancy -----------------------------------------------------------------------
