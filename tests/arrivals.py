@@ -43,6 +43,7 @@ def arrive(
     order_ref: str | None = None,
     version: int = 1,
     courier_id: str = "C-ARRANGE",
+    accessible: bool = False,
 ) -> Parcel:
     state = ParcelState(state)
     store = SyncStore(cache)
@@ -54,7 +55,7 @@ def arrive(
             state=wire.ParcelState(parcel_state.value), size=wire.ParcelSize(size),
             compartment_id=door, barcode=barcode or f"BC-{parcel_id}",
             pickup_code_hash=code_hash, pickup_deadline=deadline or FAR,
-            version=v)
+            accessible=accessible, version=v)
         cursor = store.cursors()[0] or "arranged"
         store.apply_parcels(wire.ParcelPage(parcels=[parcel], next_cursor=cursor,
                                             has_more=True))

@@ -18,19 +18,27 @@ import logging
 from collections.abc import Callable, Mapping
 
 from kiosk.flows.courier_view import Mismatch
-from kiosk.flows.ports import Actor, ActorKind, DoorReading, RecordRefused, Store
+from kiosk.flows.ports import (
+    Actor,
+    ActorKind,
+    DoorReading,
+    DoorState,
+    EventType,
+    RecordRefused,
+    Store,
+)
 from kiosk.flows.views import LockerMap
 
 log = logging.getLogger(__name__)
 
-SENSOR = Actor(ActorKind.system, "occupancy-sensor")
+SENSOR = Actor(ActorKind.SYSTEM, "occupancy-sensor")
 
 
 def mismatch_event(store: Store, cid: str, *, sensor_full: bool, expected: bool,
                    actor: Actor, context: str) -> None:
     """The one alarm for a sensor that disagrees with what the kiosk knows."""
     store.record_event(
-        "compartment.occupancy_mismatch", actor=actor, compartment_id=cid,
+        EventType.COMPARTMENT_OCCUPANCY_MISMATCH, actor=actor, compartment_id=cid,
         data={"sensor": "occupied" if sensor_full else "empty",
               "expected": "occupied" if expected else "empty", "context": context})
 
@@ -83,7 +91,7 @@ class ClaimCheck:
         settled = False
         for cid, claimed in self._doors.items():
             reading = readings.get(cid)
-            if reading is None or reading.occupied is None or str(reading.door) != "closed":
+            if reading is None or reading.occupied is None or reading.door != DoorState.CLOSED:
                 continue
             if claimed != 1 and reading.occupied:
                 continue  # the sensor cannot count parcels: the technician decides

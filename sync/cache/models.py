@@ -11,13 +11,22 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Column, DateTime, Dialect, Text, TypeDecorator
+from sqlalchemy import Column, DateTime, Dialect, Text, TypeDecorator, false
 from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
 
-# States and event names are the central API's own: the cache stores what the contract
-# carries, so both sides share one definition.
-from contract.wire import ActorKind, CompartmentState, DoorState, EventType, ParcelState
+# States, kinds and event names are the house's vocabulary: the cache stores what the
+# contract carries, so every room shares one definition.
+from contract.vocabulary import (
+    ActorKind,
+    AuditKind,
+    ClaimStatus,
+    CompartmentState,
+    DoorState,
+    EventType,
+    LocalCommandStatus,
+    ParcelState,
+)
 
 
 def utcnow() -> datetime:
@@ -58,36 +67,6 @@ def _ts(nullable: bool = True, index: bool = False) -> Column:
     return Column(UTCDateTime(), nullable=nullable, index=index)
 
 
-class AuditKind(StrEnum):
-    DOOR_OPEN = "door_open"  # intent written before the unlock frame leaves
-    DOOR_OUTCOME = "door_outcome"
-    CODE_DENIED = "code_denied"
-    LOGIN = "login"
-    LOGIN_FAILED = "login_failed"
-    PICKUP = "pickup"
-    DEPOSIT = "deposit"
-    COLLECTION = "collection"
-    COMPARTMENT_STATE = "compartment_state"
-    LAYOUT = "layout"
-    COMMAND = "command"
-    ALARM = "alarm"
-    NOTE = "note"
-
-
-class CommandType(StrEnum):
-    OPEN_COMPARTMENT = "open_compartment"
-    SET_OUT_OF_SERVICE = "set_out_of_service"
-    SET_IN_SERVICE = "set_in_service"
-    RESYNC = "resync"
-
-
-class CommandStatus(StrEnum):
-    PENDING = "pending"
-    RUNNING = "running"  # claimed by the kiosk; never handed out again
-    DONE = "done"
-    FAILED = "failed"
-
-
 class Compartment(SQLModel, table=True):
     id: str = Field(primary_key=True, max_length=16)  # the label on the door, e.g. "A07"
     board: int
@@ -110,9 +89,12 @@ class Parcel(SQLModel, table=True):
     size: str | None = None
     compartment_id: str | None = Field(default=None, index=True)
     pickup_code_hash: str | None = Field(default=None, index=True)
+    qr_hash: str | None = Field(default=None, index=True)  # keyed hash of the QR secret
     pickup_deadline: datetime | None = Field(default=None, sa_column=_ts())
     barcode: str | None = Field(default=None, index=True)
     recipient_hint: str | None = None
+    # The recipient needs a compartment within seated reach.
+    accessible: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     version: int = 0
     # Central version the parcel had when the kiosk changed it locally; while set, a
     # pulled copy that is not newer does not undo the local change (see sync.md).
@@ -155,20 +137,11 @@ class Command(SQLModel, table=True):
     reason: str = ""
     expires_at: datetime | None = Field(default=None, sa_column=_ts())
     received_at: datetime = Field(default_factory=utcnow, sa_column=_ts(nullable=False))
-    status: CommandStatus = Field(
-        default=CommandStatus.PENDING, sa_column=_enum(CommandStatus, index=True)
+    status: LocalCommandStatus = Field(
+        default=LocalCommandStatus.PENDING, sa_column=_enum(LocalCommandStatus, index=True)
     )
     finished_at: datetime | None = Field(default=None, sa_column=_ts())
     detail: str | None = None
-
-
-class ClaimStatus(StrEnum):
-    """What became of a door content the central service asserted (`DoorClaim`)."""
-
-    UNVERIFIED = "unverified"  # shown to the technician; the door opens for nobody else
-    VERIFIED = "verified"  # a sensor or the technician confirmed it: the parcel is stored
-    REFUTED = "refuted"  # the sensor or the technician found the door empty
-    REFUSED = "refused"  # it contradicted what the kiosk itself knows: never applied
 
 
 class DoorClaim(SQLModel, table=True):
@@ -206,6 +179,17 @@ class AuditEntry(SQLModel, table=True):
     parcel_id: str | None = None
     event_id: str | None = None
     detail: str = ""
+
+
+class KioskState(SQLModel, table=True):
+    """Small records the kiosk keeps across restarts (lockouts, the remote-open cap,
+    kiosk time), one JSON value per key."""
+
+    __tablename__ = "kiosk_state"
+
+    key: str = Field(primary_key=True, max_length=64)
+    value: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts(nullable=False))
 
 
 class SyncState(SQLModel, table=True):

@@ -29,9 +29,9 @@ from sync.cache.errors import CacheError
 from sync.cache.models import (
     ClaimStatus,
     Command,
-    CommandStatus,
     Compartment,
     Courier,
+    LocalCommandStatus,
     OutboxEvent,
     Parcel,
     ParcelState,
@@ -219,7 +219,7 @@ class SyncStore:
         latest = at + timedelta(seconds=wire.MAX_COMMAND_TTL_S)
         with self._cache.write() as s:
             waiting = int(s.exec(select(func.count()).select_from(Command).where(
-                Command.status == CommandStatus.PENDING)).one())
+                Command.status == LocalCommandStatus.PENDING)).one())
             for c in commands:
                 if max_pending is not None and waiting >= max_pending:
                     break
@@ -403,6 +403,7 @@ def _parcel_values(remote: wire.Parcel) -> dict[str, Any]:
         "pickup_deadline": remote.pickup_deadline,
         "barcode": remote.barcode,
         "recipient_hint": remote.recipient_hint,
+        "accessible": remote.accessible,
         "version": remote.version,
         "local_base_version": None,
     }

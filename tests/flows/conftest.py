@@ -65,12 +65,13 @@ class World:
     # -- arranging ---------------------------------------------------------------------
 
     def add_parcel(self, code: str | None, cid: str | None, *,
-                   state: ParcelState = ParcelState.stored, size: str = "M",
-                   deadline: datetime | None = None, barcode: str | None = None) -> str:
+                   state: ParcelState = ParcelState.STORED, size: str = "M",
+                   deadline: datetime | None = None, barcode: str | None = None,
+                   accessible: bool = False) -> str:
         pid = f"P{next(self._ids):04d}"
         with self.hidden():
-            arrive(self.cache, pid, state=c.ParcelState(str(state)), compartment_id=cid,
-                   size=size, deadline=deadline, barcode=barcode,
+            arrive(self.cache, pid, state=c.ParcelState(state), compartment_id=cid,
+                   size=size, deadline=deadline, barcode=barcode, accessible=accessible,
                    code_hash=hash_code(code, self.salt, TEST_KDF) if code else None)
         return pid
 
@@ -107,7 +108,7 @@ class World:
     def set_compartment(self, cid: str, state: CompartmentState) -> None:
         """A technician's state (out of service, fault), or back to service."""
         with self.hidden():
-            self.cache.set_compartment_state(cid, c.CompartmentState(str(state)),
+            self.cache.set_compartment_state(cid, c.CompartmentState(state),
                                              actor_kind=c.ActorKind.TECHNICIAN,
                                              actor_id="T-ARRANGE", reason="arranged")
 
@@ -162,10 +163,10 @@ class World:
     def parcel_state(self, pid: str) -> ParcelState:
         row = self.cache.parcel(pid)
         assert row is not None
-        return ParcelState(str(row.state))
+        return row.state
 
     def compartment_state(self, cid: str) -> CompartmentState:
-        return CompartmentState(str(self.cache.compartment(cid).state))
+        return self.cache.compartment(cid).state
 
 
 @pytest.fixture
@@ -181,15 +182,15 @@ def screen(view: PickupView) -> str:
     return str(view.screen)
 
 
-def courier_flow(world: World, **settings: Any) -> Any:
+def courier_flow(world: World, *, limiter: Any = None, **settings: Any) -> Any:
     from kiosk.flows.courier import CourierFlow, CourierSettings
 
     return CourierFlow(world.store, world.bank, world.clock, OpenConfirmer,
-                       CourierSettings(**settings))
+                       CourierSettings(**settings), limiter=limiter)
 
 
-def technician_flow(world: World, **settings: Any) -> Any:
+def technician_flow(world: World, *, limiter: Any = None, **settings: Any) -> Any:
     from kiosk.flows.technician import TechnicianFlow, TechnicianSettings
 
     return TechnicianFlow(world.store, world.bank, world.bank.bank, world.clock,
-                          OpenConfirmer, TechnicianSettings(**settings))
+                          OpenConfirmer, TechnicianSettings(**settings), limiter=limiter)

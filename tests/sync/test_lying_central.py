@@ -114,21 +114,26 @@ def test_a_rebuilt_kiosk_takes_claims_as_unverified_only(rig: Rig) -> None:
 # -- the KDF and the salt ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("n", "says"), [(2, "below the kiosk's floor"),
-                                         (2**24, "above the kiosk's ceiling")])
-def test_an_unsafe_kdf_is_refused_and_the_old_profile_kept(rig: Rig, n: int, says: str
-                                                            ) -> None:
+@pytest.mark.parametrize(("n", "error", "says"), [
+    (2, ProfileRefused, "below the kiosk's floor"),
+    (2**20, ProfileRefused, "above the kiosk's ceiling"),  # r=8: 1 GiB, minutes a check
+    (2**24, MalformedResponse, "code_kdf.n"),  # outside what the contract allows at all
+])
+def test_an_unsafe_kdf_is_refused_and_the_old_profile_kept(
+        rig: Rig, n: int, error: type[Exception], says: str) -> None:
     rig.liar.add_parcel("P1", state="expected", code="55556666")
     assert rig.round().ok
     rig.liar.profile["code_kdf"] = {**rig.liar.profile["code_kdf"], "n": n}
     result = rig.round()
-    assert not result.ok and isinstance(result.error, ProfileRefused)
-    assert says in str(result.error) and "keeps its current profile" in str(result.error)
+    assert not result.ok and isinstance(result.error, error)
+    assert says in str(result.error)
     assert rig.cache.kdf.n == 1024
     assert rig.code_finds("55556666") == [("P1", "expected", None)]
     assert says in (rig.cache.sync_status().last_error or "")
     rig.round()  # pushes the alarm first, then is refused again (one alarm only)
-    assert rig.liar.event_types().count("locker.profile_refused") == 1
+    if error is ProfileRefused:
+        assert "keeps its current profile" in str(result.error)
+        assert rig.liar.event_types().count("locker.profile_refused") == 1
 
 
 def test_a_first_profile_with_a_trivial_kdf_is_never_stored(rig: Rig) -> None:
