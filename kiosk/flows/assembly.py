@@ -67,7 +67,7 @@ class KioskFlows:
         self.watch = DoorWatch(self.store, clock)
         # Openings a killed run left unfinished, settled on the first polls that know
         # each door (docs/crash-safety.md).
-        self.recovery = StartupRecovery(cache, self.store, clock,
+        self.recovery = StartupRecovery(self.store, clock,
                                         left_open_alarm_s=s.pickup.left_open_alarm_s)
         guarded = self.watch.guard(bank)
         self.pickup = PickupFlow(self.store, guarded, clock, OpenConfirmer, s.pickup)
