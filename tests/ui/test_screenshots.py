@@ -41,6 +41,9 @@ def _render(window: MainWindow, name: str) -> None:
     QApplication.processEvents()
 
 
+# Renders every screen at four sizes: minutes of CPU on a loaded 2-core box, so the
+# default 120 s guard against a hang is too tight here.
+@pytest.mark.timeout(900)
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_screen_fits_in_every_size(qtbot, window, language) -> None:
     window.set_language(language)
