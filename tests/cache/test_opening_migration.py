@@ -27,9 +27,9 @@ T = "2026-03-01 10:00:00"
 
 
 def _old_file(path: Path) -> None:
-    """A 0002 file as the earlier release wrote it: five openings of four kinds."""
+    """A 0004 file as the earlier release wrote it: five openings of four kinds."""
     engines = make_engines(path)
-    upgrade(engines, path, target="0002")
+    upgrade(engines, path, target="0004")
     with engines.writer.begin() as conn:
         run = conn.execute
         for cid in ("A01", "A02", "A03", "B01", "B02"):
@@ -122,7 +122,7 @@ def test_the_new_table_can_be_rolled_back(tmp_path: Path) -> None:
     Cache.open(path).close()
     engines = make_engines(path)
     try:
-        downgrade(engines, "0002")
+        downgrade(engines, "0004")
         with engines.reader.connect() as conn:
             tables = {r[0] for r in conn.exec_driver_sql(
                 "SELECT name FROM sqlite_master WHERE type = 'table'")}

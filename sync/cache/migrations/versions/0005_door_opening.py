@@ -7,8 +7,8 @@ stays as it is (append-only evidence); the same facts now live in `door_opening`
 row per intent, so the code asks columns. Openings already in the journal are carried
 over here, once, from the texts the earlier release wrote.
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0005
+Revises: 0004
 """
 
 import json
@@ -21,8 +21,8 @@ from alembic import op
 
 from sync.cache.models import UTCDateTime
 
-revision: str = "0003"
-down_revision: str | Sequence[str] | None = "0002"
+revision: str = "0005"
+down_revision: str | Sequence[str] | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
