@@ -20,7 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 from locker_driver import BankConfig, DriverError, LockAddress, LockerBank
-from locker_driver.codec import codec_for
+from locker_driver.protocols import codec_for
 from locker_driver.sim.hostile import HostileLine, Noise
 
 BOARDS = 10

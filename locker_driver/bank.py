@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from locker_driver.bus import Bus, Priority
-from locker_driver.codec import BoardCodec, BoardStatus, ReplyKind, codec_for
+from locker_driver.codec import BoardCodec, BoardStatus, ReplyKind
 from locker_driver.config import BankConfig
 from locker_driver.errors import (
     BoardNotAnswering,
@@ -29,6 +29,7 @@ from locker_driver.errors import (
 )
 from locker_driver.link import Expect, Link
 from locker_driver.port import PortSettings, PortStatus
+from locker_driver.protocols import codec_for
 from locker_driver.records import BoardStats, FrameRecord
 from locker_driver.states import CompartmentReading, DoorState, LockAddress, UnlockResult
 

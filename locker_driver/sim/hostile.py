@@ -183,7 +183,7 @@ class HostileLine:
     def _second_master_frames(self) -> list[bytes]:
         """Status requests to addresses our bank does not use, each followed by that
         board's (valid) reply."""
-        from locker_driver.codec import codec_for
+        from locker_driver.protocols import codec_for
 
         codec = codec_for(self.protocol)
         ours = set(self.bank.boards) if self.bank is not None else set()

@@ -28,7 +28,7 @@ from locker_driver import (
     UnlockResult,
     cli,
 )
-from locker_driver.codec import codec_for
+from locker_driver.protocols import PROTOCOLS, codec_for
 from locker_driver.sim import SimulatedBank
 from locker_driver.sim.hostile import HostileLine, Noise
 
@@ -36,7 +36,6 @@ from .conftest import FAST_RECONNECT
 
 pytestmark = pytest.mark.integration
 
-PROTOCOLS = ["cu16", "8a", "cu48"]
 # Short deadlines keep the suite fast; the noise comes every 5 ms, far inside them.
 HOSTILE = Timeouts(reply_s=0.15, quiet_gap_s=0.01, inter_transaction_s=0.0,
                    late_reply_guard_s=0.04)
