@@ -278,6 +278,6 @@ class SyncSection:
     pull_interval_s: float = field(10.0, check=positive)
     push_interval_s: float = field(2.0, check=positive)
     heartbeat_interval_s: float = field(30.0, check=positive)
-    page_size: int = field(500, check=lambda v: None if 1 <= v <= 1000 else "must be 1..1000")
+    page_size: int = field(1000, check=lambda v: None if 1 <= v <= 1000 else "must be 1..1000")
     push_batch: int = field(200, check=lambda v: None if 1 <= v <= 500 else "must be 1..500")
     backoff_max_s: float = field(300.0, check=positive)

@@ -60,7 +60,7 @@ class WorkerSettings:
     pull_interval_s: float = 10.0
     push_interval_s: float = 2.0
     heartbeat_interval_s: float = 30.0
-    page_size: int = 500
+    page_size: int = 1000
     push_batch: int = 200
     backoff_base_s: float = 1.0
     backoff_max_s: float = 300.0
@@ -94,9 +94,10 @@ class SyncWorker:
         clock: Callable[[], datetime] = utcnow,
         monotonic: Callable[[], float] | None = None,
         rng: Callable[[], float] = random.random,
+        store: SyncStore | None = None,
     ) -> None:
         self._cache = cache
-        self._store = SyncStore(cache)
+        self._store = store or SyncStore(cache)
         self._client = client
         self.settings = settings
         self._clock = clock
