@@ -7,18 +7,26 @@ layout configuration, not cache data, so it is passed in.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from contract.vocabulary import DoorState as StoredDoorState
 from kiosk.flows.ports import (
     Actor,
+    AuditKind,
     Compartment,
     CompartmentState,
     Courier,
+    DoorState,
+    EventType,
+    InterruptedCommand,
     LockerProfile,
+    Opening,
+    OpeningOutcome,
+    OpeningSettlement,
     Parcel,
-    ParcelState,
     RecordRefused,
     RemoteCommand,
     Store,
@@ -33,10 +41,6 @@ def _refusals() -> Iterator[None]:
         yield
     except (c.InvalidTransition, c.NotFound) as exc:
         raise RecordRefused(str(exc)) from exc
-
-
-def _actor_kind(actor: Actor) -> c.ActorKind:
-    return c.ActorKind(str(actor.kind))
 
 
 class CacheStore:
@@ -56,15 +60,15 @@ class CacheStore:
     def _compartment(self, row: c.Compartment) -> Compartment:
         return Compartment(
             compartment_id=row.id, column=row.column, row=row.row, size=row.size,
-            state=CompartmentState(str(row.state)), accessible=row.id in self._accessible,
+            state=row.state, accessible=row.id in self._accessible,
         )
 
     @staticmethod
     def _parcel(row: c.Parcel) -> Parcel:
         return Parcel(
-            parcel_id=row.parcel_id, state=ParcelState(str(row.state)), size=row.size or "",
+            parcel_id=row.parcel_id, state=row.state, size=row.size or "",
             compartment_id=row.compartment_id, pickup_deadline=row.pickup_deadline,
-            barcode=row.barcode,
+            barcode=row.barcode, accessible=bool(row.accessible),
         )
 
     @staticmethod
@@ -96,6 +100,10 @@ class CacheStore:
     def parcels_for_code_hash(self, code_hash: str) -> Sequence[Parcel]:
         return [self._parcel(r) for r in self.cache.parcels_for_code_hash(code_hash)]
 
+    def parcel(self, parcel_id: str) -> Parcel | None:
+        row = self.cache.parcel(parcel_id)
+        return None if row is None else self._parcel(row)
+
     def parcel_by_barcode(self, barcode: str) -> Parcel | None:
         row = self.cache.parcel_by_barcode(barcode)
         return None if row is None else self._parcel(row)
@@ -105,6 +113,9 @@ class CacheStore:
 
     def free_compartments(self, size: str) -> Sequence[Compartment]:
         return [self._compartment(r) for r in self.cache.free_compartments(size)]
+
+    def expected_parcel_count(self) -> int:
+        return self.cache.expected_parcel_count()
 
     def parcels_in_compartment(self, compartment_id: str) -> Sequence[Parcel]:
         return [self._parcel(r) for r in self.cache.parcels_in_compartment(compartment_id)]
@@ -117,6 +128,35 @@ class CacheStore:
 
     def pending_commands(self) -> Sequence[RemoteCommand]:
         return [self._command(r) for r in self.cache.pending_commands()]
+
+    # -- after a restart -------------------------------------------------------------
+
+    @staticmethod
+    def _opening(row: c.DoorOpening) -> Opening:
+        return Opening(
+            intent_id=row.intent_id, event_seq=row.event_seq,
+            compartment_id=row.compartment_id, reason=row.reason,
+            parcel_ids=tuple(str(p) for p in json.loads(row.parcel_ids or "[]")),
+            actor=Actor(row.actor_kind, row.actor_id), outcome=row.outcome,
+            closed=row.closed_at is not None)
+
+    def unsettled_openings(self, limit: int) -> Sequence[Opening]:
+        return [self._opening(r) for r in self.cache.unsettled_openings(limit)]
+
+    def interrupted_commands(self) -> Sequence[InterruptedCommand]:
+        return [InterruptedCommand(r.command_id, r.intent_id, r.outcome)
+                for r in self.cache.interrupted_commands()]
+
+    def deposit_moved_on(self, parcel_id: str, after_seq: int) -> bool:
+        return self.cache.deposit_moved_on(parcel_id, after_seq)
+
+    def forced_open_raised(self, compartment_id: str) -> bool:
+        last = self.cache.last_door_audit(compartment_id)
+        return last is not None and last.kind == AuditKind.ALARM and \
+            last.detail == EventType.COMPARTMENT_FORCED_OPEN.value
+
+    def settle_opening(self, intent_id: int, settlement: OpeningSettlement) -> None:
+        self.cache.settle_opening(intent_id, settlement)
 
     def sync_status(self) -> c.SyncStatus:
         return self.cache.sync_status()
@@ -131,21 +171,30 @@ class CacheStore:
             for r in rows
         ]
 
+    def load_state(self, key: str) -> str | None:
+        return self.cache.load_state(key)
+
     # -- writes --------------------------------------------------------------------
 
-    def record_open_intent(self, compartment_id: str, *, actor: Actor, reason: str,
-                           parcel_ids: Sequence[str] = ()) -> int:
-        return self.cache.record_open_intent(
-            compartment_id, list(parcel_ids), _actor_kind(actor), actor.id, reason)
+    def save_state(self, key: str, value: str) -> None:
+        self.cache.save_state(key, value)
 
-    def record_open_outcome(self, intent_id: int, outcome: str, detail: str = "") -> None:
+    def record_open_intent(self, compartment_id: str, *, actor: Actor, reason: str,
+                           parcel_ids: Sequence[str] = (), command_id: str | None = None
+                           ) -> int:
+        return self.cache.record_open_intent(
+            compartment_id, list(parcel_ids), actor.kind, actor.id, reason,
+            command_id=command_id)
+
+    def record_open_outcome(self, intent_id: int, outcome: OpeningOutcome, detail: str = ""
+                            ) -> None:
         self.cache.record_open_outcome(intent_id, outcome, detail)
 
     def record_pickup(self, parcel_ids: Sequence[str], compartment_id: str, *, actor: Actor,
                       intent_id: int) -> None:
         with _refusals():
             self.cache.record_pickup(list(parcel_ids), compartment_id,
-                                     actor_kind=_actor_kind(actor), actor_id=actor.id,
+                                     actor_kind=actor.kind, actor_id=actor.id,
                                      intent_id=intent_id)
 
     def record_deposit(self, parcel_id: str, compartment_id: str, *, actor: Actor,
@@ -163,22 +212,25 @@ class CacheStore:
     def set_compartment_state(self, compartment_id: str, state: CompartmentState, *,
                               actor: Actor, reason: str) -> None:
         self.cache.set_compartment_state(
-            compartment_id, c.CompartmentState(str(state)), actor_kind=_actor_kind(actor),
+            compartment_id, state, actor_kind=actor.kind,
             actor_id=actor.id, reason=reason)
 
-    def set_door_state(self, compartment_id: str, door: str, occupied: bool | None) -> None:
-        self.cache.set_door_state(compartment_id, c.DoorState(door), occupied)
+    def set_door_state(self, compartment_id: str, door: DoorState, occupied: bool | None
+                       ) -> None:
+        # The wall between the driver's word and the stored one: same values (checked by
+        # tests/test_vocabulary.py), two enums because the driver imports nothing of ours.
+        self.cache.set_door_state(compartment_id, StoredDoorState(door), occupied)
 
-    def record_event(self, event_type: str, *, actor: Actor, parcel_id: str | None = None,
+    def record_event(self, event_type: EventType, *, actor: Actor, parcel_id: str | None = None,
                      compartment_id: str | None = None,
                      data: Mapping[str, Any] | None = None) -> None:
         self.cache.record_event(
-            c.EventType(event_type), parcel_id=parcel_id, compartment_id=compartment_id,
-            actor_kind=_actor_kind(actor), actor_id=actor.id, data=data)
+            event_type, parcel_id=parcel_id, compartment_id=compartment_id,
+            actor_kind=actor.kind, actor_id=actor.id, data=data)
 
-    def audit(self, kind: str, *, actor: Actor, compartment_id: str | None = None,
+    def audit(self, kind: AuditKind, *, actor: Actor, compartment_id: str | None = None,
               parcel_id: str | None = None, detail: str = "") -> None:
-        self.cache.audit(c.AuditKind(kind), actor_kind=_actor_kind(actor), actor_id=actor.id,
+        self.cache.audit(kind, actor_kind=actor.kind, actor_id=actor.id,
                          compartment_id=compartment_id, parcel_id=parcel_id, detail=detail)
 
     def claim_command(self, command_id: str) -> RemoteCommand | None:

@@ -2,8 +2,12 @@
 
 The flows are written against these names only. `kiosk.flows.adapters` maps the real
 `locker_driver` bank and `sync.cache.Cache` onto them, so a renamed method on either side
-is fixed in one place. Door and unlock values are `StrEnum`s with the same values the
-driver uses, so they compare equal to the driver's own enums.
+is fixed in one place.
+
+The words are the house's: what a board says (door, unlock, open outcome) is the
+driver's own `locker_driver.states`, everything stored or sent (parcel, compartment,
+actor, event and audit kinds) is `contract.vocabulary`. Both are re-exported here so a
+flow imports its vocabulary from its ports.
 """
 
 from __future__ import annotations
@@ -11,10 +15,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
 
 from contract.codes import KdfParams
+from contract.vocabulary import ActorKind as ActorKind
+from contract.vocabulary import AuditKind as AuditKind
+from contract.vocabulary import CommandType as CommandType
+from contract.vocabulary import CompartmentState as CompartmentState
+from contract.vocabulary import EventType as EventType
+from contract.vocabulary import OpeningOutcome as OpeningOutcome
+from contract.vocabulary import OpeningSettlement as OpeningSettlement
+from contract.vocabulary import ParcelState as ParcelState
+from locker_driver.states import DoorState as DoorState
+from locker_driver.states import OpenOutcome as OpenOutcome
+from locker_driver.states import UnlockResult as UnlockResult
 
 
 class StoreNotReady(RuntimeError):
@@ -25,49 +39,6 @@ class StoreNotReady(RuntimeError):
 class RecordRefused(RuntimeError):
     """The cache refused a change (the parcel is no longer in a state that allows it, or
     is gone): the message says which and why. The door already did what it did."""
-
-
-class DoorState(StrEnum):
-    open = "open"
-    closed = "closed"
-    unknown = "unknown"  # a failed read is unknown, never closed
-
-
-class UnlockStatus(StrEnum):
-    sent = "sent"  # the board acknowledged the frame
-    not_sent = "not_sent"  # the frame never left (port down): nothing happened
-    outcome_unknown = "outcome_unknown"  # it left, no reply: the door may have opened
-
-
-class OpenOutcome(StrEnum):
-    opened = "opened"
-    already_open = "already_open"
-    jammed = "jammed"
-
-
-class CompartmentState(StrEnum):
-    free = "free"
-    reserved = "reserved"
-    occupied = "occupied"
-    out_of_service = "out_of_service"
-    fault = "fault"
-
-
-class ParcelState(StrEnum):
-    expected = "expected"
-    stored = "stored"
-    picked_up = "picked_up"
-    expired = "expired"
-    collected = "collected"
-    cancelled = "cancelled"
-
-
-class ActorKind(StrEnum):
-    customer = "customer"
-    courier = "courier"
-    technician = "technician"
-    operator = "operator"
-    system = "system"
 
 
 @dataclass(frozen=True)
@@ -81,7 +52,7 @@ class DoorReading(Protocol):
     door, and the occupancy (infrared) bit where the board has one."""
 
     @property
-    def door(self) -> str: ...
+    def door(self) -> DoorState: ...
 
     @property
     def occupied(self) -> bool | None: ...
@@ -120,10 +91,33 @@ class Courier:
 @dataclass(frozen=True)
 class RemoteCommand:
     command_id: str
-    type: str
+    type: str  # a CommandType, or an unknown one the kiosk fails
     compartment_id: str | None
     reason: str
     expires_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Opening:
+    """A door opening as recorded: its intent, and how far its story got."""
+
+    intent_id: int
+    event_seq: int  # of its compartment.opened event
+    compartment_id: str
+    reason: str
+    parcel_ids: tuple[str, ...]
+    actor: Actor
+    outcome: OpeningOutcome | None  # None: the sensor never spoke for it
+    closed: bool  # compartment.closed was recorded for it
+
+
+@dataclass(frozen=True)
+class InterruptedCommand:
+    """A remote command claimed by a run that died before finishing it."""
+
+    command_id: str
+    intent_id: int | None  # the door opening it started, if any
+    outcome: OpeningOutcome | None  # that opening's outcome, if known
 
 
 @dataclass(frozen=True)
@@ -137,7 +131,7 @@ class LockerProfile:
 class Bank(Protocol):
     """`locker_driver.LockerBank`: unlock returns sent / not_sent / outcome_unknown."""
 
-    def unlock(self, compartment_id: str) -> str: ...
+    def unlock(self, compartment_id: str) -> UnlockResult: ...
 
     def read_states(self) -> Mapping[str, DoorReading]: ...
 
@@ -146,11 +140,12 @@ class DoorConfirmer(Protocol):
     """Decides from successive door readings whether an unlock opened the door
     (`locker_driver.OpenConfirmer`); returns opened / already_open / jammed or None."""
 
-    def update(self, door: Any, now: float) -> str | None: ...
+    def update(self, door: DoorState, now: float) -> OpenOutcome | None: ...
 
 
 class ConfirmerFactory(Protocol):
-    def __call__(self, before: Any, started_at: float, timeout_s: float) -> DoorConfirmer:
+    def __call__(self, before: DoorState, started_at: float, timeout_s: float
+                 ) -> DoorConfirmer:
         ...
 
 
@@ -186,19 +181,27 @@ class Store(Protocol):
         """Free compartments of one size, in fill order."""
         ...
 
+    def expected_parcel_count(self) -> int:
+        """Parcels announced for this locker and not deposited yet."""
+        ...
+
     def parcels_in_compartment(self, compartment_id: str) -> Sequence[Parcel]:
         """Parcels physically inside (stored, expired or cancelled there)."""
         ...
 
+    def parcel(self, parcel_id: str) -> Parcel | None: ...
+
     def record_open_intent(
         self, compartment_id: str, *, actor: Actor, reason: str,
-        parcel_ids: Sequence[str] = (),
+        parcel_ids: Sequence[str] = (), command_id: str | None = None,
     ) -> int:
-        """Audit + `compartment.opened` before the unlock frame leaves; returns its id."""
+        """Audit + `compartment.opened` before the unlock frame leaves; returns its id.
+        `command_id`: the remote command the opening runs, if any."""
         ...
 
-    def record_open_outcome(self, intent_id: int, outcome: str, detail: str = "") -> None:
-        """opened / already_open / jammed / not_sent, for the intent."""
+    def record_open_outcome(self, intent_id: int, outcome: OpeningOutcome, detail: str = ""
+                            ) -> None:
+        """opened / already_open / jammed / not_sent / unconfirmed, for the intent."""
         ...
 
     def record_pickup(
@@ -221,13 +224,14 @@ class Store(Protocol):
         self, compartment_id: str, state: CompartmentState, *, actor: Actor, reason: str
     ) -> None: ...
 
-    def set_door_state(self, compartment_id: str, door: str, occupied: bool | None) -> None:
+    def set_door_state(self, compartment_id: str, door: DoorState, occupied: bool | None
+                       ) -> None:
         """Last polled door and occupancy (what the heartbeat reports)."""
         ...
 
     def record_event(
         self,
-        event_type: str,
+        event_type: EventType,
         *,
         actor: Actor,
         parcel_id: str | None = None,
@@ -237,7 +241,7 @@ class Store(Protocol):
 
     def audit(
         self,
-        kind: str,
+        kind: AuditKind,
         *,
         actor: Actor,
         compartment_id: str | None = None,
@@ -264,6 +268,28 @@ class Store(Protocol):
         """Record the result; the cache queues `command.completed` / `command.failed`."""
         ...
 
+    # -- after a restart (kiosk.flows.recovery) -------------------------------------
+
+    def unsettled_openings(self, limit: int) -> Sequence[Opening]:
+        """Of the newest `limit` openings, the last of each door not settled yet, oldest
+        first."""
+        ...
+
+    def interrupted_commands(self) -> Sequence[InterruptedCommand]: ...
+
+    def deposit_moved_on(self, parcel_id: str, after_seq: int) -> bool:
+        """The deposit was cancelled or another door opened for the parcel after the event
+        `after_seq`."""
+        ...
+
+    def forced_open_raised(self, compartment_id: str) -> bool:
+        """The last word about this door is a `compartment.forced_open` alarm."""
+        ...
+
+    def settle_opening(self, intent_id: int, settlement: OpeningSettlement) -> None:
+        """How an unfinished opening was finished (with its audit note)."""
+        ...
+
     def sync_status(self) -> Any:
         """The sync worker's health (`sync.cache.SyncStatus`), for diagnostics."""
         ...
@@ -271,6 +297,12 @@ class Store(Protocol):
     def audit_trail(self) -> Sequence[Mapping[str, Any]]:
         """Every audit row, oldest first, as plain values (for export)."""
         ...
+
+    def load_state(self, key: str) -> str | None:
+        """A record the kiosk keeps across restarts (lockouts, kiosk time), or None."""
+        ...
+
+    def save_state(self, key: str, value: str) -> None: ...
 
 
 class BankDiagnostics(Protocol):

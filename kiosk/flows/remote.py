@@ -21,6 +21,7 @@ from kiosk.flows.ports import (
     Actor,
     ActorKind,
     Bank,
+    CommandType,
     Compartment,
     CompartmentState,
     ConfirmerFactory,
@@ -29,12 +30,15 @@ from kiosk.flows.ports import (
     OpenOutcome,
     RemoteCommand,
     Store,
+    UnlockResult,
 )
+from kiosk.flows.ratelimit import HourlyCap, Limits
 
 log = logging.getLogger(__name__)
 
-OPERATOR = Actor(ActorKind.operator)
-HANDLED = ("open_compartment", "set_out_of_service", "set_in_service")
+OPERATOR = Actor(ActorKind.OPERATOR)
+HANDLED = frozenset({CommandType.OPEN_COMPARTMENT, CommandType.SET_OUT_OF_SERVICE,
+                     CommandType.SET_IN_SERVICE})
 
 
 @dataclass(frozen=True)
@@ -64,9 +68,11 @@ class RemoteExecutor:
         settings: RemoteSettings | None = None,
         *,
         customer_busy: Callable[[], bool] = lambda: False,
+        cap: HourlyCap | None = None,
     ) -> None:
         """`customer_busy`: True while a customer's door is opening or open; remote
-        opens wait for it to end."""
+        opens wait for it to end. `cap`: the kiosk's saved hourly cap on remote openings
+        (kiosk.flows.assembly passes it); None: one kept in memory."""
         self.settings = s = settings or RemoteSettings()
         self._store = store
         self._bank = bank
@@ -74,7 +80,9 @@ class RemoteExecutor:
         self._busy = customer_busy
         self._doors = DoorOperator(store, bank, clock, confirmers,
                                    confirm_timeout_s=s.open_confirm_timeout_s)
-        self._opens: deque[float] = deque()  # monotonic times of remote opens
+        # Counted in kiosk time, saved before the door opens: no restart or clock
+        # change opens a fresh hour.
+        self._cap = cap or Limits.in_memory(clock).cap("remote_opens", s.max_opens_per_hour)
         self._job: tuple[RemoteCommand, DoorJob] | None = None
         self._results: deque[CommandResult] = deque(maxlen=s.results_kept)
 
@@ -95,7 +103,7 @@ class RemoteExecutor:
         for cmd in self._store.pending_commands():
             if cmd.type not in HANDLED:
                 continue
-            if cmd.type == "open_compartment" and self._busy():
+            if cmd.type == CommandType.OPEN_COMPARTMENT and self._busy():
                 log.info("remote open %s waits: a customer door is in use", cmd.command_id)
                 continue
             self._run(cmd)
@@ -112,14 +120,14 @@ class RemoteExecutor:
             self._finish(cmd, False, f"compartment {cmd.compartment_id!r} is not in this "
                                      "locker's layout")
             return
-        if cmd.type == "set_out_of_service":
+        if cmd.type == CommandType.SET_OUT_OF_SERVICE:
             self._store.set_compartment_state(comp.compartment_id,
-                                              CompartmentState.out_of_service,
+                                              CompartmentState.OUT_OF_SERVICE,
                                               actor=OPERATOR, reason=cmd.reason)
             self._finish(cmd, True, "out of service")
-        elif cmd.type == "set_in_service":
+        elif cmd.type == CommandType.SET_IN_SERVICE:
             inside = self._store.parcels_in_compartment(comp.compartment_id)
-            state = CompartmentState.occupied if inside else CompartmentState.free
+            state = CompartmentState.OCCUPIED if inside else CompartmentState.FREE
             self._store.set_compartment_state(comp.compartment_id, state, actor=OPERATOR,
                                               reason=cmd.reason)
             self._finish(cmd, True, f"in service ({state})")
@@ -129,24 +137,18 @@ class RemoteExecutor:
     def restore_opens(self, ages_s: Iterable[float]) -> None:
         """Remote openings from before a restart (seconds ago): the hourly cap counts
         them, so restarting the kiosk never opens a fresh hour."""
-        now = self._clock.monotonic()
-        for age in sorted((a for a in ages_s if 0 <= a < 3600), reverse=True):
-            self._opens.append(now - age)
+        self._cap.restore(ages_s)
 
     def _open(self, cmd: RemoteCommand, comp: Compartment) -> None:
-        now = self._clock.monotonic()
-        while self._opens and now - self._opens[0] >= 3600:
-            self._opens.popleft()
-        if len(self._opens) >= self.settings.max_opens_per_hour:
+        if not self._cap.take():
             self._finish(cmd, False, f"local limit: at most {self.settings.max_opens_per_hour}"
                                      " remote opens per hour")
             return
-        self._opens.append(now)
         readings = self._read()
         reading = readings.get(cmd.compartment_id or "")
         job = self._doors.open(
             comp, actor=OPERATOR, reason=f"remote command {cmd.command_id}: {cmd.reason}",
-            before=DoorState(str(reading.door)) if reading else DoorState.unknown)
+            before=reading.door if reading else DoorState.UNKNOWN, command_id=cmd.command_id)
         if job.phase is DoorPhase.not_sent:
             self._finish(cmd, False, "lock board unreachable: the unlock was not sent")
             return
@@ -163,14 +165,14 @@ class RemoteExecutor:
         assert self._job is not None
         cmd, job = self._job
         reading = self._read().get(job.compartment_id)
-        door = DoorState(str(reading.door)) if reading is not None else None
+        door = reading.door if reading is not None else None
         phase = self._doors.update(job, door, OPERATOR)
         if phase is DoorPhase.opening:
             return
         self._job = None
-        if job.outcome is OpenOutcome.jammed:
-            unsure = " (the board did not confirm the unlock)" if str(job.unlock) == \
-                "outcome_unknown" else ""
+        if job.outcome is OpenOutcome.JAMMED:
+            unsure = " (the board did not confirm the unlock)" if job.unlock is \
+                UnlockResult.OUTCOME_UNKNOWN else ""
             self._finish(cmd, False, f"door did not open{unsure}")
         else:
             self._finish(cmd, True, str(job.outcome))

@@ -4,6 +4,19 @@ Open it with `Cache.open(path)`; see `sync.cache.cache` for the API and docs/syn
 what the sync worker does with the same file.
 """
 
+# The words the cache stores are the house's vocabulary (contract.vocabulary).
+from contract.vocabulary import (
+    ActorKind,
+    AuditKind,
+    CommandType,
+    CompartmentState,
+    DoorState,
+    EventType,
+    LocalCommandStatus,
+    OpeningOutcome,
+    OpeningSettlement,
+    ParcelState,
+)
 from sync.cache.cache import Cache
 from sync.cache.errors import (
     CacheError,
@@ -14,22 +27,21 @@ from sync.cache.errors import (
 )
 from sync.cache.migrate import MigrationFailed
 from sync.cache.models import (
-    ActorKind,
     AuditEntry,
-    AuditKind,
     Command,
-    CommandStatus,
-    CommandType,
     Compartment,
-    CompartmentState,
     Courier,
-    DoorState,
-    EventType,
+    DoorOpening,
     OutboxEvent,
     Parcel,
-    ParcelState,
 )
-from sync.cache.records import CompartmentSpec, LayoutChange, LockerProfile, SyncStatus
+from sync.cache.records import (
+    CompartmentSpec,
+    InterruptedCommand,
+    LayoutChange,
+    LockerProfile,
+    SyncStatus,
+)
 
 __all__ = [
     "ActorKind",
@@ -38,20 +50,24 @@ __all__ = [
     "Cache",
     "CacheError",
     "Command",
-    "CommandStatus",
+    "LocalCommandStatus",
     "CommandType",
     "Compartment",
     "CompartmentSpec",
     "CompartmentState",
     "Courier",
+    "DoorOpening",
     "DoorState",
     "EventType",
+    "InterruptedCommand",
     "InvalidTransition",
     "LayoutChange",
     "LayoutConflict",
     "LockerProfile",
     "MigrationFailed",
     "NotFound",
+    "OpeningOutcome",
+    "OpeningSettlement",
     "OutboxEvent",
     "Parcel",
     "ParcelState",

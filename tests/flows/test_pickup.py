@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 import pytest
 
 from contract.codes import hash_code, qr_payload
-from kiosk.flows.pickup import MalformedReason, PickupScreen
+from kiosk.flows.pickup import MalformedReason, PickupFlow, PickupScreen, PickupSettings
 from kiosk.flows.ports import CompartmentState, ParcelState
+from locker_driver import OpenConfirmer
 from sync import cache as c
 from tests.flows.conftest import LOCKER_ID, TEST_KDF, World
 
@@ -49,7 +50,7 @@ def test_typed_code_opens_the_door_and_closing_thanks_the_customer(world: World)
 
     view = world.poll(flow)
     assert view.screen is PickupScreen.door_open
-    assert world.parcel_state(pid) is ParcelState.picked_up
+    assert world.parcel_state(pid) is ParcelState.PICKED_UP
     world.close("B02")
     view = world.poll(flow)
     assert view.screen is PickupScreen.done
@@ -84,7 +85,7 @@ def test_several_parcels_open_one_after_another(world: World) -> None:
     assert world.poll(flow).screen is PickupScreen.door_open
     world.close("C04")
     assert world.poll(flow).screen is PickupScreen.done
-    assert {world.parcel_state(first), world.parcel_state(second)} == {ParcelState.picked_up}
+    assert {world.parcel_state(first), world.parcel_state(second)} == {ParcelState.PICKED_UP}
 
 
 def test_unknown_code_is_denied_audited_and_never_stored_in_plain(world: World) -> None:
@@ -116,26 +117,39 @@ def test_malformed_codes_say_why_and_do_not_count_as_attempts(
     assert flow.submit_scan(text).screen is PickupScreen.malformed_code  # not locked out
 
 
-@pytest.mark.parametrize(("state", "expected"), [
-    (ParcelState.expired, PickupScreen.expired),
-    (ParcelState.collected, PickupScreen.expired),
-    (ParcelState.picked_up, PickupScreen.already_picked_up),
-    (ParcelState.cancelled, PickupScreen.cancelled),
-    (ParcelState.expected, PickupScreen.not_yet_arrived),
+@pytest.mark.parametrize("state", [
+    ParcelState.EXPIRED, ParcelState.COLLECTED, ParcelState.PICKED_UP, ParcelState.CANCELLED,
+    ParcelState.EXPECTED,
 ])
-def test_codes_of_parcels_not_in_a_compartment_explain_why(
-        world: World, state: ParcelState, expected: PickupScreen) -> None:
-    deadline = datetime(2026, 11, 20, 18, 0, tzinfo=UTC)
-    world.add_parcel(CODE, "A01" if state is not ParcelState.expected else None,
-                     state=state, deadline=deadline)
-    flow = world.pickup(support_contact="help@example.org", free_attempts=1)
-    view = flow.submit_scan(CODE)
-    assert view.screen is expected
-    assert view.deadline == deadline
-    assert view.support_contact == "help@example.org"
+def test_a_known_code_that_opens_nothing_is_a_wrong_code_in_every_way(
+        world: World, state: ParcelState) -> None:
+    """An attacker alternating guesses with their own old code must meet the lockout,
+    and a hit on a code that opens nothing (yet) must look like a miss."""
+    world.add_parcel(CODE, "A01" if state is not ParcelState.EXPECTED else None,
+                     state=state, deadline=datetime(2026, 11, 20, 18, 0, tzinfo=UTC))
+    flow = world.pickup(free_attempts=3, lockout_base_s=30)
+    known = flow.submit_scan(CODE)
+    wrong = flow.submit_scan("11111111")
+    assert known == wrong  # the same screen, with the same parameters
+    assert known.screen is PickupScreen.unknown_code
+    data = world.event_data("code.denied")
+    assert [{k: v for k, v in d.items() if k != "denied"} for d in data] == [
+        {"source": "scan", "locker_named": None}] * 2
+    assert [d["denied"] for d in data] == [1, 2]
+    # The known code counts towards the lockout and never clears it.
+    assert flow.submit_scan(CODE).screen is PickupScreen.locked_out
     assert world.bank.unlocks() == []
-    # A real code is no attempt at guessing: no lockout even with one free attempt.
-    assert flow.submit_scan(CODE).screen is expected
+    assert world.event_types() == ["code.denied"] * 3 + ["code.lockout"]
+
+
+def test_own_old_code_between_guesses_meets_the_lockout(world: World) -> None:
+    world.add_parcel("55556666", "A01", state=ParcelState.PICKED_UP)
+    flow = world.pickup(free_attempts=5, lockout_base_s=30)
+    screens = []
+    for guess in range(10):
+        screens.append(flow.submit_scan(f"{guess:08d}").screen)
+        screens.append(flow.submit_scan("55556666").screen)
+    assert PickupScreen.locked_out in screens[:5]
 
 
 def test_qr_of_another_locker_names_where_the_parcel_waits(world: World) -> None:
@@ -148,10 +162,19 @@ def test_qr_of_another_locker_names_where_the_parcel_waits(world: World) -> None
     assert (view.other_locker_id, view.other_locker_name) == ("L-UNKNOWN", None)
 
 
-def test_qr_naming_another_locker_still_opens_a_parcel_that_is_here(world: World) -> None:
+def test_qr_naming_another_locker_is_not_checked_here_even_with_a_code_of_this_one(
+        world: World) -> None:
     world.add_parcel(CODE, "A03")
-    flow = world.pickup()
-    assert flow.submit_scan(qr_payload("L-OLD", CODE)).screen is PickupScreen.door_opening
+    hashed: list[str] = []
+    flow = PickupFlow(world.store, world.bank, world.clock, OpenConfirmer,
+                      PickupSettings(free_attempts=2),
+                      hasher=lambda code, salt: hashed.append(code) or "0" * 64)
+    view = flow.submit_scan(qr_payload("L-OLD", CODE))
+    assert (view.screen, view.other_locker_id) == (PickupScreen.wrong_locker, "L-OLD")
+    assert hashed == [] and world.bank.unlocks() == []
+    assert world.event_data("code.denied")[0]["locker_named"] == "L-OLD"
+    # It counts like a wrong code: a stream of made-up QR codes meets the lockout.
+    assert flow.submit_scan(qr_payload("L-OLD", CODE)).screen is PickupScreen.locked_out
 
 
 def test_wrong_codes_lock_the_kiosk_out_for_growing_times(world: World) -> None:
@@ -200,10 +223,10 @@ def test_door_that_does_not_open_offers_one_retry_then_marks_the_compartment(
     assert view.support_contact == "+1 555 0100"
     assert flow.retry_door().screen is PickupScreen.door_failed
     assert world.bank.unlocks() == ["B03", "B03"]  # the customer's retry, nothing more
-    assert world.compartment_state("B03") is CompartmentState.fault
+    assert world.compartment_state("B03") is CompartmentState.FAULT
     # Central hears of each jam; the compartment leaves service once.
     assert world.event_types().count("compartment.jammed") == 2
-    assert world.parcel_state(pid) is ParcelState.stored  # nobody took it
+    assert world.parcel_state(pid) is ParcelState.STORED  # nobody took it
     assert world.run(flow, 20, step=5).screen is PickupScreen.idle
 
 
@@ -216,8 +239,8 @@ def test_retry_that_works_carries_on_normally(world: World) -> None:
     world.bank.jam("B03", False)
     flow.retry_door()
     assert world.poll(flow).screen is PickupScreen.door_open
-    assert world.parcel_state(pid) is ParcelState.picked_up
-    assert world.compartment_state("B03") is not CompartmentState.fault
+    assert world.parcel_state(pid) is ParcelState.PICKED_UP
+    assert world.compartment_state("B03") is not CompartmentState.FAULT
 
 
 def test_failed_door_lets_the_customer_go_on_with_the_next_parcel(world: World) -> None:
@@ -232,7 +255,7 @@ def test_failed_door_lets_the_customer_go_on_with_the_next_parcel(world: World) 
     view = flow.next_door()
     assert (view.door.label, view.door_number) == ("A02", 2)
     world.poll(flow)
-    assert world.parcel_state(second) is ParcelState.picked_up
+    assert world.parcel_state(second) is ParcelState.PICKED_UP
 
 
 def test_unknown_unlock_outcome_is_confirmed_by_the_door_never_resent(world: World) -> None:
@@ -262,7 +285,7 @@ def test_door_already_open_counts_as_open(world: World) -> None:
     world.poll(flow)
     flow.submit_scan(CODE)
     assert world.poll(flow).screen is PickupScreen.door_open
-    assert world.parcel_state(pid) is ParcelState.picked_up
+    assert world.parcel_state(pid) is ParcelState.PICKED_UP
 
 
 def test_unlock_not_sent_shows_out_of_service_until_the_board_answers(world: World) -> None:
@@ -271,7 +294,7 @@ def test_unlock_not_sent_shows_out_of_service_until_the_board_answers(world: Wor
     flow = world.pickup()
     view = flow.submit_scan(CODE)
     assert view.screen is PickupScreen.out_of_service
-    assert world.parcel_state(pid) is ParcelState.stored
+    assert world.parcel_state(pid) is ParcelState.STORED
     assert flow.submit_scan(CODE).screen is PickupScreen.out_of_service
     assert flow.set_board_available(True).screen is PickupScreen.idle
     assert flow.set_board_available(False).screen is PickupScreen.out_of_service
@@ -390,7 +413,7 @@ def test_a_door_in_use_ignores_new_codes(world: World) -> None:
     flow.submit_scan(CODE)
     world.poll(flow)
     assert flow.submit_scan("55555555").screen is PickupScreen.door_open
-    assert world.parcel_state(other) is ParcelState.stored
+    assert world.parcel_state(other) is ParcelState.STORED
 
 
 def test_offline_flag_reaches_the_view(world: World) -> None:
@@ -431,7 +454,7 @@ def test_the_same_qr_read_again_after_closing_keeps_the_thank_you(world: World) 
     # The next customer is served at once.
     assert flow.submit_scan("55555555").screen is PickupScreen.door_opening
     world.poll(flow)
-    assert world.parcel_state(other) is ParcelState.picked_up
+    assert world.parcel_state(other) is ParcelState.PICKED_UP
 
 
 def test_a_pickup_the_cache_refuses_still_serves_the_customer(world: World) -> None:

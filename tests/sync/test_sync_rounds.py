@@ -7,9 +7,9 @@ from synckit import Kiosk, ManualClock, assert_converged, cached_parcels, local_
 
 from sync.cache import (
     ActorKind,
-    CommandStatus,
     CompartmentState,
     EventType,
+    LocalCommandStatus,
     ParcelState,
 )
 from sync.cache.sync_store import SyncStore
@@ -36,6 +36,16 @@ def test_first_sync_lets_the_kiosk_check_codes(kiosk: Kiosk, central_service: Ce
     assert status.online and status.last_heartbeat_at is not None
     assert status.clock_skew_s is not None and abs(status.clock_skew_s) < 5
     assert_converged(cache, central_service)
+
+
+def test_the_accessible_flag_reaches_the_kiosk(kiosk: Kiosk, central_service: CentralService):
+    low = central_service.announce(size="M", accessible=True)
+    plain = central_service.announce(size="M")
+    assert low.parcel.accessible and not plain.parcel.accessible
+    assert kiosk.sync().ok
+    assert kiosk.cache.parcel(low.parcel.parcel_id).accessible is True
+    assert kiosk.cache.parcel(plain.parcel.parcel_id).accessible is False
+    assert central_service.parcel(low.parcel.parcel_id).accessible is True
 
 
 def test_deposit_and_pickup_reach_the_central_side(kiosk: Kiosk, central_service: CentralService):
@@ -117,7 +127,7 @@ def test_remote_commands_are_stored_once_and_reported(kiosk: Kiosk, central_serv
     with kiosk.cache.read() as s:
         from sync.cache import Command
 
-        assert s.get(Command, cmd.command_id).status == CommandStatus.DONE  # type: ignore[union-attr]
+        assert s.get(Command, cmd.command_id).status == LocalCommandStatus.DONE  # type: ignore[union-attr]
     assert_converged(kiosk.cache, central_service)
 
 
