@@ -46,7 +46,7 @@ class BoardSection:
     timeouts: Timeouts = dataclasses.field(default_factory=Timeouts)
     reconnect: ReconnectPolicy = dataclasses.field(default_factory=ReconnectPolicy)
     status_retries: int = field(1, check=lambda v: None if v >= 0 else "must be 0 or more")
-    poll_mode: Literal["per_board", "broadcast"] = "per_board"
+    poll_mode: Literal["auto", "per_board", "broadcast"] = "auto"
     # RS-485 direction lines: only for adapters that need them (they fail on a pty).
     rts: bool | None = None
     dtr: bool | None = None
