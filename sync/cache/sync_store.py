@@ -257,7 +257,6 @@ _PARCEL = Parcel.__table__  # type: ignore[attr-defined]
 _DATA_FIELDS = ("order_ref", "size", "barcode", "pickup_code_hash", "pickup_deadline",
                 "recipient_hint", "version")
 _FULL_FIELDS = (*_DATA_FIELDS, "state", "compartment_id", "local_base_version")
-_PARCEL_KEYS = ("parcel_id", *_FULL_FIELDS)
 
 
 def _local_base_versions(s: Session, parcel_ids: list[str]) -> dict[str, int]:
@@ -283,7 +282,7 @@ def upsert_parcels_with_driver(
     if not rows:
         return
     conn = s.connection()
-    sql, getter, procs = _driver_upsert(conn.dialect, tuple(fields))
+    sql, getter, procs = _driver_upsert(conn.dialect, tuple(rows[0]), tuple(fields))
     params = [list(getter(row)) for row in rows]  # column order, at C speed
     for index, proc in procs:  # only the few columns that have a conversion
         for values in params:
@@ -311,9 +310,8 @@ def upsert_parcels_with_core(
 
 @functools.cache
 def _driver_upsert(
-    dialect: Dialect, fields: tuple[str, ...]
+    dialect: Dialect, keys: tuple[str, ...], fields: tuple[str, ...]
 ) -> tuple[str, Callable[[dict[str, Any]], tuple[Any, ...]], tuple[tuple[int, Any], ...]]:
-    keys = _PARCEL_KEYS
     names = ", ".join(keys)
     marks = ", ".join("?" for _ in keys)
     sets = ", ".join(f"{k} = excluded.{k}" for k in fields)

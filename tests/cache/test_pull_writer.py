@@ -32,6 +32,7 @@ parcels = st.builds(
     pickup_code_hash=st.none() | st.from_regex(r"\A[0-9a-f]{64}\Z"),
     pickup_deadline=st.integers(0, 10**12).map(lambda us: T0 + timedelta(microseconds=us)),
     recipient_hint=st.none() | text,
+    accessible=st.booleans(),
     version=st.integers(1, 10**6),
 )
 pages = st.lists(parcels, max_size=30, unique_by=lambda p: p.parcel_id)
@@ -70,7 +71,8 @@ def _apply(path: Path, writer: str, first: list[wire.Parcel], second: list[wire.
     return _dump(path), read_back
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(first=pages, second=pages, data=st.data())
 def test_driver_and_core_writers_store_the_same(
     tmp_path_factory: pytest.TempPathFactory, first: list[wire.Parcel],
@@ -79,7 +81,8 @@ def test_driver_and_core_writers_store_the_same(
     # the second page revisits some of the first page's parcels with new contents
     revisit = data.draw(st.lists(st.sampled_from(first), unique_by=lambda p: p.parcel_id)
                         if first else st.just([]))
-    second = [*second, *(p.model_copy(update={"version": p.version + 1, "state": wire.ParcelState.STORED})
+    stored = wire.ParcelState.STORED
+    second = [*second, *(p.model_copy(update={"version": p.version + 1, "state": stored})
                          for p in revisit)]
     second = list({p.parcel_id: p for p in second}.values())
     local = [p.parcel_id for p in revisit[: len(revisit) // 2]]
