@@ -58,7 +58,7 @@ class EventType(StrEnum):
     COMPARTMENT_IN_SERVICE = "compartment.in_service"
     CODE_DENIED = "code.denied"
     CODE_LOCKOUT = "code.lockout"
-    SECURITY_ALARM = "security.alarm"
+    SECURITY_ALARM = "security.alarm"  # someone is guessing secrets (docs/central-api.md)
     COURIER_LOGIN = "courier.login"
     COURIER_LOGIN_FAILED = "courier.login_failed"
     TECHNICIAN_LOGIN = "technician.login"

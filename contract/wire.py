@@ -37,7 +37,7 @@ from pydantic import (
     StrictInt,
 )
 
-from contract.codes import KdfParams
+from contract.codes import ID_PATTERN, KdfParams
 
 # The states and event types the models carry are the house's vocabulary, defined once in
 # contract.vocabulary and re-exported here for the code that reads them with the models.
@@ -117,7 +117,6 @@ EventId = Annotated[str, AfterValidator(_canonical_uuid)]
 NonNegativeInt = Annotated[StrictInt, Field(ge=0, le=INT64_MAX)]
 Count = Annotated[StrictInt, Field(ge=0, le=INT32_MAX)]
 Version = Annotated[StrictInt, Field(ge=1, le=INT32_MAX)]
-ID_PATTERN = r"^[A-Za-z0-9._-]+$"
 Identifier = Annotated[str, Field(min_length=1, max_length=64, pattern=ID_PATTERN)]
 CompartmentId = Annotated[str, Field(min_length=1, max_length=32, pattern=ID_PATTERN)]
 HexString = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[0-9a-f]+$")]
@@ -193,6 +192,8 @@ class Parcel(WireModel):
     pickup_code_hash: HexString | None = None
     pickup_deadline: UtcDateTime
     recipient_hint: Name | None = None
+    # The recipient needs a compartment a seated person can reach (a low door).
+    accessible: StrictBool = False
     version: Version
 
 
@@ -329,6 +330,8 @@ class ParcelAnnounce(WireModel):
     size: ParcelSize
     barcode: Annotated[str, Field(min_length=1, max_length=128), AfterValidator(_clean_text)]
     recipient_hint: Name | None = None
+    accessible: StrictBool = Field(
+        default=False, description="the recipient needs a compartment within seated reach")
     pickup_deadline: UtcDateTime | None = None
     pickup_days: Annotated[StrictInt, Field(ge=1, le=60)] = 7
     parcel_id: Identifier | None = None

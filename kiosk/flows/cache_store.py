@@ -64,7 +64,7 @@ class CacheStore:
         return Parcel(
             parcel_id=row.parcel_id, state=row.state, size=row.size or "",
             compartment_id=row.compartment_id, pickup_deadline=row.pickup_deadline,
-            barcode=row.barcode,
+            barcode=row.barcode, accessible=bool(row.accessible),
         )
 
     @staticmethod
@@ -106,6 +106,9 @@ class CacheStore:
     def free_compartments(self, size: str) -> Sequence[Compartment]:
         return [self._compartment(r) for r in self.cache.free_compartments(size)]
 
+    def expected_parcel_count(self) -> int:
+        return self.cache.expected_parcel_count()
+
     def parcels_in_compartment(self, compartment_id: str) -> Sequence[Parcel]:
         return [self._parcel(r) for r in self.cache.parcels_in_compartment(compartment_id)]
 
@@ -131,7 +134,13 @@ class CacheStore:
             for r in rows
         ]
 
+    def load_state(self, key: str) -> str | None:
+        return self.cache.load_state(key)
+
     # -- writes --------------------------------------------------------------------
+
+    def save_state(self, key: str, value: str) -> None:
+        self.cache.save_state(key, value)
 
     def record_open_intent(self, compartment_id: str, *, actor: Actor, reason: str,
                            parcel_ids: Sequence[str] = ()) -> int:

@@ -157,6 +157,10 @@ class Store(Protocol):
         """Free compartments of one size, in fill order."""
         ...
 
+    def expected_parcel_count(self) -> int:
+        """Parcels announced for this locker and not deposited yet."""
+        ...
+
     def parcels_in_compartment(self, compartment_id: str) -> Sequence[Parcel]:
         """Parcels physically inside (stored, expired or cancelled there)."""
         ...
@@ -244,6 +248,12 @@ class Store(Protocol):
     def audit_trail(self) -> Sequence[Mapping[str, Any]]:
         """Every audit row, oldest first, as plain values (for export)."""
         ...
+
+    def load_state(self, key: str) -> str | None:
+        """A record the kiosk keeps across restarts (lockouts, kiosk time), or None."""
+        ...
+
+    def save_state(self, key: str, value: str) -> None: ...
 
 
 class BankDiagnostics(Protocol):

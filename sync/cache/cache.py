@@ -29,13 +29,14 @@ from sync.cache.base import Clock
 from sync.cache.commands import CommandsMixin
 from sync.cache.compartments import CompartmentsMixin
 from sync.cache.engine import make_engines
+from sync.cache.kiosk_state import KioskStateMixin
 from sync.cache.lookups import LookupsMixin
 from sync.cache.migrate import upgrade
 from sync.cache.models import utcnow
 from sync.cache.recording import RecordingMixin
 
 
-class Cache(LookupsMixin, CompartmentsMixin, RecordingMixin, CommandsMixin):
+class Cache(LookupsMixin, CompartmentsMixin, RecordingMixin, CommandsMixin, KioskStateMixin):
     """The local SQLite cache, shared by the kiosk process and the sync worker."""
 
     @classmethod

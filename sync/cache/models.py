@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Column, DateTime, Dialect, Text, TypeDecorator
+from sqlalchemy import Column, DateTime, Dialect, Text, TypeDecorator, false
 from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
 
@@ -88,9 +88,12 @@ class Parcel(SQLModel, table=True):
     size: str | None = None
     compartment_id: str | None = Field(default=None, index=True)
     pickup_code_hash: str | None = Field(default=None, index=True)
+    qr_hash: str | None = Field(default=None, index=True)  # keyed hash of the QR secret
     pickup_deadline: datetime | None = Field(default=None, sa_column=_ts())
     barcode: str | None = Field(default=None, index=True)
     recipient_hint: str | None = None
+    # The recipient needs a compartment within seated reach.
+    accessible: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     version: int = 0
     # Central version the parcel had when the kiosk changed it locally; while set, a
     # pulled copy that is not newer does not undo the local change (see sync.md).
@@ -152,6 +155,17 @@ class AuditEntry(SQLModel, table=True):
     parcel_id: str | None = None
     event_id: str | None = None
     detail: str = ""
+
+
+class KioskState(SQLModel, table=True):
+    """Small records the kiosk keeps across restarts (lockouts, the remote-open cap,
+    kiosk time), one JSON value per key."""
+
+    __tablename__ = "kiosk_state"
+
+    key: str = Field(primary_key=True, max_length=64)
+    value: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts(nullable=False))
 
 
 class SyncState(SQLModel, table=True):

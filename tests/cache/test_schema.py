@@ -79,3 +79,19 @@ def test_the_audit_log_cannot_be_rewritten(cache: Cache) -> None:
         conn.exec_driver_sql("DELETE FROM audit")
     assert cache.recent_audit(1)[0].detail == "door A01 opened"
 
+
+
+def test_parcels_from_before_the_accessible_flag_are_not_flagged(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    engines = make_engines(path)
+    upgrade(engines, path, target="0002")
+    with engines.writer.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO parcel (parcel_id, order_ref, state, version) "
+            "VALUES ('P1', 'ORD-1', 'expected', 1)"
+        ))
+    engines.dispose()
+    cache = Cache.open(path)
+    parcel = cache.parcel("P1")
+    assert parcel is not None and parcel.accessible is False
+    cache.close()
