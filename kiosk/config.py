@@ -60,6 +60,8 @@ LIMITS: Limits = {
         "lockout_factor": _LOCKOUT_FACTOR,
         "lockout_max_s": _LOCKOUT_MAX,
         "failure_memory_s": _FAILURE_MEMORY,
+        # An alarm that never comes is a limit switched off.
+        "alarm_after_denied": Range(1, 100),
     },
     CourierSettings: {
         "login_timeout_s": Range(10, 600),
