@@ -110,7 +110,7 @@ class BoardSection:
     timeouts: Timeouts = dataclasses.field(default_factory=Timeouts)
     reconnect: ReconnectPolicy = dataclasses.field(default_factory=ReconnectPolicy)
     status_retries: int = field(1, range=Range(0, 10))
-    poll_mode: Literal["per_board", "broadcast"] = "per_board"
+    poll_mode: Literal["auto", "per_board", "broadcast"] = "auto"
     # RS-485 direction lines: only for adapters that need them (they fail on a pty).
     rts: bool | None = None
     dtr: bool | None = None
