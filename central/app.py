@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from starlette.concurrency import run_in_threadpool
 
-from central import lockers, parcels, routes_device, routes_operator
+from central import console, lockers, parcels, routes_device, routes_operator
 from central.context import ServiceContext
 from central.http_errors import install as install_error_handlers
 from contract.wire import EventBatch
@@ -68,6 +68,7 @@ def create_app(ctx: ServiceContext) -> FastAPI:
     install_error_handlers(app)
     app.include_router(routes_device.router)
     app.include_router(routes_operator.router)
+    console.install(app)
 
     @app.get("/healthz", tags=["service"], summary="Liveness and database check")
     def healthz() -> dict[str, str]:

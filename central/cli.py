@@ -55,11 +55,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     serve.set_defaults(func=_cmd_serve)
 
+    from central.cli_accounts import register_accounts
     from central.cli_operator import register_operator
     from central.cli_seed import register_seed
 
     register_seed(sub, _db_arg)
     register_operator(sub)
+    register_accounts(sub, _db_arg)
 
 
 def _db_arg(parser: argparse.ArgumentParser) -> None:

@@ -48,13 +48,17 @@ def record_heartbeat(conn: Connection, locker_id: str, beat: Heartbeat, now: dat
     )
 
 
-def view(conn: Connection, now: datetime) -> Fleet:
-    rows = conn.execute(
+def view(conn: Connection, now: datetime, locker_id: str | None = None) -> Fleet:
+    """Every locker, or just `locker_id` (the console's locker page)."""
+    locker_query = (
         select(lockers.c.locker_id, lockers.c.name, lockers.c.layout, locker_status)
         .join(locker_status, locker_status.c.locker_id == lockers.c.locker_id)
         .order_by(lockers.c.locker_id)
-    ).all()
-    recent = conn.execute(
+    )
+    if locker_id is not None:
+        locker_query = locker_query.where(lockers.c.locker_id == locker_id)
+    rows = conn.execute(locker_query).all()
+    alarm_query = (
         select(
             events.c.locker_id,
             events.c.type,
@@ -66,7 +70,10 @@ def view(conn: Connection, now: datetime) -> Fleet:
             events.c.type.in_(list(ALARM_EVENTS) + list(CLEARING_EVENTS)),
         )
         .order_by(events.c.locker_id, events.c.change_seq)
-    ).all()
+    )
+    if locker_id is not None:
+        alarm_query = alarm_query.where(events.c.locker_id == locker_id)
+    recent = conn.execute(alarm_query).all()
     open_alarms: dict[str, dict[tuple[str | None, str], Any]] = {}
     for ev in recent:
         per_locker = open_alarms.setdefault(ev.locker_id, {})

@@ -189,3 +189,76 @@ commands = Table(
     Column("result", JSON),
     Index("ix_central_command_open", "locker_id", "status"),
 )
+
+# --------------------------------------------------------------------------- console
+# Operator accounts of the web console, their sessions and the audit trail of what
+# they did. Passwords are scrypt hashes (central/operators.py); session tokens are
+# stored as sha256 like bearer tokens.
+
+operators = Table(
+    "central_operator",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("role", String(16), nullable=False),  # admin | support | viewer
+    Column("password_hash", String(256), nullable=False),
+    Column("failed_logins", Integer, nullable=False, default=0),
+    Column("locked_until", UtcDateTime),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("last_login_at", UtcDateTime),
+)
+
+operator_sessions = Table(
+    "central_operator_session",
+    metadata,
+    Column("session_hash", String(64), primary_key=True),
+    Column("operator", String(64), ForeignKey(operators.c.name, ondelete="CASCADE"),
+           nullable=False),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("last_seen_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Index("ix_central_operator_session_operator", "operator"),
+)
+
+audit = Table(
+    "central_audit",
+    metadata,
+    Column("audit_id", Integer, primary_key=True, autoincrement=True),
+    Column("at", UtcDateTime, nullable=False),
+    Column("operator", String(64)),  # None: an unknown name at sign-in
+    Column("action", String(64), nullable=False),
+    Column("target", String(200)),
+    Column("detail", JSON, nullable=False),
+    Column("client", String(64)),
+    Index("ix_central_audit_at", "at"),
+)
+
+# An acknowledged alarm: the alarm itself stays derived (central/fleet.py); this row
+# says who acknowledged that occurrence (locker, code, compartment, since) and why.
+alarm_acks = Table(
+    "central_alarm_ack",
+    metadata,
+    Column("ack_id", Integer, primary_key=True, autoincrement=True),
+    Column("alarm_key", String(300), nullable=False, unique=True),
+    Column("locker_id", String(64), nullable=False),
+    Column("code", String(64), nullable=False),
+    Column("compartment_id", String(32)),
+    Column("since", UtcDateTime),
+    Column("operator", String(64), nullable=False),
+    Column("note", Text, nullable=False),
+    Column("acked_at", UtcDateTime, nullable=False),
+)
+
+# Wrong operator passwords and wrong bearer tokens, counted per client address.
+throttles = Table(
+    "central_throttle",
+    metadata,
+    Column("scope", String(16), nullable=False),  # "login" | "token"
+    Column("client", String(64), nullable=False),
+    Column("failures", Integer, nullable=False),
+    Column("window_start", UtcDateTime, nullable=False),
+    Column("blocked_until", UtcDateTime),
+    Column("blocked_since", UtcDateTime),
+    Column("last_subject", String(200)),
+    PrimaryKeyConstraint("scope", "client"),
+)
