@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from central import console, lockers, parcels, routes_device, routes_operator
 from central.context import ServiceContext
+from central.edge import RequestEdge, TokenPrecheck
 from central.http_errors import install as install_error_handlers
 from contract.wire import EventBatch
 
@@ -66,6 +67,8 @@ def create_app(ctx: ServiceContext) -> FastAPI:
     )
     app.state.ctx = ctx
     install_error_handlers(app)
+    # Body cap and token-first for every request, before FastAPI reads a body.
+    app.add_middleware(RequestEdge, precheck=TokenPrecheck(ctx.db))
     app.include_router(routes_device.router)
     app.include_router(routes_operator.router)
     console.install(app)

@@ -33,7 +33,8 @@ def decode(cursor: str | None, kind: str, locker_id: str) -> int:
             "cursor was not issued by this service; resend without a cursor to start over",
             code="invalid_cursor",
         ) from exc
-    if version != _VERSION or c_kind != kind or c_locker != locker_id or seq < 0:
+    # A forged cursor may hold any number; the database holds 64 bits.
+    if version != _VERSION or c_kind != kind or c_locker != locker_id or not 0 <= seq < 2**63:
         raise Invalid(
             f"cursor belongs to another resource or locker (expected {kind} of {locker_id}); "
             "resend without a cursor to start over",

@@ -24,6 +24,7 @@ from sqlalchemy import Connection, func, insert, select, update
 
 from central import cursor, lockers, parcels
 from central.errors import Invalid
+from central.http_errors import describe_errors, excerpt
 from central.schema import commands, events
 from contract.wire import (
     MAX_EVENTS_PER_BATCH,
@@ -54,11 +55,7 @@ COMMAND_RESULTS: dict[EventType, CommandStatus] = {
 
 
 def _describe(exc: ValidationError) -> str:
-    parts = []
-    for err in exc.errors()[:5]:
-        where = ".".join(str(p) for p in err["loc"]) or "event"
-        parts.append(f"{where}: {err['msg']}")
-    return "; ".join(parts)
+    return describe_errors(exc.errors(), strip_first=False)
 
 
 def parse_batch(payload: Any) -> list[Event | RejectedEvent]:
@@ -78,6 +75,9 @@ def parse_batch(payload: Any) -> list[Event | RejectedEvent]:
         raw_id = item.get("event_id") if isinstance(item, dict) else None
         if not isinstance(raw_id, str) or not raw_id:
             raise Invalid(f"events[{index}] has no event_id; every event needs a UUID event_id")
+        if len(raw_id) > 64 or excerpt(raw_id, 64) != raw_id:
+            # It is echoed back in the answer: it must be short, printable ASCII.
+            raise Invalid(f"events[{index}].event_id is not a UUID; every event needs one")
         try:
             out.append(Event.model_validate(item))
         except ValidationError as exc:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -42,14 +44,30 @@ def error_response(status: int, code: str, message: str) -> JSONResponse:
     return JSONResponse(body.model_dump(mode="json"), status_code=status, headers=headers)
 
 
-def describe_validation(exc: RequestValidationError) -> str:
+def excerpt(value: object, limit: int = 40) -> str:
+    """A short, escaped excerpt of caller-sent text, safe in a message and a log line.
+
+    Keys of a caller's JSON object end up in error locations; they may be long or hold
+    characters no encoder accepts (a NUL, an unpaired surrogate)."""
+    text = str(value)
+    text = text if len(text) <= limit else text[: limit - 3] + "..."
+    return text.encode("unicode_escape").decode("ascii")
+
+
+def describe_errors(errors: Sequence[Any], *, strip_first: bool = True) -> str:
+    """One line for the first few validation errors: `where: what` each."""
     parts = []
-    for err in list(exc.errors())[:5]:
-        loc = [str(p) for p in err.get("loc", ())]
-        where = ".".join(loc[1:] if loc and loc[0] in ("body", "query", "path") else loc)
-        parts.append(f"{where or 'body'}: {err.get('msg', 'invalid')}")
-    more = len(exc.errors()) - 5
+    for err in list(errors)[:5]:
+        loc = [excerpt(p) for p in err.get("loc", ())]
+        if strip_first and loc and loc[0] in ("body", "query", "path"):
+            loc = loc[1:]
+        parts.append(f"{'.'.join(loc) or 'body'}: {excerpt(err.get('msg', 'invalid'), 200)}")
+    more = len(errors) - 5
     return "; ".join(parts) + (f" (and {more} more)" if more > 0 else "")
+
+
+def describe_validation(exc: RequestValidationError) -> str:
+    return describe_errors(exc.errors())
 
 
 async def _api_error(_request: Request, exc: Exception) -> JSONResponse:

@@ -19,6 +19,7 @@ from contract.wire import (
     CourierUpsert,
     DeviceToken,
     EventLog,
+    EventType,
     Fleet,
     LockerCreate,
     LockerProfile,
@@ -30,7 +31,7 @@ from contract.wire import (
 
 router = APIRouter(prefix="/v1", tags=["operator"], responses=ERROR_RESPONSES)
 
-ParcelId = Annotated[str, Path(min_length=1, max_length=64)]
+ParcelId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")]
 CourierId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")]
 
 
@@ -155,9 +156,9 @@ def list_events(
     ctx: Ctx,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_LIMIT)] = 500,
-    type: Annotated[list[str] | None, Query(description="filter by event type")] = None,
+    type: Annotated[list[EventType] | None, Query(description="filter by event type")] = None,
 ) -> EventLog:
     with ctx.db.read() as conn:
         require_operator(conn, token)
         lockers.keys(conn, locker_id)
-        return events.page(conn, locker_id, cursor, limit, type or ())
+        return events.page(conn, locker_id, cursor, limit, [t.value for t in type or ()])

@@ -13,10 +13,16 @@ Conventions:
 - Unknown fields are ignored (tolerant reader), so either side can add optional fields
   without breaking the other.
 - Event ids are UUIDs, carried as canonical lower-case hyphenated strings.
+- Everything is bounded: every integer fits the 64-bit (or 32-bit) column it is stored
+  in, every string has a maximum length and holds neither NUL nor unpaired surrogates
+  (neither survives a database or a UTF-8 encoder), and an event's `data` is at most
+  MAX_EVENT_DATA_BYTES of compact JSON. A value past a bound is one validation error
+  for the field that holds it, never a server error further in.
 """
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -36,10 +42,56 @@ from contract.codes import KdfParams
 
 MAX_EVENTS_PER_BATCH = 500
 MAX_PAGE_LIMIT = 1000
+# A full batch of events with the largest data still fits the service's body cap
+# (MAX_BODY_BYTES): 500 x (1 KiB + ~350 bytes of envelope) is about 0.7 MB.
+MAX_EVENT_DATA_BYTES = 1024
+MAX_BODY_BYTES = 1024 * 1024
+MAX_COMPARTMENTS = 512
+INT64_MAX = 2**63 - 1
+INT32_MAX = 2**31 - 1
 
 
 def _to_utc(value: datetime) -> datetime:
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("is outside the years 1 to 9999 once converted to UTC") from None
+
+
+def _clean_text(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("must be valid Unicode text (it holds an unpaired surrogate)") from None
+    return value
+
+
+def _walk_strings(value: Any) -> None:
+    if isinstance(value, str):
+        _clean_text(value)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _clean_text(key)
+            _walk_strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            _walk_strings(item)
+
+
+def _bounded_data(value: dict[str, Any]) -> dict[str, Any]:
+    try:
+        encoded = json.dumps(value, separators=(",", ":"), allow_nan=False)
+    except (ValueError, TypeError, RecursionError):
+        raise ValueError("must be plain JSON (no NaN or Infinity)") from None
+    if len(encoded) > MAX_EVENT_DATA_BYTES:
+        raise ValueError(
+            f"is {len(encoded)} bytes as JSON; at most {MAX_EVENT_DATA_BYTES} are accepted: "
+            "send short facts, not payloads"
+        )
+    _walk_strings(value)
+    return value
 
 
 def _canonical_uuid(value: str) -> str:
@@ -51,9 +103,23 @@ def _canonical_uuid(value: str) -> str:
 
 UtcDateTime = Annotated[AwareDatetime, AfterValidator(_to_utc)]
 EventId = Annotated[str, AfterValidator(_canonical_uuid)]
-NonNegativeInt = Annotated[StrictInt, Field(ge=0)]
-Identifier = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")]
-HexString = Annotated[str, Field(pattern=r"^[0-9a-f]+$")]
+# Integers as the database columns hold them: BIGINT for sequences, INTEGER for counts.
+NonNegativeInt = Annotated[StrictInt, Field(ge=0, le=INT64_MAX)]
+Count = Annotated[StrictInt, Field(ge=0, le=INT32_MAX)]
+Version = Annotated[StrictInt, Field(ge=1, le=INT32_MAX)]
+ID_PATTERN = r"^[A-Za-z0-9._-]+$"
+Identifier = Annotated[str, Field(min_length=1, max_length=64, pattern=ID_PATTERN)]
+CompartmentId = Annotated[str, Field(min_length=1, max_length=32, pattern=ID_PATTERN)]
+HexString = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[0-9a-f]+$")]
+# Free text, by the size of what it names.
+Label = Annotated[str, Field(max_length=64), AfterValidator(_clean_text)]
+Name = Annotated[str, Field(max_length=200), AfterValidator(_clean_text)]
+Prose = Annotated[str, Field(max_length=500), AfterValidator(_clean_text)]
+EventData = Annotated[
+    dict[str, Any],
+    AfterValidator(_bounded_data),
+    Field(description=f"at most {MAX_EVENT_DATA_BYTES} bytes as compact JSON"),
+]
 
 
 class WireModel(BaseModel):
@@ -149,10 +215,11 @@ class ErrorBody(WireModel):
 
 class CodeKdf(WireModel):
     name: Literal["scrypt"] = "scrypt"
-    n: StrictInt = 16384
-    r: StrictInt = 8
-    p: StrictInt = 1
-    dklen: StrictInt = 32
+    # Ceilings keep one hash within memory either side can spend (128 * n * r bytes).
+    n: Annotated[StrictInt, Field(ge=2, le=2**20)] = 16384
+    r: Annotated[StrictInt, Field(ge=1, le=32)] = 8
+    p: Annotated[StrictInt, Field(ge=1, le=16)] = 1
+    dklen: Annotated[StrictInt, Field(ge=16, le=64)] = 32
 
     def to_params(self) -> KdfParams:
         """The parameters for `contract.codes.hash_code`; raises ValueError if unusable."""
@@ -165,12 +232,12 @@ class CodeKdf(WireModel):
 
 class LockerProfile(WireModel):
     locker_id: Identifier
-    name: str
-    address: str
-    timezone: str
+    name: Name
+    address: Prose
+    timezone: Label
     code_salt: HexString
     code_kdf: CodeKdf
-    layout_version: NonNegativeInt
+    layout_version: Count
 
 
 # --------------------------------------------------------------------------- parcels
@@ -178,15 +245,15 @@ class LockerProfile(WireModel):
 
 class Parcel(WireModel):
     parcel_id: Identifier
-    order_ref: str
+    order_ref: Annotated[str, Field(max_length=128), AfterValidator(_clean_text)]
     state: ParcelState
     size: ParcelSize
-    compartment_id: str | None = None
-    barcode: str
+    compartment_id: CompartmentId | None = None
+    barcode: Annotated[str, Field(max_length=128), AfterValidator(_clean_text)]
     pickup_code_hash: HexString | None = None
     pickup_deadline: UtcDateTime
-    recipient_hint: str | None = None
-    version: Annotated[StrictInt, Field(ge=1)]
+    recipient_hint: Name | None = None
+    version: Version
 
 
 class ParcelPage(WireModel):
@@ -200,11 +267,11 @@ class ParcelPage(WireModel):
 
 class Courier(WireModel):
     courier_id: Identifier
-    name: str
+    name: Name
     pin_hash: HexString | None = None
     badge_hash: HexString | None = None
     active: StrictBool
-    version: Annotated[StrictInt, Field(ge=1)]
+    version: Version
 
 
 class CourierPage(WireModel):
@@ -218,7 +285,7 @@ class CourierPage(WireModel):
 
 class Actor(WireModel):
     kind: ActorKind
-    id: str | None = None
+    id: Label | None = None
 
 
 class Event(WireModel):
@@ -229,13 +296,13 @@ class Event(WireModel):
     """
 
     event_id: EventId
-    seq: Annotated[StrictInt, Field(ge=0)]
+    seq: NonNegativeInt
     type: EventType
     occurred_at: UtcDateTime
-    parcel_id: str | None = None
-    compartment_id: str | None = None
+    parcel_id: Identifier | None = None
+    compartment_id: CompartmentId | None = None
     actor: Actor
-    data: dict[str, Any] = Field(default_factory=dict)
+    data: EventData = Field(default_factory=dict)
 
 
 class EventBatch(WireModel):
@@ -258,7 +325,7 @@ class EventResult(WireModel):
 
 
 class CompartmentStatus(WireModel):
-    compartment_id: str
+    compartment_id: CompartmentId
     state: CompartmentState
     door: DoorState
     occupied: StrictBool | None = None
@@ -266,18 +333,20 @@ class CompartmentStatus(WireModel):
 
 class Heartbeat(WireModel):
     sent_at: UtcDateTime
-    software_version: str
-    outbox_depth: NonNegativeInt
+    software_version: Label
+    outbox_depth: Count
     last_event_seq: NonNegativeInt
-    compartments: list[CompartmentStatus] = Field(default_factory=list)
+    compartments: list[CompartmentStatus] = Field(
+        default_factory=list, max_length=MAX_COMPARTMENTS
+    )
     board_ok: StrictBool
 
 
 class Command(WireModel):
-    command_id: str
+    command_id: Label
     type: CommandType
-    compartment_id: str | None = None
-    reason: str
+    compartment_id: CompartmentId | None = None
+    reason: Prose
     expires_at: UtcDateTime
 
 
@@ -293,11 +362,14 @@ class LockerCreate(WireModel):
     """`POST /v1/lockers`: register a locker; the salt is generated by the service."""
 
     locker_id: Identifier
-    name: str
-    address: str = ""
-    timezone: str = "UTC"
+    name: Name
+    address: Prose = ""
+    timezone: Label = "UTC"
     code_kdf: CodeKdf = Field(default_factory=CodeKdf)
-    layout: dict[str, NonNegativeInt] = Field(
+    layout: dict[
+        Annotated[str, Field(pattern=r"^(S|M|L|XL)$")],
+        Annotated[StrictInt, Field(ge=0, le=MAX_COMPARTMENTS)],
+    ] = Field(
         default_factory=dict, description="compartments per size, e.g. {'S': 8, 'M': 6}"
     )
 
@@ -313,10 +385,10 @@ class ParcelAnnounce(WireModel):
     """`POST /v1/parcels`. Give `pickup_deadline`, or `pickup_days` after now (default 7)."""
 
     locker_id: Identifier
-    order_ref: Annotated[str, Field(min_length=1, max_length=128)]
+    order_ref: Annotated[str, Field(min_length=1, max_length=128), AfterValidator(_clean_text)]
     size: ParcelSize
-    barcode: Annotated[str, Field(min_length=1, max_length=128)]
-    recipient_hint: str | None = None
+    barcode: Annotated[str, Field(min_length=1, max_length=128), AfterValidator(_clean_text)]
+    recipient_hint: Name | None = None
     pickup_deadline: UtcDateTime | None = None
     pickup_days: Annotated[StrictInt, Field(ge=1, le=60)] = 7
     parcel_id: Identifier | None = None
@@ -348,11 +420,14 @@ class CourierUpsert(WireModel):
     keeps the stored hashes of existing assignments.
     """
 
-    name: str
+    name: Name
     pin: Annotated[str, Field(pattern=r"^[0-9]{4,12}$")] | None = None
-    badge: Annotated[str, Field(min_length=4, max_length=256)] | None = None
+    badge: (
+        Annotated[str, Field(min_length=4, max_length=256), AfterValidator(_clean_text)] | None
+    ) = None
     active: StrictBool = True
-    locker_ids: list[Identifier] = Field(default_factory=list)
+    # Each listed locker costs a slow hash of the PIN and badge: keep a request bounded.
+    locker_ids: list[Identifier] = Field(default_factory=list, max_length=100)
 
 
 class CourierRecord(WireModel):
@@ -367,8 +442,8 @@ class CommandRequest(WireModel):
     """`POST /v1/lockers/{locker_id}/commands`."""
 
     type: CommandType
-    compartment_id: str | None = None
-    reason: Annotated[str, Field(min_length=1, max_length=500)]
+    compartment_id: CompartmentId | None = None
+    reason: Annotated[Prose, Field(min_length=1)]
     ttl_s: Annotated[StrictInt, Field(ge=10, le=7 * 24 * 3600)] = 3600
 
 

@@ -20,7 +20,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 INSTALLER = REPO / "scripts" / "install-appliance"
-PACKAGES = ("kiosk", "locker_driver", "sync")
+PACKAGES = ("kiosk", "locker_driver", "sync", "contract", "central")
 VENV = "opt/expresspoint/venv"
 
 
