@@ -11,14 +11,20 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from central.console import routes_audit, routes_auth, routes_fleet
+from central.console import (
+    routes_admin,
+    routes_audit,
+    routes_auth,
+    routes_fleet,
+    routes_parcels,
+)
 from central.console.web import ConsoleError, SignInNeeded, render, session_of
 
 STATIC = Path(__file__).parent / "static"
 
 
 def install(app: FastAPI) -> None:
-    for module in (routes_auth, routes_fleet, routes_audit):
+    for module in (routes_auth, routes_fleet, routes_parcels, routes_admin, routes_audit):
         app.include_router(module.router, prefix="/console")
     app.mount("/console/static", StaticFiles(directory=STATIC), name="console-static")
 

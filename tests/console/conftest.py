@@ -31,7 +31,10 @@ def service(
     if request.param == "postgresql":
         cluster: TempPostgres = request.getfixturevalue("postgres_cluster")
         db_url = cluster.new_database()
-    svc = CentralService(tmp_path_factory.mktemp(f"console-{request.param}"), db_url=db_url)
+    workdir = tmp_path_factory.mktemp(f"console-{request.param}")
+    svc = CentralService(
+        workdir, db_url=db_url, extra_args=["--secret-key-file", str(workdir / "secret.key")]
+    )
     svc.start()
     try:
         yield svc
