@@ -37,12 +37,12 @@ from locker_driver import (
     OpenOutcome,
     Timeouts,
 )
-from locker_driver.codec import codec_for
+from locker_driver.protocols import DEFAULT_LOCKS, codec_for
 from locker_driver.sim import SimulatedBank
 from locker_driver.sim.serve import BITS_PER_BYTE, PtyServer
 
 BOARDS = 10
-LOCKS = {"cu16": 16, "8a": 24, "cu48": 48}
+LOCKS = DEFAULT_LOCKS
 @dataclass(frozen=True)
 class Variant:
     timeouts: Timeouts

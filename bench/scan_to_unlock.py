@@ -65,7 +65,7 @@ from kiosk.scanning import (  # noqa: E402
     make_decoder,
 )
 from locker_driver import LockAddress, OpenConfirmer  # noqa: E402
-from locker_driver.codec import codec_for  # noqa: E402
+from locker_driver.protocols import codec_for  # noqa: E402
 from locker_driver.sim.model import Emission, SimulatedBank  # noqa: E402
 
 LOCKS = 24

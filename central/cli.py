@@ -82,6 +82,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     serve.add_argument("--json-logs", action="store_true", help="one JSON object per log line")
     serve.set_defaults(func=_cmd_serve)
 
+    migrate = sub.add_parser(
+        "migrate", help="bring the database schema to this release (serve does it too)"
+    )
+    _db_arg(migrate)
+    migrate.set_defaults(func=_cmd_migrate)
+
     from central.cli_accounts import register_accounts
     from central.cli_operator import register_operator
     from central.cli_seed import register_seed
@@ -139,6 +145,29 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     ) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+
+
+def _cmd_migrate(args: argparse.Namespace) -> int:
+    from central.db import Database, DatabaseUnavailable, DatabaseUrlError, redact
+    from central.migrate import upgrade
+
+    try:
+        db = Database(args.db)
+    except DatabaseUrlError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        before, after = upgrade(db)
+    except DatabaseUnavailable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        db.dispose()
+    if before == after:
+        print(f"{redact(db.url)}: schema already at {after}")
+    else:
+        print(f"{redact(db.url)}: schema migrated {before or '(empty)'} -> {after}")
+    return 0
 
 
 def print_json(data: Any) -> None:

@@ -16,9 +16,6 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
-
-from central.schema import metadata
 
 log = logging.getLogger(__name__)
 
@@ -107,15 +104,11 @@ class Database:
             event.listen(self.engine, "begin", _sqlite_begin)
 
     def create_schema(self) -> None:
-        """Create missing tables (idempotent)."""
-        try:
-            with self.write() as conn:
-                metadata.create_all(conn)
-        except OperationalError as exc:
-            reason = str(exc.orig).splitlines()[0] if exc.orig else str(exc)
-            raise DatabaseUnavailable(
-                f"cannot open the database {redact(self.url)}: {reason}"
-            ) from exc
+        """Bring the schema to the newest migration: builds it in an empty database,
+        upgrades an older one (see central.migrate). Safe with several processes."""
+        from central.migrate import upgrade
+
+        upgrade(self)
 
     @contextmanager
     def read(self) -> Iterator[Connection]:

@@ -25,7 +25,6 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import UTC, datetime
-from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -39,6 +38,17 @@ from pydantic import (
 )
 
 from contract.codes import KdfParams
+
+# The states and event types the models carry are the house's vocabulary, defined once in
+# contract.vocabulary and re-exported here for the code that reads them with the models.
+from contract.vocabulary import ActorKind as ActorKind
+from contract.vocabulary import CommandStatus as CommandStatus
+from contract.vocabulary import CommandType as CommandType
+from contract.vocabulary import CompartmentState as CompartmentState
+from contract.vocabulary import DoorState as DoorState
+from contract.vocabulary import EventType as EventType
+from contract.vocabulary import ParcelSize as ParcelSize
+from contract.vocabulary import ParcelState as ParcelState
 
 MAX_EVENTS_PER_BATCH = 500
 MAX_PAGE_LIMIT = 1000
@@ -126,76 +136,6 @@ EventData = Annotated[
 
 class WireModel(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True, use_enum_values=False)
-
-
-# --------------------------------------------------------------------------- enums
-
-
-class ParcelState(StrEnum):
-    EXPECTED = "expected"
-    STORED = "stored"
-    PICKED_UP = "picked_up"
-    EXPIRED = "expired"
-    COLLECTED = "collected"
-    CANCELLED = "cancelled"
-
-
-class ParcelSize(StrEnum):
-    S = "S"
-    M = "M"
-    L = "L"
-    XL = "XL"
-
-
-class ActorKind(StrEnum):
-    CUSTOMER = "customer"
-    COURIER = "courier"
-    TECHNICIAN = "technician"
-    OPERATOR = "operator"
-    SYSTEM = "system"
-
-
-class EventType(StrEnum):
-    PARCEL_DEPOSITED = "parcel.deposited"
-    PARCEL_PICKED_UP = "parcel.picked_up"
-    PARCEL_COLLECTED = "parcel.collected"
-    PARCEL_DEPOSIT_FAILED = "parcel.deposit_failed"
-    COMPARTMENT_OPENED = "compartment.opened"
-    COMPARTMENT_CLOSED = "compartment.closed"
-    COMPARTMENT_FORCED_OPEN = "compartment.forced_open"
-    COMPARTMENT_LEFT_OPEN = "compartment.left_open"
-    COMPARTMENT_JAMMED = "compartment.jammed"
-    COMPARTMENT_OUT_OF_SERVICE = "compartment.out_of_service"
-    COMPARTMENT_IN_SERVICE = "compartment.in_service"
-    CODE_DENIED = "code.denied"
-    CODE_LOCKOUT = "code.lockout"
-    COURIER_LOGIN = "courier.login"
-    COURIER_LOGIN_FAILED = "courier.login_failed"
-    TECHNICIAN_LOGIN = "technician.login"
-    COMMAND_COMPLETED = "command.completed"
-    COMMAND_FAILED = "command.failed"
-    LOCKER_STARTED = "locker.started"
-
-
-class CommandType(StrEnum):
-    OPEN_COMPARTMENT = "open_compartment"
-    SET_OUT_OF_SERVICE = "set_out_of_service"
-    SET_IN_SERVICE = "set_in_service"
-    RESYNC = "resync"
-
-
-class CompartmentState(StrEnum):
-    FREE = "free"
-    RESERVED = "reserved"
-    OCCUPIED = "occupied"
-    OUT_OF_SERVICE = "out_of_service"
-    FAULT = "fault"
-
-
-class DoorState(StrEnum):
-    OPEN = "open"
-    CLOSED = "closed"
-    UNKNOWN = "unknown"
 
 
 # --------------------------------------------------------------------------- errors
@@ -451,14 +391,6 @@ class CommandRequest(WireModel):
     compartment_id: CompartmentId | None = None
     reason: Annotated[Prose, Field(min_length=1)]
     ttl_s: Annotated[StrictInt, Field(ge=10, le=7 * 24 * 3600)] = 3600
-
-
-class CommandStatus(StrEnum):
-    PENDING = "pending"
-    DELIVERED = "delivered"
-    COMPLETED = "completed"
-    FAILED = "failed"
-    EXPIRED = "expired"
 
 
 class CommandRecord(Command):

@@ -14,7 +14,7 @@ from typing import Literal
 from kiosk.flows.courier_view import CourierSettings
 from kiosk.flows.pickup_view import PickupSettings
 from kiosk.flows.remote import RemoteSettings
-from locker_driver import BankConfig, LockAddress, Polarity, ReconnectPolicy, Timeouts
+from locker_driver import PROTOCOLS, BankConfig, LockAddress, Polarity, ReconnectPolicy, Timeouts
 from locker_driver import ConfigError as DriverConfigError
 from sync.settings import (
     CentralSection,
@@ -37,7 +37,9 @@ class BoardSection:
 
     # A pyserial URL: /dev/serial/by-id/..., /dev/ttyUSB0, socket://host:port (BU bridge).
     port: str = field(check=lambda v: None if v else "give the serial port URL of the lock board")
-    protocol: Literal["cu16", "8a", "cu48"] = "cu16"
+    # Any family of the driver's registry of board protocols.
+    protocol: str = field("cu16", check=lambda v: None if v in PROTOCOLS else (
+        f"expected one of {', '.join(map(repr, PROTOCOLS))}, got {v!r}"))
     baudrate: int | None = None
     # Which hook-switch reading means "door closed": depends on NO/NC wiring.
     polarity: Literal["closed_when_set", "closed_when_clear"] = "closed_when_set"

@@ -6,7 +6,7 @@ and `DoorMonitor` from its own timers. The simulated board lives in `locker_driv
 """
 
 from locker_driver.bank import BoardInfo, LockerBank, UnlockReport
-from locker_driver.codec import PROTOCOLS, BoardStatus
+from locker_driver.codec import BoardStatus
 from locker_driver.config import BankConfig, ReconnectPolicy, Timeouts
 from locker_driver.confirm import DoorEvent, DoorEventKind, DoorMonitor, OpenConfirmer
 from locker_driver.errors import (
@@ -18,6 +18,7 @@ from locker_driver.errors import (
     ConfigError,
     DriverError,
     FrameError,
+    LineNoisy,
     PortBusy,
     PortError,
     PortUnavailable,
@@ -25,6 +26,7 @@ from locker_driver.errors import (
     WrongAddressReply,
 )
 from locker_driver.port import PortStatus
+from locker_driver.protocols import PROTOCOLS
 from locker_driver.records import BoardStats, FrameDirection, FrameRecord
 from locker_driver.states import (
     CompartmentReading,
@@ -56,6 +58,7 @@ __all__ = [
     "FrameDirection",
     "FrameError",
     "FrameRecord",
+    "LineNoisy",
     "LockAddress",
     "LockerBank",
     "OpenConfirmer",

@@ -16,18 +16,20 @@ from dataclasses import dataclass
 from functools import partial
 
 from locker_driver.bus import Bus, Priority
-from locker_driver.codec import BoardCodec, BoardStatus, ReplyKind, codec_for
+from locker_driver.codec import BoardCodec, BoardStatus, ReplyKind
 from locker_driver.config import BankConfig
 from locker_driver.errors import (
     BoardNotAnswering,
     DriverError,
     FrameError,
+    LineNoisy,
     PortError,
     UnknownCompartment,
     WrongReply,
 )
 from locker_driver.link import Expect, Link
 from locker_driver.port import PortSettings, PortStatus
+from locker_driver.protocols import codec_for
 from locker_driver.records import BoardStats, FrameRecord
 from locker_driver.states import CompartmentReading, DoorState, LockAddress, UnlockResult
 
@@ -47,6 +49,15 @@ class UnlockReport:
     result: UnlockResult
     error: DriverError | None = None
     door: DoorState | None = None
+
+
+@dataclass
+class _PollNoise:
+    """Shared by the jobs of one poll or scan: once the line proved noisy, the boards
+    still queued are not asked (the bus is one line: they would hear the same noise),
+    so the call ends after one transaction's deadline, not one per board."""
+
+    error: LineNoisy | None = None
 
 
 @dataclass(frozen=True)
@@ -194,13 +205,15 @@ class LockerBank:
             job = partial(self._broadcast_job, boards)
             try:
                 answered = self._bus.submit(Priority.STATUS, job).result()
-            except PortError as exc:
+            except (PortError, LineNoisy) as exc:
                 log.warning("status of every board unknown: %s", exc)
                 answered = {}
             statuses = {b: answered.get(b) for b in boards}
         else:
+            noise = _PollNoise()
             futures = {
-                b: self._bus.submit(Priority.STATUS, partial(self._status_job, b)) for b in boards
+                b: self._bus.submit(Priority.STATUS, partial(self._status_job, b, noise=noise))
+                for b in boards
             }
             for board, future in futures.items():
                 statuses[board] = self._status_result(board, future)
@@ -284,22 +297,44 @@ class LockerBank:
                 found[status.board] = status
                 link.stats.reply(status.board, latency)
         for board in boards:
-            if board not in found:
+            if board in found:
+                continue
+            if link.noise is not None:
+                link.stats.failure(board, "frame_errors", f"board {board}: {link.noise.detail}")
+            else:
                 link.stats.failure(
                     board, "timeouts",
                     f"board {board}: no answer to the bus-wide status request; check the "
                     "board's power, its DIP-switch address and the A/B wiring",
                 )
+        if not found and link.noise is not None:
+            raise link.noise
         return {b: s for b, s in found.items() if b in boards}
 
-    def _status_job(self, board: int, link: Link, timeout_s: float | None = None) -> BoardStatus:
+    def _status_job(
+        self,
+        board: int,
+        link: Link,
+        timeout_s: float | None = None,
+        *,
+        noise: _PollNoise | None = None,
+    ) -> BoardStatus:
         request = self.codec.status_request(board)
+        if noise is not None and noise.error is not None:
+            skipped = LineNoisy(board, f"not asked: {noise.error}")
+            link.stats.failure(board, "frame_errors", str(skipped))
+            raise skipped
         # A garbled reply is worth asking again; a silent board is not asked again
-        # until the next poll, so one dead board does not stall the others.
+        # until the next poll, so one dead board does not stall the others. A noisy
+        # line is not asked again either: it would only double the time to UNKNOWN.
         for attempt in range(self.config.status_retries + 1):
             try:
                 status = link.exchange(request, board, self._status_expect(request, board),
                                        timeout_s)
+            except LineNoisy as exc:
+                if noise is not None:
+                    noise.error = exc
+                raise
             except FrameError:
                 self._reply_lengths.pop(board, None)  # frame it by quiet gap again
                 if attempt == self.config.status_retries:
@@ -315,7 +350,10 @@ class LockerBank:
         self, boards: Iterable[int] | None = None, *, timeout_s: float = DEFAULT_SCAN_TIMEOUT_S
     ) -> list[BoardInfo]:
         """Probe board addresses (default: every address of the protocol) with a status
-        request. Returns the boards that answered, plus configured boards that did not."""
+        request. Returns the boards that answered, plus configured boards that did not.
+
+        Raises LineNoisy when the line never went quiet during a probe: what answers
+        cannot be told on such a line, so the scan stops there and says why."""
         addresses = list(self.codec.boards if boards is None else boards)
         configured = set(self.config.boards)
         out: list[BoardInfo] = []
@@ -331,6 +369,8 @@ class LockerBank:
         try:
             expect = self._status_expect(request, board)
             status = link.exchange(request, board, expect, timeout_s)
+        except LineNoisy as exc:
+            raise LineNoisy(None, f"scan stopped at board {board}: {exc.detail}") from exc
         except (BoardNotAnswering, FrameError) as exc:
             return BoardInfo(board, False, None, None, str(exc))
         assert status is not None

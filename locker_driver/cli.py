@@ -16,12 +16,11 @@ from dataclasses import asdict
 from typing import Any
 
 from locker_driver.bank import LockerBank
-from locker_driver.codec import PROTOCOLS, codec_for
 from locker_driver.config import BankConfig, Timeouts
 from locker_driver.confirm import OpenConfirmer
 from locker_driver.errors import DriverError
+from locker_driver.protocols import DEFAULT_LOCKS, PROTOCOLS, codec_for
 from locker_driver.sim import main as sim_main
-from locker_driver.sim.model import DEFAULT_LOCKS
 from locker_driver.states import DoorState, LockAddress, OpenOutcome, Polarity, UnlockResult
 
 POLL_INTERVAL_S = 0.25

@@ -10,13 +10,17 @@ from __future__ import annotations
 
 from locker_driver.codec import (
     BoardStatus,
+    CodecBase,
     ParsedRequest,
     ReplyKind,
     RequestKind,
     bits_lsb_first,
+    check_frame,
+    check_range,
     pack_lsb_first,
+    sum8,
 )
-from locker_driver.errors import ChecksumError, FrameError, WrongReply
+from locker_driver.errors import FrameError, WrongReply
 
 STX = 0x02
 ETX = 0x03
@@ -31,8 +35,7 @@ LOCKS = 48
 BOARDS = range(0, 10)
 
 
-def checksum(data: bytes) -> int:
-    return sum(data) & 0xFF
+checksum = sum8
 
 
 def request(addr: int, locknum: int, cmd: int) -> bytes:
@@ -41,8 +44,7 @@ def request(addr: int, locknum: int, cmd: int) -> bytes:
 
 
 def _check_board(board: int) -> None:
-    if board not in BOARDS:
-        raise ValueError(f"CU48 board address must be 0-9, got {board}")
+    check_range("CU48 board address", board, BOARDS)
 
 
 def status_request(board: int) -> bytes:
@@ -56,8 +58,7 @@ def status_all_request() -> bytes:
 
 def unlock_request(board: int, lock: int) -> bytes:
     _check_board(board)
-    if not 1 <= lock <= LOCKS:
-        raise ValueError(f"CU48 lock must be 1-48, got {lock}")
+    check_range("CU48 lock", lock, range(1, LOCKS + 1))
     return request(board, lock - 1, CMD_UNLOCK)
 
 
@@ -72,26 +73,24 @@ def encode_status_reply(board: int, hooks: list[bool], locknum: int = 0) -> byte
 
 
 def decode_status_reply(raw: bytes) -> BoardStatus:
-    board = raw[1] if len(raw) > 1 else None
-    if len(raw) != REPLY_LENGTH:
-        raise FrameError(board, f"CU48 reply must be {REPLY_LENGTH} bytes, got {len(raw)}")
-    if raw[0] != STX or raw[10] != ETX:
-        raise FrameError(board, f"CU48 reply lacks STX/ETX: {raw.hex(' ')}")
-    if checksum(raw[:11]) != raw[11]:
-        expected = checksum(raw[:11])
-        raise ChecksumError(board, f"CU48 checksum {raw[11]:02X}, expected {expected:02X}")
+    check_frame(raw, "CU48", checksum=checksum, length=REPLY_LENGTH, stx=STX, etx=ETX)
+    board = raw[1]
     if raw[3] != REPLY_STATUS:
         raise FrameError(board, f"CU48 reply command {raw[3]:02X} is not 65")
     return BoardStatus(board=raw[1], hooks=bits_lsb_first(raw[4:10], LOCKS), occupancy=None)
 
 
-class Cu48Codec:
+class Cu48Codec(CodecBase):
     protocol = "cu48"
+    family = "CU48"
     default_baudrate = 19200
     boards = BOARDS
     max_locks = LOCKS
+    default_locks = LOCKS
     has_occupancy = False
     unlock_reply = ReplyKind.NONE
+    # As for the CU16: no vendor figure, the RS-485 convention of 3.5 character times.
+    inter_transaction_chars = 3.5
 
     def status_request(self, board: int) -> bytes:
         return status_request(board)
@@ -103,9 +102,6 @@ class Cu48Codec:
         return byte == STX
 
     def reply_length(self, request: bytes) -> int | None:
-        return REPLY_LENGTH
-
-    def min_reply_length(self, request: bytes) -> int:
         return REPLY_LENGTH
 
     def parse_status_reply(self, request: bytes, frame: bytes) -> BoardStatus:
@@ -130,10 +126,8 @@ class Cu48Codec:
         return REQUEST_LENGTH
 
     def parse_request(self, frame: bytes) -> ParsedRequest:
-        if len(frame) != REQUEST_LENGTH or frame[0] != STX or frame[4] != ETX:
-            raise FrameError(None, f"CU48 request malformed: {frame.hex(' ')}")
-        if checksum(frame[:5]) != frame[5]:
-            raise ChecksumError(None, f"CU48 request checksum wrong: {frame.hex(' ')}")
+        check_frame(frame, "CU48", checksum=checksum, length=REQUEST_LENGTH, stx=STX, etx=ETX,
+                    what="request")
         addr, locknum, cmd = frame[1], frame[2], frame[3]
         board = None if addr == BROADCAST else addr
         if cmd == CMD_STATUS:
@@ -150,11 +144,6 @@ class Cu48Codec:
         self, request: ParsedRequest, board: int, hooks: list[bool], occupancy: list[bool]
     ) -> bytes:
         return encode_status_reply(board, hooks, request.raw[2])
-
-    def unlock_reply_frame(
-        self, request: ParsedRequest, board: int, hooks: list[bool], occupancy: list[bool]
-    ) -> bytes | None:
-        return None
 
 
 CODEC = Cu48Codec()

@@ -1,7 +1,7 @@
 """Configuration of one lock bank (one serial port), validated when it is built.
 
-`BankConfig.from_mapping` reads the `[board]` table of the kiosk's TOML file; every
-error names the key so the technician knows what to fix.
+The kiosk builds it from the `[board]` and `[layout]` tables of its TOML file
+(`kiosk/config.py`); every error names the key so the technician knows what to fix.
 """
 
 from __future__ import annotations
@@ -10,10 +10,9 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from types import MappingProxyType
-from typing import Any
 
-from locker_driver.codec import PROTOCOLS, codec_for
 from locker_driver.errors import ConfigError
+from locker_driver.protocols import PROTOCOLS, codec_for
 from locker_driver.states import LockAddress, Polarity
 
 
@@ -162,68 +161,3 @@ class BankConfig:
     @property
     def boards(self) -> list[int]:
         return sorted({a.board for a in self.compartments.values()})
-
-    @classmethod
-    def from_mapping(cls, data: Mapping[str, Any], *, source: str = "config") -> BankConfig:
-        """Build from a TOML table such as::
-
-            port = "/dev/serial/by-id/usb-FTDI_FT232R-if00-port0"
-            protocol = "cu16"
-            polarity = "closed_when_set"
-            [compartments]
-            A01 = [0, 1]            # board 0, lock 1
-            A02 = { board = 0, lock = 2 }
-            [timeouts]
-            reply_s = 1.5
-        """
-        known = {
-            "port", "protocol", "compartments", "polarity", "timeouts", "baudrate",
-            "reconnect", "status_retries", "rts", "dtr", "rs485", "exclusive",
-            "frame_log_size", "learn_reply_length", "poll_mode",
-        }
-        unknown = sorted(set(data) - known)
-        if unknown:
-            raise ConfigError(f"{source}: unknown key(s) {', '.join(unknown)} in the board table")
-        for key in ("port", "protocol", "compartments"):
-            if key not in data:
-                raise ConfigError(f"{source}: board.{key} is missing")
-        try:
-            compartments = {
-                str(cid): _address(value, f"{source}: compartments.{cid}")
-                for cid, value in dict(data["compartments"]).items()
-            }
-            timeouts = Timeouts(**dict(data.get("timeouts", {})))
-            reconnect = ReconnectPolicy(**dict(data.get("reconnect", {})))
-        except TypeError as exc:
-            raise ConfigError(f"{source}: {exc}") from None
-        extra = {
-            k: data[k]
-            for k in ("polarity", "baudrate", "status_retries", "rts", "dtr", "rs485",
-                      "exclusive", "frame_log_size", "learn_reply_length", "poll_mode")
-            if k in data
-        }
-        try:
-            return cls(
-                port_url=data["port"],
-                protocol=data["protocol"],
-                compartments=compartments,
-                timeouts=timeouts,
-                reconnect=reconnect,
-                **extra,
-            )
-        except ConfigError as exc:
-            raise ConfigError(f"{source}: {exc}") from None
-
-
-def _address(value: Any, where: str) -> LockAddress:
-    if isinstance(value, LockAddress):
-        return value
-    if isinstance(value, Mapping) and set(value) == {"board", "lock"}:
-        board, lock = value["board"], value["lock"]
-    elif isinstance(value, list | tuple) and len(value) == 2:
-        board, lock = value
-    else:
-        raise ConfigError(f"{where} must be [board, lock] or {{ board = B, lock = L }}")
-    if not isinstance(board, int) or not isinstance(lock, int):
-        raise ConfigError(f"{where}: board and lock must be integers")
-    return LockAddress(board, lock)

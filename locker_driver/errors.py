@@ -74,6 +74,20 @@ class ChecksumError(FrameError):
     """A frame's checksum does not match its bytes."""
 
 
+class LineNoisy(FrameError):
+    """Bytes kept arriving until the deadline and none of them answered the request.
+
+    A loose ground, a missing termination, a second master on the bus or a board
+    chattering in its bootloader: the transaction was ended at its deadline.
+    """
+
+    ADVICE = (
+        "the line is noisy: check the A/B wiring, the ground and the bus termination, "
+        "that no second master (another kiosk, a configuration tool) shares the bus, "
+        "and that no board is stuck in its bootloader"
+    )
+
+
 class WrongReply(DriverError):
     """A well-formed frame that does not answer the request in flight.
 

@@ -8,6 +8,11 @@ start a frame are dropped; a well-formed frame that does not answer the request 
 address, a late reply) is logged and skipped. After a timeout or a bad frame the line
 must stay quiet for the late-reply guard before the next request, so a late reply is
 never taken as the next answer.
+
+Every transaction ends by its deadline whatever the line does: the deadline is checked
+after every read, not only when a read comes back empty, so a line that never stops
+sending (random bytes, a stream of 0x02, a second master) ends the transaction with
+`LineNoisy` instead of holding the bus, and the drain after a failure is bounded too.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from locker_driver.errors import (
     BoardTimeout,
     DriverError,
     FrameError,
+    LineNoisy,
     PortError,
     WrongAddressReply,
     WrongReply,
@@ -40,6 +46,9 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 _IO_ERRORS = (serial.SerialException, OSError, termios.error)
 _MAX_BUFFER = 4096
+# Bytes that answered nothing, still arriving at the deadline, above this count make a
+# noisy line rather than a late or slow reply (the longest reply frame is 12 bytes).
+_NOISE_BYTES = 32
 
 
 @dataclass(frozen=True)
@@ -73,6 +82,8 @@ class Link:
         self._sleep = sleep
         self.write_started = False
         self.echo_seen = False  # learned: this adapter reads back what it sends
+        # Set by exchange_many when the line was still noisy at its deadline.
+        self.noise: LineNoisy | None = None
 
     def exchange(
         self, request: bytes, board: int, expect: Expect[T], timeout_s: float | None = None
@@ -97,6 +108,13 @@ class Link:
                 return None
             try:
                 [(value, arrived)] = self._collect(port, request, board, expect, sent_at + timeout)
+            except LineNoisy as exc:
+                # Draining a line that never goes quiet would only hold the bus longer;
+                # the next request flushes whatever is buffered. Even a board that may
+                # not acknowledge gets no benefit of the doubt here: the unlock frame
+                # may have collided with the noise.
+                self._record_failure(board, exc)
+                raise
             except (BoardNotAnswering, FrameError) as exc:
                 self._drain(port, board, timeout)
                 if expect.kind is ReplyKind.OPTIONAL:
@@ -128,6 +146,7 @@ class Link:
         replies, each with its latency. Boards that stay silent are simply missing from
         the result (the caller decides what that means). Raises PortError only."""
         self.write_started = False
+        self.noise = None
         timeout = timeout_s if timeout_s is not None else self.timeouts.reply_s
         try:
             port = self.holder.get()
@@ -139,9 +158,11 @@ class Link:
             self.frames.add(FrameDirection.TX, request, None, "to every board")
             try:
                 found = self._collect(port, request, None, expect, sent_at + timeout, want)
+            except LineNoisy as exc:
+                self.noise, found = exc, []
             except (BoardNotAnswering, FrameError):
                 found = []
-            if len(found) < want:
+            if len(found) < want and self.noise is None:
                 self._drain(port, None, timeout)
             return [(value, at - sent_at) for value, at in found]
         except _IO_ERRORS as exc:
@@ -192,7 +213,8 @@ class Link:
         guard = max(self.timeouts.late_reply_guard_s, self.timeouts.quiet_gap_s)
         buf = bytearray()
         echo_checked = False
-        last_rx = self._clock()
+        started = last_rx = self._clock()
+        received = answered = 0
         problem: FrameError | None = None
         wrong: WrongReply | None = None
         while True:
@@ -201,9 +223,11 @@ class Link:
             if chunk:
                 buf += chunk
                 last_rx = now
+                received += len(chunk)
                 if len(buf) > _MAX_BUFFER:
-                    raise FrameError(board, "a flood of bytes that form no frame; "
-                                     "check the baud rate and the bus wiring")
+                    self.frames.add(FrameDirection.RX, bytes(buf[:64]), board,
+                                    f"flood of {len(buf)} bytes, discarded")
+                    raise self._noisy(board, received - answered, now - started, wrong)
             elif not single and found and not buf and now - last_rx >= guard:
                 return found
             if not echo_checked:
@@ -243,12 +267,24 @@ class Link:
                     continue
                 self.frames.add(FrameDirection.RX, frame, board if single else _board_of(value))
                 del buf[:consumed]
+                answered += consumed
                 found.append((value, now))
                 if len(found) == want:
                     if buf:
                         self.frames.add(FrameDirection.RX, bytes(buf), board, "trailing, discarded")
                     return found
-            if not chunk and now >= deadline:
+            # Checked after every read, busy line or not: noise must not hold the bus.
+            if now >= deadline:
+                junk = received - answered
+                if junk > _NOISE_BYTES and now - last_rx < guard:
+                    if buf:
+                        self.frames.add(FrameDirection.RX, bytes(buf[:64]), board,
+                                        "noise at the deadline, discarded")
+                    noisy = self._noisy(board, junk, now - started, wrong)
+                    if not single and found:
+                        self.noise = noisy
+                        return found
+                    raise noisy
                 if not single:
                     return found
                 raise self._failure(board, bytes(buf), problem, wrong)
@@ -278,6 +314,16 @@ class Link:
                 self.frames.add(FrameDirection.RX, request, board, "echo")
                 del buf[: len(request)]
         return True
+
+    def _noisy(
+        self, board: int | None, junk: int, elapsed_s: float, wrong: WrongReply | None
+    ) -> LineNoisy:
+        heard = f"; frames for other requests too ({wrong})" if wrong is not None else ""
+        return LineNoisy(
+            board,
+            f"no reply: the line never went quiet ({junk} bytes that answer nothing in "
+            f"{elapsed_s:.2f} s{heard}); {LineNoisy.ADVICE}",
+        )
 
     def _failure(
         self,
@@ -315,15 +361,18 @@ class Link:
         # A short probe (scan) expects fast boards: its guard need not exceed its timeout.
         guard = max(min(self.timeouts.late_reply_guard_s, timeout_s), self.timeouts.quiet_gap_s)
         start = quiet_since = self._clock()
-        limit = start + guard + self.timeouts.reply_s
+        # A late reply is a few bytes: a line still busy after twice the guard is noise,
+        # and waiting longer would only hold the bus.
+        limit = start + 2 * guard
         drained = bytearray()
         while True:
             chunk = self._read_chunk(port)
             now = self._clock()
             if chunk:
-                drained += chunk
+                if len(drained) < _MAX_BUFFER:
+                    drained += chunk
                 quiet_since = now
-            elif now - quiet_since >= guard or now >= limit:
+            if now - quiet_since >= guard or now >= limit:
                 break
         if drained:
             self.frames.add(FrameDirection.RX, bytes(drained), board, "drained after failure")

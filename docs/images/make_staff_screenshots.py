@@ -115,8 +115,8 @@ def courier_visit(tmp: Path) -> None:
         k.announce("XP-LBL-7001", size="M")
         k.announce("XP-LBL-7002", size="S")
         k.announce("XP-LBL-7003", size="L")
-        k.add_parcel("11112222", "C01", state=ParcelState.expired, barcode="XP-LBL-5101")
-        k.add_parcel("33334444", "C03", state=ParcelState.cancelled, barcode="XP-LBL-5102")
+        k.add_parcel("11112222", "C01", state=ParcelState.EXPIRED, barcode="XP-LBL-5101")
+        k.add_parcel("33334444", "C03", state=ParcelState.CANCELLED, barcode="XP-LBL-5102")
         idle = k.window.pages["idle"]
         click(idle.service)
         on(k, "courier_login", "login")

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from contract.vocabulary import ActorKind, AuditKind
 from kiosk.flows.cache_store import CacheStore
 from kiosk.flows.clock import Clock, SystemClock
 from kiosk.flows.courier_view import CourierSettings
@@ -34,7 +35,6 @@ from kiosk.flows.technician_view import TechnicianSettings
 from kiosk.flows.watch import DoorWatch
 from locker_driver import LockerBank, OpenConfirmer
 from sync.cache import Cache
-from sync.cache.models import ActorKind, AuditKind
 
 
 @dataclass(frozen=True)

@@ -11,14 +11,18 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from contract.vocabulary import DoorState as StoredDoorState
 from kiosk.flows.ports import (
     Actor,
+    AuditKind,
     Compartment,
     CompartmentState,
     Courier,
+    DoorState,
+    EventType,
     LockerProfile,
+    OpeningOutcome,
     Parcel,
-    ParcelState,
     RecordRefused,
     RemoteCommand,
     Store,
@@ -33,10 +37,6 @@ def _refusals() -> Iterator[None]:
         yield
     except (c.InvalidTransition, c.NotFound) as exc:
         raise RecordRefused(str(exc)) from exc
-
-
-def _actor_kind(actor: Actor) -> c.ActorKind:
-    return c.ActorKind(str(actor.kind))
 
 
 class CacheStore:
@@ -56,13 +56,13 @@ class CacheStore:
     def _compartment(self, row: c.Compartment) -> Compartment:
         return Compartment(
             compartment_id=row.id, column=row.column, row=row.row, size=row.size,
-            state=CompartmentState(str(row.state)), accessible=row.id in self._accessible,
+            state=row.state, accessible=row.id in self._accessible,
         )
 
     @staticmethod
     def _parcel(row: c.Parcel) -> Parcel:
         return Parcel(
-            parcel_id=row.parcel_id, state=ParcelState(str(row.state)), size=row.size or "",
+            parcel_id=row.parcel_id, state=row.state, size=row.size or "",
             compartment_id=row.compartment_id, pickup_deadline=row.pickup_deadline,
             barcode=row.barcode,
         )
@@ -136,16 +136,17 @@ class CacheStore:
     def record_open_intent(self, compartment_id: str, *, actor: Actor, reason: str,
                            parcel_ids: Sequence[str] = ()) -> int:
         return self.cache.record_open_intent(
-            compartment_id, list(parcel_ids), _actor_kind(actor), actor.id, reason)
+            compartment_id, list(parcel_ids), actor.kind, actor.id, reason)
 
-    def record_open_outcome(self, intent_id: int, outcome: str, detail: str = "") -> None:
+    def record_open_outcome(self, intent_id: int, outcome: OpeningOutcome, detail: str = ""
+                            ) -> None:
         self.cache.record_open_outcome(intent_id, outcome, detail)
 
     def record_pickup(self, parcel_ids: Sequence[str], compartment_id: str, *, actor: Actor,
                       intent_id: int) -> None:
         with _refusals():
             self.cache.record_pickup(list(parcel_ids), compartment_id,
-                                     actor_kind=_actor_kind(actor), actor_id=actor.id,
+                                     actor_kind=actor.kind, actor_id=actor.id,
                                      intent_id=intent_id)
 
     def record_deposit(self, parcel_id: str, compartment_id: str, *, actor: Actor,
@@ -163,22 +164,25 @@ class CacheStore:
     def set_compartment_state(self, compartment_id: str, state: CompartmentState, *,
                               actor: Actor, reason: str) -> None:
         self.cache.set_compartment_state(
-            compartment_id, c.CompartmentState(str(state)), actor_kind=_actor_kind(actor),
+            compartment_id, state, actor_kind=actor.kind,
             actor_id=actor.id, reason=reason)
 
-    def set_door_state(self, compartment_id: str, door: str, occupied: bool | None) -> None:
-        self.cache.set_door_state(compartment_id, c.DoorState(door), occupied)
+    def set_door_state(self, compartment_id: str, door: DoorState, occupied: bool | None
+                       ) -> None:
+        # The wall between the driver's word and the stored one: same values (checked by
+        # tests/test_vocabulary.py), two enums because the driver imports nothing of ours.
+        self.cache.set_door_state(compartment_id, StoredDoorState(door), occupied)
 
-    def record_event(self, event_type: str, *, actor: Actor, parcel_id: str | None = None,
+    def record_event(self, event_type: EventType, *, actor: Actor, parcel_id: str | None = None,
                      compartment_id: str | None = None,
                      data: Mapping[str, Any] | None = None) -> None:
         self.cache.record_event(
-            c.EventType(event_type), parcel_id=parcel_id, compartment_id=compartment_id,
-            actor_kind=_actor_kind(actor), actor_id=actor.id, data=data)
+            event_type, parcel_id=parcel_id, compartment_id=compartment_id,
+            actor_kind=actor.kind, actor_id=actor.id, data=data)
 
-    def audit(self, kind: str, *, actor: Actor, compartment_id: str | None = None,
+    def audit(self, kind: AuditKind, *, actor: Actor, compartment_id: str | None = None,
               parcel_id: str | None = None, detail: str = "") -> None:
-        self.cache.audit(c.AuditKind(kind), actor_kind=_actor_kind(actor), actor_id=actor.id,
+        self.cache.audit(kind, actor_kind=actor.kind, actor_id=actor.id,
                          compartment_id=compartment_id, parcel_id=parcel_id, detail=detail)
 
     def claim_command(self, command_id: str) -> RemoteCommand | None:

@@ -26,6 +26,7 @@ from kiosk.flows.placement import Placement
 from kiosk.flows.ports import (
     Actor,
     ActorKind,
+    AuditKind,
     Bank,
     Compartment,
     CompartmentState,
@@ -33,6 +34,7 @@ from kiosk.flows.ports import (
     Courier,
     DoorReading,
     DoorState,
+    EventType,
     Parcel,
     ParcelState,
     RecordRefused,
@@ -105,7 +107,7 @@ class CourierFlow:
 
     @property
     def actor(self) -> Actor:
-        return Actor(ActorKind.courier, self._courier.courier_id if self._courier else None)
+        return Actor(ActorKind.COURIER, self._courier.courier_id if self._courier else None)
 
     def _touch(self, timeout_s: float | None = None) -> None:
         if timeout_s is None:
@@ -165,7 +167,7 @@ class CourierFlow:
         if self._screen in _DOOR_SCREENS:
             return self.view()
         if self._courier is not None:
-            self._store.audit("login", actor=self.actor,
+            self._store.audit(AuditKind.LOGIN, actor=self.actor,
                               detail=f"courier logged out; {len(self._tally)} deposited")
         self._job = None
         self._deadline = None
@@ -200,10 +202,10 @@ class CourierFlow:
         self._refused_state = None
         if parcel is None:
             return self._refuse(DepositRefusal.unknown_parcel, barcode)
-        if parcel.state != ParcelState.expected:
+        if parcel.state != ParcelState.EXPECTED:
             self._refused_state = str(parcel.state)
             return self._refuse(DepositRefusal.already_stored if parcel.state ==
-                                ParcelState.stored else DepositRefusal.not_expected, barcode,
+                                ParcelState.STORED else DepositRefusal.not_expected, barcode,
                                 parcel)
         self._parcel = parcel
         self._tried = set()
@@ -213,7 +215,7 @@ class CourierFlow:
     def _refuse(self, why: DepositRefusal, barcode: str, parcel: Parcel | None = None
                 ) -> CourierView:
         self._refusal = why
-        self._store.audit("note", actor=self.actor,
+        self._store.audit(AuditKind.NOTE, actor=self.actor,
                           parcel_id=parcel.parcel_id if parcel else None,
                           detail=f"deposit refused ({why}) for label {barcode[:40]!r}")
         self._go(CourierScreen.deposit_refused)
@@ -225,7 +227,7 @@ class CourierFlow:
         comp = self._placement.choose(parcel, larger_than=larger_than, exclude=self._tried)
         if comp is None:
             self._store.record_event(
-                "parcel.deposit_failed", actor=self.actor, parcel_id=parcel.parcel_id,
+                EventType.PARCEL_DEPOSIT_FAILED, actor=self.actor, parcel_id=parcel.parcel_id,
                 data={"reason": "no free compartment", "size": parcel.size,
                       "larger_than": larger_than})
             self._refusal = DepositRefusal.no_compartment
@@ -241,7 +243,7 @@ class CourierFlow:
         reading = self._readings.get(comp.compartment_id)
         self._job = self._doors.open(
             comp, actor=self.actor, reason=reason, parcel_ids=parcel_ids,
-            before=DoorState(str(reading.door)) if reading else DoorState.unknown)
+            before=reading.door if reading else DoorState.UNKNOWN)
         self._intent = self._job.intent_id
         if self._job.phase is DoorPhase.not_sent:
             self._job = None
@@ -263,7 +265,7 @@ class CourierFlow:
                 self._job is not None:
             self._touch()
             job = self._job
-            self._store.record_event("compartment.jammed", actor=self.actor,
+            self._store.record_event(EventType.COMPARTMENT_JAMMED, actor=self.actor,
                                      compartment_id=job.compartment_id,
                                      data={"intent_id": job.intent_id,
                                            "reported_by": "courier"})
@@ -279,7 +281,7 @@ class CourierFlow:
             if self._job is not None:
                 self._leave_behind(self._job)
             self._job = None
-            self._store.record_event("parcel.deposit_failed", actor=self.actor,
+            self._store.record_event(EventType.PARCEL_DEPOSIT_FAILED, actor=self.actor,
                                      parcel_id=self._parcel.parcel_id,
                                      data={"reason": "cancelled by courier"})
             self._parcel = None
@@ -292,7 +294,7 @@ class CourierFlow:
         self._job = None
 
     def _mark_fault(self, job: DoorJob) -> None:
-        self._store.set_compartment_state(job.compartment_id, CompartmentState.fault,
+        self._store.set_compartment_state(job.compartment_id, CompartmentState.FAULT,
                                           actor=self.actor, reason="door did not open")
         if job.compartment_id not in self._faults:
             self._faults.append(job.compartment_id)
@@ -310,7 +312,7 @@ class CourierFlow:
             # and say so, so that an operator sorts it out.
             log.error("deposit into %s not recorded: %s", job.compartment_id, exc)
             self._store.set_compartment_state(
-                job.compartment_id, CompartmentState.out_of_service, actor=self.actor,
+                job.compartment_id, CompartmentState.OUT_OF_SERVICE, actor=self.actor,
                 reason=f"holds parcel {parcel.parcel_id} that could not be recorded: {exc}")
             self._refused_state = "changed"
             self._refusal = DepositRefusal.not_expected
@@ -359,7 +361,7 @@ class CourierFlow:
                     intent_id=self._intent)
             except RecordRefused as exc:
                 log.error("collection from %s not recorded: %s", comp.compartment_id, exc)
-                self._store.audit("alarm", actor=self.actor,
+                self._store.audit(AuditKind.ALARM, actor=self.actor,
                                   compartment_id=comp.compartment_id,
                                   detail=f"collection not recorded: {exc}")
                 status = CollectStatus.skipped
@@ -422,9 +424,9 @@ class CourierFlow:
             return self.view()
         self._touch()
         for comp in self._store.compartments():
-            if comp.state in (CompartmentState.free, CompartmentState.occupied):
+            if comp.state in (CompartmentState.FREE, CompartmentState.OCCUPIED):
                 self._check_one(comp.compartment_id,
-                                expected=comp.state is CompartmentState.occupied)
+                                expected=comp.state is CompartmentState.OCCUPIED)
         self._go(CourierScreen.check_result)
         return self.view()
 
@@ -453,7 +455,7 @@ class CourierFlow:
         self._readings.update(readings)
         for stray in list(self._strays):
             reading = readings.get(stray.compartment_id)
-            door = DoorState(str(reading.door)) if reading else None
+            door = reading.door if reading else None
             phase = self._doors.update(stray, door, self.actor)
             if phase in (DoorPhase.closed, DoorPhase.jammed):
                 self._strays.remove(stray)
@@ -485,11 +487,11 @@ class CourierFlow:
             return self.settings.poll_interval_s
         return self.settings.idle_poll_interval_s
 
-    def _follow(self, door: DoorState | str | None) -> None:
+    def _follow(self, door: DoorState | None) -> None:
         job = self._job
         assert job is not None
         before = job.phase
-        phase = self._doors.update(job, DoorState(str(door)) if door else None, self.actor)
+        phase = self._doors.update(job, door if door else None, self.actor)
         depositing = job.reason == "deposit"
         if phase is DoorPhase.jammed:
             self._mark_fault(job)

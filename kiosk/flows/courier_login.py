@@ -6,7 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from contract.codes import hash_secret, verify_secret
-from kiosk.flows.ports import Actor, ActorKind, Courier, Store
+from kiosk.flows.ports import (
+    Actor,
+    ActorKind,
+    AuditKind,
+    Courier,
+    EventType,
+    Store,
+)
 from kiosk.flows.ratelimit import RateLimiter
 
 
@@ -42,17 +49,17 @@ class CourierLogin:
                  method: str) -> LoginOutcome:
         if courier is not None and courier.active:
             self.limiter.success()
-            self._store.record_event("courier.login",
-                                     actor=Actor(ActorKind.courier, courier.courier_id),
+            self._store.record_event(EventType.COURIER_LOGIN,
+                                     actor=Actor(ActorKind.COURIER, courier.courier_id),
                                      data={"method": method})
             return LoginOutcome(courier)
         lockout = self.limiter.failure()
-        who = Actor(ActorKind.courier, claimed_id)
+        who = Actor(ActorKind.COURIER, claimed_id)
         # Never the PIN or the badge payload: only how and why it failed.
-        self._store.record_event("courier.login_failed", actor=who, data={
+        self._store.record_event(EventType.COURIER_LOGIN_FAILED, actor=who, data={
             "method": method, "why": "inactive" if courier is not None else "no match",
             "failures": self.limiter.failures})
         if lockout is not None:
-            self._store.audit("alarm", actor=who,
+            self._store.audit(AuditKind.ALARM, actor=who,
                               detail=f"courier login locked out for {lockout:.0f} s")
         return LoginOutcome(None, lockout)

@@ -19,9 +19,11 @@ from kiosk.flows.ports import (
     ConfirmerFactory,
     DoorConfirmer,
     DoorState,
+    EventType,
+    OpeningOutcome,
     OpenOutcome,
     Store,
-    UnlockStatus,
+    UnlockResult,
 )
 
 log = logging.getLogger(__name__)
@@ -46,12 +48,12 @@ class DoorJob:
     reason: str
     intent_id: int
     started_at: float
-    unlock: UnlockStatus | None = None
+    unlock: UnlockResult | None = None
     phase: DoorPhase = DoorPhase.opening
     outcome: OpenOutcome | None = None
     opened_at: float | None = None
     closed_at: float | None = None
-    last_door: DoorState = DoorState.unknown
+    last_door: DoorState = DoorState.UNKNOWN
     confirmer: DoorConfirmer | None = field(default=None, repr=False)
 
     @property
@@ -93,13 +95,13 @@ class DoorOperator:
         now = self._clock.monotonic()
         job = DoorJob(compartment, parcel_ids, reason, intent, now, last_door=before)
         try:
-            job.unlock = UnlockStatus(str(self._bank.unlock(compartment.compartment_id)))
+            job.unlock = self._bank.unlock(compartment.compartment_id)
         except BoardUnavailable:
-            job.unlock = UnlockStatus.not_sent
+            job.unlock = UnlockResult.NOT_SENT
         log.info("unlock %s for %s: %s", compartment.compartment_id, reason, job.unlock)
-        if job.unlock is UnlockStatus.not_sent:
+        if job.unlock is UnlockResult.NOT_SENT:
             job.phase = DoorPhase.not_sent
-            self._store.record_open_outcome(intent, "not_sent")
+            self._store.record_open_outcome(intent, OpeningOutcome.NOT_SENT)
             return job
         job.confirmer = self._confirmers(before, now, self._confirm_timeout_s)
         return job
@@ -107,24 +109,24 @@ class DoorOperator:
     def update(self, job: DoorJob, door: DoorState | None, actor: Actor) -> DoorPhase:
         """Feed a fresh reading (or None on a clock tick); returns the new phase."""
         if door is not None:
-            job.last_door = DoorState(str(door))
+            job.last_door = door
         now = self._clock.monotonic()
         if job.phase is DoorPhase.opening and job.confirmer is not None:
             outcome = job.confirmer.update(job.last_door, now)
             if outcome is not None:
-                job.outcome = OpenOutcome(str(outcome))
+                job.outcome = outcome
                 self._store.record_open_outcome(
-                    job.intent_id, str(job.outcome), f"unlock {job.unlock}")
-                if job.outcome is OpenOutcome.jammed:
+                    job.intent_id, OpeningOutcome(outcome), f"unlock {job.unlock}")
+                if job.outcome is OpenOutcome.JAMMED:
                     job.phase = DoorPhase.jammed
                 else:
                     job.phase = DoorPhase.open
                     job.opened_at = now
-        elif job.phase is DoorPhase.open and job.last_door is DoorState.closed:
+        elif job.phase is DoorPhase.open and job.last_door is DoorState.CLOSED:
             job.phase = DoorPhase.closed
             job.closed_at = now
             self._store.record_event(
-                "compartment.closed", actor=actor, compartment_id=job.compartment_id,
+                EventType.COMPARTMENT_CLOSED, actor=actor, compartment_id=job.compartment_id,
                 parcel_id=job.parcel_ids[0] if len(job.parcel_ids) == 1 else None,
                 data={"intent_id": job.intent_id, "open_s": round(now - (job.opened_at or now), 1)},
             )

@@ -5,7 +5,12 @@ a compartment without a reading is never flagged."""
 from __future__ import annotations
 
 from kiosk.flows.courier_view import Mismatch
-from kiosk.flows.ports import Actor, DoorReading, Store
+from kiosk.flows.ports import (
+    Actor,
+    AuditKind,
+    DoorReading,
+    Store,
+)
 from kiosk.flows.views import LockerMap
 
 
@@ -28,7 +33,7 @@ class OccupancyCheck:
             self._mismatches.pop(cid, None)
             return
         if cid not in self._mismatches:
-            self._store.audit("alarm", actor=actor, compartment_id=cid,
+            self._store.audit(AuditKind.ALARM, actor=actor, compartment_id=cid,
                               detail=f"occupancy sensor reads "
                                      f"{'occupied' if reading.occupied else 'empty'}, "
                                      f"expected {'occupied' if expected else 'empty'}")

@@ -18,12 +18,14 @@ from kiosk.flows.pickup_view import MalformedReason, PickupScreen, PickupSetting
 from kiosk.flows.ports import (
     Actor,
     ActorKind,
+    AuditKind,
     Bank,
     Compartment,
     CompartmentState,
     ConfirmerFactory,
     DoorReading,
     DoorState,
+    EventType,
     Parcel,
     ParcelState,
     RecordRefused,
@@ -37,15 +39,15 @@ __all__ = ["MalformedReason", "PickupFlow", "PickupScreen", "PickupSettings", "P
 
 log = logging.getLogger(__name__)
 
-CUSTOMER = Actor(ActorKind.customer)
+CUSTOMER = Actor(ActorKind.CUSTOMER)
 
 # Why a code with no stored parcel fails, most telling first.
 _STATE_SCREENS: tuple[tuple[ParcelState, PickupScreen], ...] = (
-    (ParcelState.picked_up, PickupScreen.already_picked_up),
-    (ParcelState.expired, PickupScreen.expired),
-    (ParcelState.collected, PickupScreen.expired),
-    (ParcelState.cancelled, PickupScreen.cancelled),
-    (ParcelState.expected, PickupScreen.not_yet_arrived),
+    (ParcelState.PICKED_UP, PickupScreen.already_picked_up),
+    (ParcelState.EXPIRED, PickupScreen.expired),
+    (ParcelState.COLLECTED, PickupScreen.expired),
+    (ParcelState.CANCELLED, PickupScreen.cancelled),
+    (ParcelState.EXPECTED, PickupScreen.not_yet_arrived),
 )
 _ACCEPTS_CODE = frozenset({
     PickupScreen.idle, PickupScreen.code_entry, PickupScreen.done, PickupScreen.unknown_code,
@@ -233,11 +235,11 @@ class PickupFlow:
 
     def on_door_states(self, readings: Mapping[str, DoorReading]) -> PickupView:
         for cid, reading in readings.items():
-            self._readings[cid] = DoorState(str(reading.door))
-            if self._readings[cid] is DoorState.closed:
+            self._readings[cid] = reading.door
+            if self._readings[cid] is DoorState.CLOSED:
                 self._open_for_customer.discard(cid)
         if self._job is not None:
-            self._follow_door(self._readings.get(self._job.compartment_id, DoorState.unknown))
+            self._follow_door(self._readings.get(self._job.compartment_id, DoorState.UNKNOWN))
         return self.view()
 
     def tick(self) -> PickupView:
@@ -333,7 +335,7 @@ class PickupFlow:
         by_id = {c.compartment_id: c for c in compartments}
         behind: dict[str, list[Parcel]] = {}
         for p in parcels:
-            if p.state == ParcelState.stored and p.compartment_id in by_id:
+            if p.state == ParcelState.STORED and p.compartment_id in by_id:
                 behind.setdefault(p.compartment_id, []).append(p)
         ready = [_Pickup(by_id[cid], tuple(ps)) for cid, ps in sorted(behind.items())]
         if ready:
@@ -346,7 +348,7 @@ class PickupFlow:
                       PickupScreen.unknown_code)
         deadlines = [p.pickup_deadline for p in parcels if p.pickup_deadline is not None]
         self._deadline_param = max(deadlines) if deadlines else None
-        self._store.audit("code_denied", actor=CUSTOMER, parcel_id=parcels[0].parcel_id,
+        self._store.audit(AuditKind.CODE_DENIED, actor=CUSTOMER, parcel_id=parcels[0].parcel_id,
                           detail=f"valid code, parcel {screen}")
         self._error(screen)
         return self.view()
@@ -354,11 +356,11 @@ class PickupFlow:
     def _deny(self, scanned: ScannedCode, source: str, own_locker: str) -> None:
         lockout = self._limiter.failure()
         # The cache audits denied codes and lockouts with their events. No code, no hash.
-        self._store.record_event("code.denied", actor=CUSTOMER, data={
+        self._store.record_event(EventType.CODE_DENIED, actor=CUSTOMER, data={
             "source": source, "locker_named": scanned.locker_id,
             "failures": self._limiter.failures})
         if lockout is not None:
-            self._store.record_event("code.lockout", actor=CUSTOMER, data={
+            self._store.record_event(EventType.CODE_LOCKOUT, actor=CUSTOMER, data={
                 "lockout_s": lockout, "lockouts": self._limiter.lockouts})
             self._show_lockout()
         elif scanned.locker_id is not None and scanned.locker_id != own_locker:
@@ -382,7 +384,7 @@ class PickupFlow:
         self._go(PickupScreen.door_opening)
         self._job = self._doors.open(
             item.compartment, actor=CUSTOMER, reason=reason, parcel_ids=item.parcel_ids,
-            before=self._readings.get(cid, DoorState.unknown),
+            before=self._readings.get(cid, DoorState.UNKNOWN),
         )
         if self._job.phase is DoorPhase.not_sent:
             self._job = None
@@ -405,7 +407,7 @@ class PickupFlow:
                     # The door is open and the customer is at it; the record is for
                     # the operator to sort out, not a reason to strand the customer.
                     log.error("pickup at %s not recorded: %s", job.compartment_id, exc)
-                    self._store.audit("alarm", actor=CUSTOMER,
+                    self._store.audit(AuditKind.ALARM, actor=CUSTOMER,
                                       compartment_id=job.compartment_id,
                                       detail=f"pickup not recorded: {exc}")
             self._go(PickupScreen.door_open)
@@ -430,7 +432,7 @@ class PickupFlow:
             # Out of retries: take the compartment out of use. Central already heard
             # of each jam through the outcome's compartment.jammed event.
             self._store.set_compartment_state(
-                job.compartment_id, CompartmentState.fault, actor=CUSTOMER,
+                job.compartment_id, CompartmentState.FAULT, actor=CUSTOMER,
                 reason=f"door did not open after {self._retries + 1} tries",
             )
         self._error(PickupScreen.door_failed)
@@ -441,7 +443,7 @@ class PickupFlow:
         if open_for >= s.left_open_alarm_s and not self._alarmed:
             self._alarmed = True
             self._store.record_event(
-                "compartment.left_open", actor=CUSTOMER, compartment_id=job.compartment_id,
+                EventType.COMPARTMENT_LEFT_OPEN, actor=CUSTOMER, compartment_id=job.compartment_id,
                 data={"open_s": round(open_for), "intent_id": job.intent_id},
             )
             # The alarm is raised; the kiosk goes back to serving after a while and the

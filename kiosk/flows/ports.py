@@ -2,8 +2,12 @@
 
 The flows are written against these names only. `kiosk.flows.adapters` maps the real
 `locker_driver` bank and `sync.cache.Cache` onto them, so a renamed method on either side
-is fixed in one place. Door and unlock values are `StrEnum`s with the same values the
-driver uses, so they compare equal to the driver's own enums.
+is fixed in one place.
+
+The words are the house's: what a board says (door, unlock, open outcome) is the
+driver's own `locker_driver.states`, everything stored or sent (parcel, compartment,
+actor, event and audit kinds) is `contract.vocabulary`. Both are re-exported here so a
+flow imports its vocabulary from its ports.
 """
 
 from __future__ import annotations
@@ -11,10 +15,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
 
 from contract.codes import KdfParams
+from contract.vocabulary import ActorKind as ActorKind
+from contract.vocabulary import AuditKind as AuditKind
+from contract.vocabulary import CommandType as CommandType
+from contract.vocabulary import CompartmentState as CompartmentState
+from contract.vocabulary import EventType as EventType
+from contract.vocabulary import OpeningOutcome as OpeningOutcome
+from contract.vocabulary import ParcelState as ParcelState
+from locker_driver.states import DoorState as DoorState
+from locker_driver.states import OpenOutcome as OpenOutcome
+from locker_driver.states import UnlockResult as UnlockResult
 
 
 class StoreNotReady(RuntimeError):
@@ -25,49 +38,6 @@ class StoreNotReady(RuntimeError):
 class RecordRefused(RuntimeError):
     """The cache refused a change (the parcel is no longer in a state that allows it, or
     is gone): the message says which and why. The door already did what it did."""
-
-
-class DoorState(StrEnum):
-    open = "open"
-    closed = "closed"
-    unknown = "unknown"  # a failed read is unknown, never closed
-
-
-class UnlockStatus(StrEnum):
-    sent = "sent"  # the board acknowledged the frame
-    not_sent = "not_sent"  # the frame never left (port down): nothing happened
-    outcome_unknown = "outcome_unknown"  # it left, no reply: the door may have opened
-
-
-class OpenOutcome(StrEnum):
-    opened = "opened"
-    already_open = "already_open"
-    jammed = "jammed"
-
-
-class CompartmentState(StrEnum):
-    free = "free"
-    reserved = "reserved"
-    occupied = "occupied"
-    out_of_service = "out_of_service"
-    fault = "fault"
-
-
-class ParcelState(StrEnum):
-    expected = "expected"
-    stored = "stored"
-    picked_up = "picked_up"
-    expired = "expired"
-    collected = "collected"
-    cancelled = "cancelled"
-
-
-class ActorKind(StrEnum):
-    customer = "customer"
-    courier = "courier"
-    technician = "technician"
-    operator = "operator"
-    system = "system"
 
 
 @dataclass(frozen=True)
@@ -81,7 +51,7 @@ class DoorReading(Protocol):
     door, and the occupancy (infrared) bit where the board has one."""
 
     @property
-    def door(self) -> str: ...
+    def door(self) -> DoorState: ...
 
     @property
     def occupied(self) -> bool | None: ...
@@ -120,7 +90,7 @@ class Courier:
 @dataclass(frozen=True)
 class RemoteCommand:
     command_id: str
-    type: str
+    type: str  # a CommandType, or an unknown one the kiosk fails
     compartment_id: str | None
     reason: str
     expires_at: datetime | None
@@ -137,7 +107,7 @@ class LockerProfile:
 class Bank(Protocol):
     """`locker_driver.LockerBank`: unlock returns sent / not_sent / outcome_unknown."""
 
-    def unlock(self, compartment_id: str) -> str: ...
+    def unlock(self, compartment_id: str) -> UnlockResult: ...
 
     def read_states(self) -> Mapping[str, DoorReading]: ...
 
@@ -146,11 +116,12 @@ class DoorConfirmer(Protocol):
     """Decides from successive door readings whether an unlock opened the door
     (`locker_driver.OpenConfirmer`); returns opened / already_open / jammed or None."""
 
-    def update(self, door: Any, now: float) -> str | None: ...
+    def update(self, door: DoorState, now: float) -> OpenOutcome | None: ...
 
 
 class ConfirmerFactory(Protocol):
-    def __call__(self, before: Any, started_at: float, timeout_s: float) -> DoorConfirmer:
+    def __call__(self, before: DoorState, started_at: float, timeout_s: float
+                 ) -> DoorConfirmer:
         ...
 
 
@@ -197,8 +168,9 @@ class Store(Protocol):
         """Audit + `compartment.opened` before the unlock frame leaves; returns its id."""
         ...
 
-    def record_open_outcome(self, intent_id: int, outcome: str, detail: str = "") -> None:
-        """opened / already_open / jammed / not_sent, for the intent."""
+    def record_open_outcome(self, intent_id: int, outcome: OpeningOutcome, detail: str = ""
+                            ) -> None:
+        """opened / already_open / jammed / not_sent / unconfirmed, for the intent."""
         ...
 
     def record_pickup(
@@ -221,13 +193,14 @@ class Store(Protocol):
         self, compartment_id: str, state: CompartmentState, *, actor: Actor, reason: str
     ) -> None: ...
 
-    def set_door_state(self, compartment_id: str, door: str, occupied: bool | None) -> None:
+    def set_door_state(self, compartment_id: str, door: DoorState, occupied: bool | None
+                       ) -> None:
         """Last polled door and occupancy (what the heartbeat reports)."""
         ...
 
     def record_event(
         self,
-        event_type: str,
+        event_type: EventType,
         *,
         actor: Actor,
         parcel_id: str | None = None,
@@ -237,7 +210,7 @@ class Store(Protocol):
 
     def audit(
         self,
-        kind: str,
+        kind: AuditKind,
         *,
         actor: Actor,
         compartment_id: str | None = None,

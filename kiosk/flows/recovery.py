@@ -51,8 +51,11 @@ from kiosk.flows.clock import Clock, SystemClock
 from kiosk.flows.ports import (
     Actor,
     ActorKind,
+    AuditKind,
     CompartmentState,
     DoorReading,
+    EventType,
+    OpeningOutcome,
     RecordRefused,
     Store,
 )
@@ -60,13 +63,13 @@ from sync import cache as c
 
 log = logging.getLogger(__name__)
 
-SYSTEM = Actor(ActorKind.system)
+SYSTEM = Actor(ActorKind.SYSTEM)
 SCAN_INTENTS = 200  # the newest door-open intents looked at on each start
 SETTLED = "recovery: intent {id} settled"
 _SETTLED_RE = re.compile(r"^recovery: intent (\d+) settled")
 _OUTCOME_RE = re.compile(r"^intent (\d+): (\S+)")
-_OPENED = frozenset({"opened", "already_open"})
-_FINAL = frozenset({"jammed", "not_sent", "unconfirmed", "superseded"})
+_OPENED = frozenset({OpeningOutcome.OPENED, OpeningOutcome.ALREADY_OPEN})
+_FINAL = frozenset({OpeningOutcome.JAMMED, OpeningOutcome.NOT_SENT, OpeningOutcome.UNCONFIRMED})
 _PICKUP_REASONS = frozenset({"pickup", "pickup_retry"})
 
 
@@ -191,15 +194,15 @@ class StartupRecovery:
         if u.outcome is None:
             if door == "closed":
                 self._store.record_open_outcome(
-                    u.intent_id, "unconfirmed",
+                    u.intent_id, OpeningOutcome.UNCONFIRMED,
                     "the kiosk restarted before the door was seen open; found closed, "
                     "nothing assumed")
                 if occupied is not None:
                     self._occupancy_note(u, occupied)
                 self._settle(u, Settlement.unconfirmed)
                 return
-            u.outcome = "opened"
-            self._store.record_open_outcome(u.intent_id, "opened",
+            u.outcome = OpeningOutcome.OPENED
+            self._store.record_open_outcome(u.intent_id, OpeningOutcome.OPENED,
                                             "seen open when the kiosk restarted")
             command_id = self._commands.pop(u.intent_id, None)
             if command_id is not None:
@@ -216,14 +219,14 @@ class StartupRecovery:
             elif not u.alarmed and now - (u.opened_at or now) >= self._left_open_alarm_s:
                 u.alarmed = True
                 self._store.record_event(
-                    "compartment.left_open", actor=u.actor, compartment_id=u.compartment_id,
+                    EventType.COMPARTMENT_LEFT_OPEN, actor=u.actor, compartment_id=u.compartment_id,
                     data={"open_s": round(now - (u.opened_at or now)),
                           "intent_id": u.intent_id, "after_restart": True})
             return
         if not u.closed:
             now = self._clock.monotonic()
             self._store.record_event(
-                "compartment.closed", actor=u.actor, compartment_id=u.compartment_id,
+                EventType.COMPARTMENT_CLOSED, actor=u.actor, compartment_id=u.compartment_id,
                 parcel_id=u.parcel_ids[0] if len(u.parcel_ids) == 1 else None,
                 data={"intent_id": u.intent_id,
                       "open_s": round(now - u.opened_at, 1) if u.opened_at else None,
@@ -240,7 +243,7 @@ class StartupRecovery:
             comp = self._cache.compartment(u.compartment_id)
             if comp.state == c.CompartmentState.FREE:
                 self._store.set_compartment_state(
-                    u.compartment_id, CompartmentState.reserved, actor=SYSTEM,
+                    u.compartment_id, CompartmentState.RESERVED, actor=SYSTEM,
                     reason=f"deposit of {u.parcel_ids[0]} in progress at restart")
 
     def _after_close(self, u: Unfinished) -> Settlement:
@@ -257,7 +260,7 @@ class StartupRecovery:
             return Settlement.deposited
         if u.reason == "collect":
             self._store.audit(
-                "alarm", actor=SYSTEM, compartment_id=u.compartment_id,
+                AuditKind.ALARM, actor=SYSTEM, compartment_id=u.compartment_id,
                 detail=f"collection of {list(u.parcel_ids)} cut short by a restart; parcels "
                        "left as they were: collect again or check the compartment")
             return Settlement.collect_interrupted
@@ -295,7 +298,7 @@ class StartupRecovery:
     def _refused(self, u: Unfinished, exc: Exception) -> Settlement:
         log.error("opening of %s (intent %d) not settled: %s", u.compartment_id,
                   u.intent_id, exc)
-        self._store.audit("alarm", actor=SYSTEM, compartment_id=u.compartment_id,
+        self._store.audit(AuditKind.ALARM, actor=SYSTEM, compartment_id=u.compartment_id,
                           detail=f"intent {u.intent_id} ({u.reason}) could not be settled "
                                  f"after a restart: {exc}")
         return Settlement.refused
@@ -304,7 +307,7 @@ class StartupRecovery:
         inside = bool(self._store.parcels_in_compartment(u.compartment_id))
         if occupied != inside:
             self._store.audit(
-                "alarm", actor=SYSTEM, compartment_id=u.compartment_id,
+                AuditKind.ALARM, actor=SYSTEM, compartment_id=u.compartment_id,
                 detail=f"after a restart the occupancy sensor reads "
                        f"{'occupied' if occupied else 'empty'} but the cache says "
                        f"{'occupied' if inside else 'empty'}: check the compartment")
@@ -315,7 +318,7 @@ class StartupRecovery:
         if command_id is not None:
             self._finish_command(command_id, u.outcome or "unconfirmed")
         self.report.settled[u.intent_id] = how
-        self._store.audit("note", actor=SYSTEM, compartment_id=u.compartment_id,
+        self._store.audit(AuditKind.NOTE, actor=SYSTEM, compartment_id=u.compartment_id,
                           detail=f"{SETTLED.format(id=u.intent_id)}: {how}")
         log.warning("opening of %s (intent %d) settled after restart: %s",
                     u.compartment_id, u.intent_id, how)
@@ -328,8 +331,8 @@ class StartupRecovery:
             return  # already raised before the restart; the door is still open
         log.warning("compartment %s found open at start with no command behind it", cid)
         self.report.forced_open.append(cid)
-        self._store.record_event("compartment.forced_open", actor=SYSTEM, compartment_id=cid,
-                                 data={"found_at_start": True})
+        self._store.record_event(EventType.COMPARTMENT_FORCED_OPEN, actor=SYSTEM,
+                                 compartment_id=cid, data={"found_at_start": True})
 
 
 # -- reading the journal ----------------------------------------------------------------
@@ -349,7 +352,7 @@ def _interrupted_commands(cache: c.Cache) -> list[tuple[str, int | None, str | N
     out: list[tuple[str, int | None, str | None]] = []
     with cache.read() as s:
         running = list(s.exec(select(c.Command.command_id).where(
-            c.Command.status == c.CommandStatus.RUNNING)))
+            c.Command.status == c.LocalCommandStatus.RUNNING)))
         for command_id in running:
             opened = s.exec(select(c.OutboxEvent.event_id).where(
                 c.OutboxEvent.type == c.EventType.COMPARTMENT_OPENED,
@@ -407,7 +410,7 @@ def _unfinished(cache: c.Cache, limit: int = SCAN_INTENTS) -> list[Unfinished]:
             intent_id=intent.id, intent_seq=ev.seq if ev is not None else 0,
             compartment_id=cid, reason=str(data.get("reason", "")),
             parcel_ids=tuple(str(p) for p in data.get("parcel_ids", ())),
-            actor=Actor(ActorKind(str(intent.actor_kind)), intent.actor_id),
+            actor=Actor(intent.actor_kind, intent.actor_id),
             outcome=outcome.get(intent.id), closed=intent.id in closed,
         )
         newest[cid] = u

@@ -21,6 +21,7 @@ from kiosk.flows.ports import (
     Actor,
     ActorKind,
     Bank,
+    CommandType,
     Compartment,
     CompartmentState,
     ConfirmerFactory,
@@ -29,12 +30,14 @@ from kiosk.flows.ports import (
     OpenOutcome,
     RemoteCommand,
     Store,
+    UnlockResult,
 )
 
 log = logging.getLogger(__name__)
 
-OPERATOR = Actor(ActorKind.operator)
-HANDLED = ("open_compartment", "set_out_of_service", "set_in_service")
+OPERATOR = Actor(ActorKind.OPERATOR)
+HANDLED = frozenset({CommandType.OPEN_COMPARTMENT, CommandType.SET_OUT_OF_SERVICE,
+                     CommandType.SET_IN_SERVICE})
 
 
 @dataclass(frozen=True)
@@ -95,7 +98,7 @@ class RemoteExecutor:
         for cmd in self._store.pending_commands():
             if cmd.type not in HANDLED:
                 continue
-            if cmd.type == "open_compartment" and self._busy():
+            if cmd.type == CommandType.OPEN_COMPARTMENT and self._busy():
                 log.info("remote open %s waits: a customer door is in use", cmd.command_id)
                 continue
             self._run(cmd)
@@ -112,14 +115,14 @@ class RemoteExecutor:
             self._finish(cmd, False, f"compartment {cmd.compartment_id!r} is not in this "
                                      "locker's layout")
             return
-        if cmd.type == "set_out_of_service":
+        if cmd.type == CommandType.SET_OUT_OF_SERVICE:
             self._store.set_compartment_state(comp.compartment_id,
-                                              CompartmentState.out_of_service,
+                                              CompartmentState.OUT_OF_SERVICE,
                                               actor=OPERATOR, reason=cmd.reason)
             self._finish(cmd, True, "out of service")
-        elif cmd.type == "set_in_service":
+        elif cmd.type == CommandType.SET_IN_SERVICE:
             inside = self._store.parcels_in_compartment(comp.compartment_id)
-            state = CompartmentState.occupied if inside else CompartmentState.free
+            state = CompartmentState.OCCUPIED if inside else CompartmentState.FREE
             self._store.set_compartment_state(comp.compartment_id, state, actor=OPERATOR,
                                               reason=cmd.reason)
             self._finish(cmd, True, f"in service ({state})")
@@ -146,7 +149,7 @@ class RemoteExecutor:
         reading = readings.get(cmd.compartment_id or "")
         job = self._doors.open(
             comp, actor=OPERATOR, reason=f"remote command {cmd.command_id}: {cmd.reason}",
-            before=DoorState(str(reading.door)) if reading else DoorState.unknown)
+            before=reading.door if reading else DoorState.UNKNOWN)
         if job.phase is DoorPhase.not_sent:
             self._finish(cmd, False, "lock board unreachable: the unlock was not sent")
             return
@@ -163,14 +166,14 @@ class RemoteExecutor:
         assert self._job is not None
         cmd, job = self._job
         reading = self._read().get(job.compartment_id)
-        door = DoorState(str(reading.door)) if reading is not None else None
+        door = reading.door if reading is not None else None
         phase = self._doors.update(job, door, OPERATOR)
         if phase is DoorPhase.opening:
             return
         self._job = None
-        if job.outcome is OpenOutcome.jammed:
-            unsure = " (the board did not confirm the unlock)" if str(job.unlock) == \
-                "outcome_unknown" else ""
+        if job.outcome is OpenOutcome.JAMMED:
+            unsure = " (the board did not confirm the unlock)" if job.unlock is \
+                UnlockResult.OUTCOME_UNKNOWN else ""
             self._finish(cmd, False, f"door did not open{unsure}")
         else:
             self._finish(cmd, True, str(job.outcome))

@@ -17,7 +17,7 @@ from concurrent.futures import Future
 from functools import partial
 from typing import Any, Protocol
 
-from kiosk.flows.ports import DoorReading
+from kiosk.flows.ports import DoorReading, DoorState
 
 log = logging.getLogger(__name__)
 
@@ -224,7 +224,7 @@ class FlowRunner:
                 log.warning("lock bank unreachable: %s", exc)
             self._set_board(False)
             return
-        if readings and all(str(r.door) == "unknown" for r in readings.values()):
+        if readings and all(r.door is DoorState.UNKNOWN for r in readings.values()):
             # The driver maps a silent board to unknown doors, never to an error.
             self._set_board(False)
             return

@@ -20,6 +20,7 @@ from kiosk.flows.door import DoorJob, DoorOperator, DoorPhase
 from kiosk.flows.ports import (
     Actor,
     ActorKind,
+    AuditKind,
     Bank,
     BankDiagnostics,
     Compartment,
@@ -27,6 +28,7 @@ from kiosk.flows.ports import (
     ConfirmerFactory,
     DoorReading,
     DoorState,
+    EventType,
     Store,
 )
 from kiosk.flows.ratelimit import LockoutPolicy, RateLimiter
@@ -103,7 +105,7 @@ class TechnicianFlow:
 
     @property
     def actor(self) -> Actor:
-        return Actor(ActorKind.technician, self._tech)
+        return Actor(ActorKind.TECHNICIAN, self._tech)
 
     def _go(self, screen: TechnicianScreen) -> None:
         self._screen = screen
@@ -118,7 +120,7 @@ class TechnicianFlow:
         return True
 
     def _audit(self, what: str, compartment_id: str | None = None) -> None:
-        self._store.audit("note", actor=self.actor, compartment_id=compartment_id,
+        self._store.audit(AuditKind.NOTE, actor=self.actor, compartment_id=compartment_id,
                           detail=f"technician: {what}")
 
     def _refresh_map(self) -> None:
@@ -140,14 +142,14 @@ class TechnicianFlow:
         ok = verify_pin_record(pin, record) and tech_id in records
         if not ok:
             lockout = self._limiter.failure()
-            self._store.audit("login_failed", actor=Actor(ActorKind.technician, tech_id),
+            self._store.audit(AuditKind.LOGIN_FAILED, actor=Actor(ActorKind.TECHNICIAN, tech_id),
                               detail="technician PIN refused")
             self._deadline = self._clock.monotonic() + self.settings.login_timeout_s
             self._go(TechnicianScreen.locked_out if lockout else TechnicianScreen.login_failed)
             return self.view()
         self._limiter.success()
         self._tech = tech_id
-        self._store.record_event("technician.login", actor=self.actor)
+        self._store.record_event(EventType.TECHNICIAN_LOGIN, actor=self.actor)
         self._refresh_map()
         self._act()
         self._go(TechnicianScreen.map)
@@ -238,7 +240,7 @@ class TechnicianFlow:
         reading = self._readings.get(comp.compartment_id)
         self._job = self._doors.open(
             comp, actor=self.actor, reason=f"technician {self._action}",
-            before=DoorState(str(reading.door)) if reading else DoorState.unknown)
+            before=reading.door if reading else DoorState.UNKNOWN)
         if self._job.phase is DoorPhase.not_sent:
             self._finish_door(index, "not_sent")
 
@@ -260,7 +262,7 @@ class TechnicianFlow:
     def set_out_of_service(self, compartment_id: str) -> TechnicianView:
         if self._act():
             self._store.set_compartment_state(
-                compartment_id, CompartmentState.out_of_service, actor=self.actor,
+                compartment_id, CompartmentState.OUT_OF_SERVICE, actor=self.actor,
                 reason="technician")
             self._refresh_map()
         return self.view()
@@ -269,7 +271,7 @@ class TechnicianFlow:
         """Back in use (also clears `fault`): occupied if parcels are inside, else free."""
         if self._act():
             inside = self._store.parcels_in_compartment(compartment_id)
-            state = CompartmentState.occupied if inside else CompartmentState.free
+            state = CompartmentState.OCCUPIED if inside else CompartmentState.FREE
             self._store.set_compartment_state(compartment_id, state, actor=self.actor,
                                               reason="technician")
             self._refresh_map()
@@ -385,7 +387,7 @@ class TechnicianFlow:
         self._readings.update(readings)
         if self._job is not None:
             reading = readings.get(self._job.compartment_id)
-            self._follow(DoorState(str(reading.door)) if reading else None)
+            self._follow(reading.door if reading else None)
         return self.view()
 
     def tick(self) -> TechnicianView:

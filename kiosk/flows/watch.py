@@ -13,12 +13,21 @@ import logging
 from collections.abc import Mapping
 
 from kiosk.flows.clock import Clock
-from kiosk.flows.ports import Actor, ActorKind, Bank, DoorReading, Store
+from kiosk.flows.ports import (
+    Actor,
+    ActorKind,
+    Bank,
+    DoorReading,
+    DoorState,
+    EventType,
+    Store,
+    UnlockResult,
+)
 from locker_driver import CompartmentReading, DoorEventKind, DoorMonitor
 
 log = logging.getLogger(__name__)
 
-SYSTEM = Actor(ActorKind.system)
+SYSTEM = Actor(ActorKind.SYSTEM)
 
 
 class _GuardedBank:
@@ -26,7 +35,7 @@ class _GuardedBank:
         self._bank = bank
         self._watch = watch
 
-    def unlock(self, compartment_id: str) -> str:
+    def unlock(self, compartment_id: str) -> UnlockResult:
         self._watch.expect_open(compartment_id)
         return self._bank.unlock(compartment_id)
 
@@ -39,7 +48,7 @@ class DoorWatch:
         self._store = store
         self._clock = clock
         self._monitor = DoorMonitor(command_window_s)
-        self._saved: dict[str, tuple[str, bool | None]] = {}
+        self._saved: dict[str, tuple[DoorState, bool | None]] = {}
         self.forced: list[str] = []  # compartments found forced open, in order
 
     def guard(self, bank: Bank) -> Bank:
@@ -51,17 +60,17 @@ class DoorWatch:
 
     def on_door_states(self, readings: Mapping[str, DoorReading]) -> None:
         typed = {cid: r if isinstance(r, CompartmentReading) else
-                 CompartmentReading(door=r.door, occupied=r.occupied)  # type: ignore[arg-type]
+                 CompartmentReading(door=r.door, occupied=r.occupied)
                  for cid, r in readings.items()}
         for event in self._monitor.update(typed, self._clock.monotonic()):
             if event.kind is DoorEventKind.FORCED_OPEN:
                 log.warning("compartment %s opened without a command", event.compartment_id)
                 self.forced.append(event.compartment_id)
-                self._store.record_event("compartment.forced_open", actor=SYSTEM,
+                self._store.record_event(EventType.COMPARTMENT_FORCED_OPEN, actor=SYSTEM,
                                          compartment_id=event.compartment_id)
         for cid, reading in readings.items():
-            now = (str(reading.door), reading.occupied)
-            if str(reading.door) == "unknown" or self._saved.get(cid) == now:
+            now = (reading.door, reading.occupied)
+            if reading.door is DoorState.UNKNOWN or self._saved.get(cid) == now:
                 continue  # a failed read changes nothing; unchanged states are not rewritten
             self._store.set_door_state(cid, now[0], now[1])
             self._saved[cid] = now

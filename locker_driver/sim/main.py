@@ -17,7 +17,7 @@ import sys
 import threading
 from pathlib import Path
 
-from locker_driver.codec import PROTOCOLS
+from locker_driver.protocols import PROTOCOLS
 from locker_driver.sim.control import Controller
 from locker_driver.sim.model import SimulatedBank
 from locker_driver.sim.serve import PtyServer, TcpServer

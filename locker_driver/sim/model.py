@@ -14,14 +14,14 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from locker_driver.codec import BoardCodec, ParsedRequest, RequestKind, codec_for
+from locker_driver.codec import BoardCodec, ParsedRequest, RequestKind
 from locker_driver.errors import FrameError
+from locker_driver.protocols import codec_for
 from locker_driver.sim.faults import FaultKind, FaultPlan
 from locker_driver.states import DoorState, Polarity
 
 log = logging.getLogger(__name__)
 
-DEFAULT_LOCKS = {"cu16": 16, "8a": 24, "cu48": 48}
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ class SimulatedBank:
         for addr in addresses:
             if addr not in self.codec.boards:
                 raise ValueError(f"board address {addr} is not valid for {protocol}")
-        locks = locks_per_board or DEFAULT_LOCKS[protocol]
+        locks = locks_per_board or self.codec.default_locks
         if not 1 <= locks <= self.codec.max_locks:
             raise ValueError(f"{protocol} boards have 1-{self.codec.max_locks} locks")
         self.boards: dict[int, SimBoard] = {a: SimBoard(a, locks) for a in addresses}

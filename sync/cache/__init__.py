@@ -4,6 +4,17 @@ Open it with `Cache.open(path)`; see `sync.cache.cache` for the API and docs/syn
 what the sync worker does with the same file.
 """
 
+# The words the cache stores are the house's vocabulary (contract.vocabulary).
+from contract.vocabulary import (
+    ActorKind,
+    AuditKind,
+    CommandType,
+    CompartmentState,
+    DoorState,
+    EventType,
+    LocalCommandStatus,
+    ParcelState,
+)
 from sync.cache.cache import Cache
 from sync.cache.errors import (
     CacheError,
@@ -14,20 +25,12 @@ from sync.cache.errors import (
 )
 from sync.cache.migrate import MigrationFailed
 from sync.cache.models import (
-    ActorKind,
     AuditEntry,
-    AuditKind,
     Command,
-    CommandStatus,
-    CommandType,
     Compartment,
-    CompartmentState,
     Courier,
-    DoorState,
-    EventType,
     OutboxEvent,
     Parcel,
-    ParcelState,
 )
 from sync.cache.records import CompartmentSpec, LayoutChange, LockerProfile, SyncStatus
 
@@ -38,7 +41,7 @@ __all__ = [
     "Cache",
     "CacheError",
     "Command",
-    "CommandStatus",
+    "LocalCommandStatus",
     "CommandType",
     "Compartment",
     "CompartmentSpec",

@@ -14,8 +14,8 @@ from sync.cache.models import (
     ActorKind,
     AuditKind,
     Command,
-    CommandStatus,
     EventType,
+    LocalCommandStatus,
     OutboxEvent,
 )
 
@@ -29,7 +29,7 @@ class CommandsMixin(CacheBase):
         """Commands not yet claimed and not expired, oldest first."""
         now = self._clock()
         with self.read() as s:
-            q = select(Command).where(Command.status == CommandStatus.PENDING)
+            q = select(Command).where(Command.status == LocalCommandStatus.PENDING)
             rows = list(s.exec(q.order_by(col(Command.received_at))))
         return [c for c in rows if c.expires_at is None or c.expires_at > now]
 
@@ -42,12 +42,12 @@ class CommandsMixin(CacheBase):
             cmd = s.get(Command, command_id)
             if cmd is None:
                 raise NotFound(f"no remote command {command_id!r} in the cache")
-            if cmd.status != CommandStatus.PENDING:
+            if cmd.status != LocalCommandStatus.PENDING:
                 return None
             if cmd.expires_at is not None and cmd.expires_at <= now:
                 _finish_command(s, cmd, ok=False, detail="expired before it could run", at=now)
                 return None
-            cmd.status = CommandStatus.RUNNING
+            cmd.status = LocalCommandStatus.RUNNING
             s.add(cmd)
             return cmd
 
@@ -58,7 +58,7 @@ class CommandsMixin(CacheBase):
             cmd = s.get(Command, command_id)
             if cmd is None:
                 raise NotFound(f"no remote command {command_id!r} in the cache")
-            if cmd.status in (CommandStatus.DONE, CommandStatus.FAILED):
+            if cmd.status in (LocalCommandStatus.DONE, LocalCommandStatus.FAILED):
                 raise InvalidTransition(f"command {command_id} already finished ({cmd.status})")
             return _finish_command(s, cmd, ok=ok, detail=detail, at=now)
 
@@ -67,7 +67,7 @@ class CommandsMixin(CacheBase):
 def _finish_command(
     s: Session, cmd: Command, *, ok: bool, detail: str, at: datetime
 ) -> OutboxEvent:
-    cmd.status = CommandStatus.DONE if ok else CommandStatus.FAILED
+    cmd.status = LocalCommandStatus.DONE if ok else LocalCommandStatus.FAILED
     cmd.finished_at, cmd.detail = at, detail
     s.add(cmd)
     ev = journal.append_event(

@@ -15,9 +15,17 @@ from sqlalchemy import Column, DateTime, Dialect, Text, TypeDecorator
 from sqlalchemy import Enum as SAEnum
 from sqlmodel import Field, SQLModel
 
-# States and event names are the central API's own: the cache stores what the contract
-# carries, so both sides share one definition.
-from contract.wire import ActorKind, CompartmentState, DoorState, EventType, ParcelState
+# States, kinds and event names are the house's vocabulary: the cache stores what the
+# contract carries, so every room shares one definition.
+from contract.vocabulary import (
+    ActorKind,
+    AuditKind,
+    CompartmentState,
+    DoorState,
+    EventType,
+    LocalCommandStatus,
+    ParcelState,
+)
 
 
 def utcnow() -> datetime:
@@ -56,36 +64,6 @@ def _enum(enum: type[StrEnum], index: bool = False) -> Column:
 
 def _ts(nullable: bool = True, index: bool = False) -> Column:
     return Column(UTCDateTime(), nullable=nullable, index=index)
-
-
-class AuditKind(StrEnum):
-    DOOR_OPEN = "door_open"  # intent written before the unlock frame leaves
-    DOOR_OUTCOME = "door_outcome"
-    CODE_DENIED = "code_denied"
-    LOGIN = "login"
-    LOGIN_FAILED = "login_failed"
-    PICKUP = "pickup"
-    DEPOSIT = "deposit"
-    COLLECTION = "collection"
-    COMPARTMENT_STATE = "compartment_state"
-    LAYOUT = "layout"
-    COMMAND = "command"
-    ALARM = "alarm"
-    NOTE = "note"
-
-
-class CommandType(StrEnum):
-    OPEN_COMPARTMENT = "open_compartment"
-    SET_OUT_OF_SERVICE = "set_out_of_service"
-    SET_IN_SERVICE = "set_in_service"
-    RESYNC = "resync"
-
-
-class CommandStatus(StrEnum):
-    PENDING = "pending"
-    RUNNING = "running"  # claimed by the kiosk; never handed out again
-    DONE = "done"
-    FAILED = "failed"
 
 
 class Compartment(SQLModel, table=True):
@@ -155,8 +133,8 @@ class Command(SQLModel, table=True):
     reason: str = ""
     expires_at: datetime | None = Field(default=None, sa_column=_ts())
     received_at: datetime = Field(default_factory=utcnow, sa_column=_ts(nullable=False))
-    status: CommandStatus = Field(
-        default=CommandStatus.PENDING, sa_column=_enum(CommandStatus, index=True)
+    status: LocalCommandStatus = Field(
+        default=LocalCommandStatus.PENDING, sa_column=_enum(LocalCommandStatus, index=True)
     )
     finished_at: datetime | None = Field(default=None, sa_column=_ts())
     detail: str | None = None

@@ -109,7 +109,7 @@ def test_remote_commands_left_running_are_finished_never_rerun(cache: c.Cache) -
     with cache.write() as s:
         for cid in ("CMD-1", "CMD-2", "CMD-3"):
             s.add(c.Command(command_id=cid, type="open_compartment", compartment_id="A03",
-                            reason="case", status=c.CommandStatus.RUNNING,
+                            reason="case", status=c.LocalCommandStatus.RUNNING,
                             received_at=cache.clock()))
     # CMD-1 died before its intent; CMD-2's door was seen open; CMD-3's door is in doubt.
     two = cache.record_open_intent("B01", [], c.ActorKind.OPERATOR, None,
@@ -131,7 +131,7 @@ def test_remote_commands_left_running_are_finished_never_rerun(cache: c.Cache) -
         from sqlmodel import select
 
         statuses = {cmd.status for cmd in s.exec(select(c.Command))}
-    assert statuses <= {c.CommandStatus.DONE, c.CommandStatus.FAILED}
+    assert statuses <= {c.LocalCommandStatus.DONE, c.LocalCommandStatus.FAILED}
 
 
 def test_a_followed_door_left_open_raises_the_alarm_once(cache: c.Cache) -> None:

@@ -9,8 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from locker_driver import codec_8a, codec_cu16, codec_cu48
-from locker_driver.codec import PROTOCOLS, ParsedRequest, RequestKind, codec_for
+from locker_driver.codec import ParsedRequest, RequestKind
 from locker_driver.errors import ChecksumError, ConfigError, FrameError, WrongReply
+from locker_driver.protocols import PROTOCOLS, codec_for
 
 pytestmark = pytest.mark.unit
 

@@ -60,38 +60,15 @@ def test_bad_timeouts() -> None:
         Timeouts(quiet_gap_s=-1)
 
 
-def test_from_mapping_reads_a_toml_table() -> None:
-    config = BankConfig.from_mapping(
-        {
-            "port": "socket://10.0.0.5:4001",
-            "protocol": "cu48",
-            "polarity": "closed_when_set",
-            "compartments": {"A01": [0, 1], "A02": {"board": 1, "lock": 48}},
-            "timeouts": {"reply_s": 0.8},
-        },
-        source="kiosk.toml",
+def test_a_bank_behind_an_ethernet_bridge() -> None:
+    config = make(
+        port_url="socket://10.0.0.5:4001",
+        protocol="cu48",
+        compartments={"A01": LockAddress(0, 1), "A02": LockAddress(1, 48)},
+        timeouts=Timeouts(reply_s=0.8),
     )
     assert config.compartments["A02"] == LockAddress(1, 48)
     assert config.timeouts.reply_s == 0.8
     assert config.boards == [0, 1]
-
-
-@pytest.mark.parametrize(
-    ("data", "message"),
-    [
-        (
-            {"port": "x", "protocol": "cu16", "compartments": {"A": [0, 1]}, "baud": 1},
-            "unknown key",
-        ),
-        ({"port": "x", "protocol": "cu16"}, "board.compartments is missing"),
-        ({"port": "x", "protocol": "cu16", "compartments": {"A": "0:1"}}, "compartments.A must be"),
-        (
-            {"port": "x", "protocol": "cu16", "compartments": {"A": [0, 1]}, "timeouts": {"x": 1}},
-            "unexpected keyword",
-        ),
-        ({"port": "x", "protocol": "cu16", "compartments": {"A": [0, 99]}}, "kiosk.toml: compart"),
-    ],
-)
-def test_from_mapping_errors_name_the_file_and_key(data: dict[str, object], message: str) -> None:
-    with pytest.raises(ConfigError, match=message):
-        BankConfig.from_mapping(data, source="kiosk.toml")
+    with pytest.raises(TypeError):
+        config.compartments["A03"] = LockAddress(0, 2)  # type: ignore[index]

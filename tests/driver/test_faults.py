@@ -11,13 +11,13 @@ import pytest
 
 from locker_driver import DoorState, FrameDirection, PortUnavailable, Timeouts, UnlockResult
 from locker_driver.bus import Priority
+from locker_driver.protocols import PROTOCOLS
 from locker_driver.sim import FaultKind
 
 from .conftest import BankFactory
 
 pytestmark = pytest.mark.unit
 
-PROTOCOLS = ["cu16", "8a", "cu48"]
 
 
 def first_two(sim) -> tuple[int, int]:  # type: ignore[no-untyped-def]

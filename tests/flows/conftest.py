@@ -60,18 +60,18 @@ class World:
     # -- arranging ---------------------------------------------------------------------
 
     def add_parcel(self, code: str | None, cid: str | None, *,
-                   state: ParcelState = ParcelState.stored, size: str = "M",
+                   state: ParcelState = ParcelState.STORED, size: str = "M",
                    deadline: datetime | None = None, barcode: str | None = None) -> str:
         pid = f"P{next(self._ids):04d}"
         with self.cache.write() as s:
             s.add(c.Parcel(
-                parcel_id=pid, order_ref=f"ORD-{pid}", state=c.ParcelState(str(state)),
+                parcel_id=pid, order_ref=f"ORD-{pid}", state=c.ParcelState(state),
                 size=size, compartment_id=cid, pickup_deadline=deadline, barcode=barcode,
                 pickup_code_hash=hash_code(code, self.salt, TEST_KDF) if code else None,
                 version=1,
             ))
-            if cid is not None and state in (ParcelState.stored, ParcelState.expired,
-                                             ParcelState.cancelled):
+            if cid is not None and state in (ParcelState.STORED, ParcelState.EXPIRED,
+                                             ParcelState.CANCELLED):
                 comp = s.get(c.Compartment, cid)
                 comp.state = c.CompartmentState.OCCUPIED
                 s.add(comp)
@@ -96,7 +96,7 @@ class World:
     def set_compartment(self, cid: str, state: CompartmentState) -> None:
         with self.cache.write() as s:
             comp = s.get(c.Compartment, cid)
-            comp.state = c.CompartmentState(str(state))
+            comp.state = c.CompartmentState(state)
             s.add(comp)
 
     def pickup(self, **settings: Any) -> PickupFlow:
@@ -148,10 +148,10 @@ class World:
     def parcel_state(self, pid: str) -> ParcelState:
         row = self.cache.parcel(pid)
         assert row is not None
-        return ParcelState(str(row.state))
+        return row.state
 
     def compartment_state(self, cid: str) -> CompartmentState:
-        return CompartmentState(str(self.cache.compartment(cid).state))
+        return self.cache.compartment(cid).state
 
 
 @pytest.fixture

@@ -55,7 +55,7 @@ def test_a_kiosk_day_in_one_assembly(world: World) -> None:
 
 def test_a_restart_does_not_reset_lockouts(world: World) -> None:
     world.add_courier("C1", pin="4711")
-    world.add_parcel("55556666", "A01", state=ParcelState.picked_up)
+    world.add_parcel("55556666", "A01", state=ParcelState.PICKED_UP)
     first = KioskFlows(world.cache, world.bank.bank, lambda _v: None, clock=world.clock)
     for _ in range(6):  # a customer shows a used code again and again: no attack
         assert first.pickup.submit_code("55556666").screen is PickupScreen.already_picked_up

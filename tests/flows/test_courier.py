@@ -83,7 +83,7 @@ def test_untouched_login_screen_returns_to_the_customer_screens(world: World) ->
 
 def test_inactivity_ends_the_session_but_never_with_a_door_open(world: World, courier
                                                                 ) -> None:
-    world.add_parcel(None, None, state=ParcelState.expected, barcode="PKG-1")
+    world.add_parcel(None, None, state=ParcelState.EXPECTED, barcode="PKG-1")
     courier.start_deposit()
     courier.scan_parcel("PKG-1")
     world.poll(courier)
@@ -100,13 +100,13 @@ def test_inactivity_ends_the_session_but_never_with_a_door_open(world: World, co
 
 def test_deposit_opens_a_free_compartment_of_the_size_and_stores_on_close(
         world: World, courier) -> None:
-    pid = world.add_parcel(None, None, state=ParcelState.expected, barcode="PKG-1", size="M")
+    pid = world.add_parcel(None, None, state=ParcelState.EXPECTED, barcode="PKG-1", size="M")
     assert courier.start_deposit().screen is CourierScreen.deposit_scan
     cid, view = deposit(world, courier, "PKG-1")
     assert cid == "A02"  # the first M in fill order
     assert view.screen is CourierScreen.deposit_scan
-    assert world.parcel_state(pid) is ParcelState.stored
-    assert world.compartment_state("A02") is CompartmentState.occupied
+    assert world.parcel_state(pid) is ParcelState.STORED
+    assert world.compartment_state("A02") is CompartmentState.OCCUPIED
     assert [(t.parcel_id, t.barcode, t.door.label) for t in view.tally] == [
         (pid, "PKG-1", "A02")]
     assert view.last_deposit == view.tally[0]
@@ -117,8 +117,8 @@ def test_deposit_opens_a_free_compartment_of_the_size_and_stores_on_close(
 
 def test_ordinary_parcels_leave_accessible_compartments_free(world: World, courier
                                                             ) -> None:
-    world.add_parcel(None, None, state=ParcelState.expected, barcode="PKG-1")
-    world.add_parcel(None, None, state=ParcelState.expected, barcode="PKG-2")
+    world.add_parcel(None, None, state=ParcelState.EXPECTED, barcode="PKG-1")
+    world.add_parcel(None, None, state=ParcelState.EXPECTED, barcode="PKG-2")
     courier.start_deposit()
     assert deposit(world, courier, "PKG-1")[0] == "A02"
     # A03 is the next M in fill order but within seated reach: B02 comes first.
@@ -127,8 +127,8 @@ def test_ordinary_parcels_leave_accessible_compartments_free(world: World, couri
 
 def test_labels_that_cannot_be_deposited_are_refused_with_the_reason(
         world: World, courier) -> None:
-    world.add_parcel(None, "A02", state=ParcelState.stored, barcode="PKG-IN")
-    world.add_parcel(None, None, state=ParcelState.cancelled, barcode="PKG-X")
+    world.add_parcel(None, "A02", state=ParcelState.STORED, barcode="PKG-IN")
+    world.add_parcel(None, None, state=ParcelState.CANCELLED, barcode="PKG-X")
     courier.start_deposit()
     view = courier.scan_parcel("NOT-ANNOUNCED")
     assert (view.screen, view.refusal) == (CourierScreen.deposit_refused,
@@ -141,8 +141,8 @@ def test_labels_that_cannot_be_deposited_are_refused_with_the_reason(
 
 def test_a_full_size_falls_back_to_a_larger_one(world: World, courier) -> None:
     for cid in ("A02", "A03", "B02", "B03", "C02", "C03"):
-        world.set_compartment(cid, CompartmentState.occupied)
-    world.add_parcel(None, None, state=ParcelState.expected, barcode="PKG-1", size="M")
+        world.set_compartment(cid, CompartmentState.OCCUPIED)
+    world.add_parcel(None, None, state=ParcelState.EXPECTED, barcode="PKG-1", size="M")
     courier.start_deposit()
     cid, _ = deposit(world, courier, "PKG-1")
     assert cid == "A04"
@@ -150,7 +150,7 @@ def test_a_full_size_falls_back_to_a_larger_one(world: World, courier) -> None:
 
 def test_doesnt_fit_opens_a_larger_compartment_and_frees_the_first(world: World, courier
                                                                   ) -> None:
-    pid = world.add_parcel(None, None, state=ParcelState.expected, barcode="PKG-1", size="S")
+    pid = world.add_parcel(None, None, state=ParcelState.EXPECTED, barcode="PKG-1", size="S")
     courier.start_deposit()
     view = courier.scan_parcel("PKG-1")
     assert (view.door.label, view.compartment_size) == ("A01", "S")
@@ -163,7 +163,7 @@ def test_doesnt_fit_opens_a_larger_compartment_and_frees_the_first(world: World,
     world.close("A02")
     view = world.poll(courier)
     assert view.tally[-1].door.label == "A02"
-    assert world.compartment_state("A01") is CompartmentState.free
+    assert world.compartment_state("A01") is CompartmentState.FREE
     assert world.cache.parcel(pid).compartment_id == "A02"
     # The first door's close was still recorded.
     closed = [e.compartment_id for e in world.events() if e.type == "compartment.closed"]
@@ -172,15 +172,15 @@ def test_doesnt_fit_opens_a_larger_compartment_and_frees_the_first(world: World,
 
 def test_door_that_did_not_open_is_marked_fault_and_another_opens(world: World, courier
                                                                   ) -> None:
-    world.add_parcel(None, None, state=ParcelState.expected, barcode="PKG-1")
-    world.add_parcel(None, None, state=ParcelState.expected, barcode="PKG-2")
+    world.add_parcel(None, None, state=ParcelState.EXPECTED, barcode="PKG-1")
+    world.add_parcel(None, None, state=ParcelState.EXPECTED, barcode="PKG-2")
     courier.start_deposit()
     # The sensor never shows open: the flow gives up on its own.
     world.bank.jam("A02")
     courier.scan_parcel("PKG-1")
     view = world.run(courier, courier.settings.open_confirm_timeout_s)
     assert (view.screen, view.door.label) == (CourierScreen.deposit_opening, "B02")
-    assert world.compartment_state("A02") is CompartmentState.fault
+    assert world.compartment_state("A02") is CompartmentState.FAULT
     world.poll(courier)
     world.close("B02")
     world.poll(courier)
@@ -190,26 +190,26 @@ def test_door_that_did_not_open_is_marked_fault_and_another_opens(world: World, 
     view = courier.door_didnt_open()
     assert view.screen is CourierScreen.deposit_opening
     assert [f.label for f in view.faults] == ["A02", "C02"]
-    assert world.compartment_state("C02") is CompartmentState.fault
+    assert world.compartment_state("C02") is CompartmentState.FAULT
     assert world.event_types().count("compartment.jammed") == 2
 
 
 def test_no_free_compartment_is_refused_and_reported(world: World, courier) -> None:
     for cid in world.ids:
         if cid[1:] in ("04",):
-            world.set_compartment(cid, CompartmentState.out_of_service)
-    pid = world.add_parcel(None, None, state=ParcelState.expected, barcode="BIG", size="L")
+            world.set_compartment(cid, CompartmentState.OUT_OF_SERVICE)
+    pid = world.add_parcel(None, None, state=ParcelState.EXPECTED, barcode="BIG", size="L")
     courier.start_deposit()
     view = courier.scan_parcel("BIG")
     assert (view.screen, view.refusal) == (CourierScreen.no_compartment,
                                            DepositRefusal.no_compartment)
     assert world.event_data("parcel.deposit_failed")[0]["reason"] == "no free compartment"
-    assert world.parcel_state(pid) is ParcelState.expected
+    assert world.parcel_state(pid) is ParcelState.EXPECTED
     assert courier.cancel_deposit().screen is CourierScreen.deposit_scan
 
 
 def test_unlock_not_sent_shows_out_of_service(world: World, courier) -> None:
-    world.add_parcel(None, None, state=ParcelState.expected, barcode="PKG-1")
+    world.add_parcel(None, None, state=ParcelState.EXPECTED, barcode="PKG-1")
     world.bank.unplug()
     courier.start_deposit()
     assert courier.scan_parcel("PKG-1").screen is CourierScreen.out_of_service
@@ -221,9 +221,9 @@ def test_unlock_not_sent_shows_out_of_service(world: World, courier) -> None:
 def test_collection_opens_doors_one_after_another_with_confirmation(world: World, courier
                                                                     ) -> None:
     deadline = datetime(2026, 11, 20, tzinfo=UTC)
-    p1 = world.add_parcel(None, "A02", state=ParcelState.expired, deadline=deadline)
-    p2 = world.add_parcel(None, "A02", state=ParcelState.expired, deadline=deadline)
-    p3 = world.add_parcel(None, "C04", state=ParcelState.cancelled)
+    p1 = world.add_parcel(None, "A02", state=ParcelState.EXPIRED, deadline=deadline)
+    p2 = world.add_parcel(None, "A02", state=ParcelState.EXPIRED, deadline=deadline)
+    p3 = world.add_parcel(None, "C04", state=ParcelState.CANCELLED)
     view = courier.start_collect()
     assert view.screen is CourierScreen.collect_list
     assert [(i.door.label, len(i.parcel_ids)) for i in view.collect] == [("A02", 2),
@@ -241,16 +241,16 @@ def test_collection_opens_doors_one_after_another_with_confirmation(world: World
     assert (view.screen, view.door.label) == (CourierScreen.collect_confirm, "C04")
     view = courier.confirm_removed()
     assert (view.screen, view.collected_count) == (CourierScreen.collect_done, 2)
-    assert {world.parcel_state(p) for p in (p1, p2, p3)} == {ParcelState.collected}
-    assert world.compartment_state("A02") is CompartmentState.free
+    assert {world.parcel_state(p) for p in (p1, p2, p3)} == {ParcelState.COLLECTED}
+    assert world.compartment_state("A02") is CompartmentState.FREE
     assert world.event_types().count("parcel.collected") == 3
 
 
 def test_collection_skips_and_jammed_doors_are_reported_per_item(world: World, courier
                                                                  ) -> None:
-    p1 = world.add_parcel(None, "A01", state=ParcelState.expired)
-    world.add_parcel(None, "B01", state=ParcelState.cancelled)
-    world.add_parcel(None, "C01", state=ParcelState.expired)
+    p1 = world.add_parcel(None, "A01", state=ParcelState.EXPIRED)
+    world.add_parcel(None, "B01", state=ParcelState.CANCELLED)
+    world.add_parcel(None, "C01", state=ParcelState.EXPIRED)
     world.bank.jam("B01")
     courier.start_collect()
     courier.collect_begin()
@@ -266,8 +266,8 @@ def test_collection_skips_and_jammed_doors_are_reported_per_item(world: World, c
     assert view.screen is CourierScreen.collect_done
     assert [i.status for i in view.collect] == [
         CollectStatus.skipped, CollectStatus.door_failed, CollectStatus.collected]
-    assert world.parcel_state(p1) is ParcelState.expired
-    assert world.compartment_state("B01") is CompartmentState.fault
+    assert world.parcel_state(p1) is ParcelState.EXPIRED
+    assert world.compartment_state("B01") is CompartmentState.FAULT
 
 
 def test_nothing_to_collect(world: World, courier) -> None:
@@ -280,7 +280,7 @@ def test_nothing_to_collect(world: World, courier) -> None:
 @pytest.mark.parametrize("world", ["cu16"], indirect=True)
 def test_occupancy_sensors_that_disagree_with_the_cache_are_flagged(world: World, courier
                                                                     ) -> None:
-    world.add_parcel(None, "A02", state=ParcelState.stored)
+    world.add_parcel(None, "A02", state=ParcelState.STORED)
     world.bank.set_occupied("B03", True)  # something left behind in a free compartment
     world.poll(courier)
     view = courier.check_compartments()
@@ -292,7 +292,7 @@ def test_occupancy_sensors_that_disagree_with_the_cache_are_flagged(world: World
 
 @pytest.mark.parametrize("world", ["cu16"], indirect=True)
 def test_a_deposit_that_reads_empty_afterwards_is_flagged(world: World, courier) -> None:
-    world.add_parcel(None, None, state=ParcelState.expected, barcode="PKG-1")
+    world.add_parcel(None, None, state=ParcelState.EXPECTED, barcode="PKG-1")
     world.poll(courier)
     courier.start_deposit()
     cid, view = deposit(world, courier, "PKG-1")
@@ -311,7 +311,7 @@ def test_before_the_first_sync_couriers_cannot_log_in(world: World) -> None:
 
 
 def test_board_lost_mid_deposit_leaves_the_parcel_expected(world: World, courier) -> None:
-    pid = world.add_parcel(None, None, state=ParcelState.expected, barcode="PKG-1")
+    pid = world.add_parcel(None, None, state=ParcelState.EXPECTED, barcode="PKG-1")
     courier.start_deposit()
     courier.scan_parcel("PKG-1")
     world.bank.power(False)
@@ -321,12 +321,12 @@ def test_board_lost_mid_deposit_leaves_the_parcel_expected(world: World, courier
     world.bank.power(True)
     assert courier.set_board_available(True).screen is CourierScreen.menu
     world.poll(courier)
-    assert world.parcel_state(pid) is ParcelState.expected
+    assert world.parcel_state(pid) is ParcelState.EXPECTED
 
 
 def test_a_parcel_cancelled_while_loading_keeps_its_compartment_out_of_use(
         world: World, courier) -> None:
-    pid = world.add_parcel(None, None, state=ParcelState.expected, barcode="PKG-1")
+    pid = world.add_parcel(None, None, state=ParcelState.EXPECTED, barcode="PKG-1")
     courier.start_deposit()
     view = courier.scan_parcel("PKG-1")
     world.poll(courier)
@@ -336,5 +336,5 @@ def test_a_parcel_cancelled_while_loading_keeps_its_compartment_out_of_use(
     view = world.poll(courier)
     assert (view.screen, view.refusal) == (CourierScreen.deposit_refused,
                                            DepositRefusal.not_expected)
-    assert world.compartment_state("A02") is CompartmentState.out_of_service
+    assert world.compartment_state("A02") is CompartmentState.OUT_OF_SERVICE
     assert view.tally == ()

@@ -49,7 +49,7 @@ def test_typed_code_opens_the_door_and_closing_thanks_the_customer(world: World)
 
     view = world.poll(flow)
     assert view.screen is PickupScreen.door_open
-    assert world.parcel_state(pid) is ParcelState.picked_up
+    assert world.parcel_state(pid) is ParcelState.PICKED_UP
     world.close("B02")
     view = world.poll(flow)
     assert view.screen is PickupScreen.done
@@ -84,7 +84,7 @@ def test_several_parcels_open_one_after_another(world: World) -> None:
     assert world.poll(flow).screen is PickupScreen.door_open
     world.close("C04")
     assert world.poll(flow).screen is PickupScreen.done
-    assert {world.parcel_state(first), world.parcel_state(second)} == {ParcelState.picked_up}
+    assert {world.parcel_state(first), world.parcel_state(second)} == {ParcelState.PICKED_UP}
 
 
 def test_unknown_code_is_denied_audited_and_never_stored_in_plain(world: World) -> None:
@@ -117,16 +117,16 @@ def test_malformed_codes_say_why_and_do_not_count_as_attempts(
 
 
 @pytest.mark.parametrize(("state", "expected"), [
-    (ParcelState.expired, PickupScreen.expired),
-    (ParcelState.collected, PickupScreen.expired),
-    (ParcelState.picked_up, PickupScreen.already_picked_up),
-    (ParcelState.cancelled, PickupScreen.cancelled),
-    (ParcelState.expected, PickupScreen.not_yet_arrived),
+    (ParcelState.EXPIRED, PickupScreen.expired),
+    (ParcelState.COLLECTED, PickupScreen.expired),
+    (ParcelState.PICKED_UP, PickupScreen.already_picked_up),
+    (ParcelState.CANCELLED, PickupScreen.cancelled),
+    (ParcelState.EXPECTED, PickupScreen.not_yet_arrived),
 ])
 def test_codes_of_parcels_not_in_a_compartment_explain_why(
         world: World, state: ParcelState, expected: PickupScreen) -> None:
     deadline = datetime(2026, 11, 20, 18, 0, tzinfo=UTC)
-    world.add_parcel(CODE, "A01" if state is not ParcelState.expected else None,
+    world.add_parcel(CODE, "A01" if state is not ParcelState.EXPECTED else None,
                      state=state, deadline=deadline)
     flow = world.pickup(support_contact="help@example.org", free_attempts=1)
     view = flow.submit_scan(CODE)
@@ -200,10 +200,10 @@ def test_door_that_does_not_open_offers_one_retry_then_marks_the_compartment(
     assert view.support_contact == "+1 555 0100"
     assert flow.retry_door().screen is PickupScreen.door_failed
     assert world.bank.unlocks() == ["B03", "B03"]  # the customer's retry, nothing more
-    assert world.compartment_state("B03") is CompartmentState.fault
+    assert world.compartment_state("B03") is CompartmentState.FAULT
     # Central hears of each jam; the compartment leaves service once.
     assert world.event_types().count("compartment.jammed") == 2
-    assert world.parcel_state(pid) is ParcelState.stored  # nobody took it
+    assert world.parcel_state(pid) is ParcelState.STORED  # nobody took it
     assert world.run(flow, 20, step=5).screen is PickupScreen.idle
 
 
@@ -216,8 +216,8 @@ def test_retry_that_works_carries_on_normally(world: World) -> None:
     world.bank.jam("B03", False)
     flow.retry_door()
     assert world.poll(flow).screen is PickupScreen.door_open
-    assert world.parcel_state(pid) is ParcelState.picked_up
-    assert world.compartment_state("B03") is not CompartmentState.fault
+    assert world.parcel_state(pid) is ParcelState.PICKED_UP
+    assert world.compartment_state("B03") is not CompartmentState.FAULT
 
 
 def test_failed_door_lets_the_customer_go_on_with_the_next_parcel(world: World) -> None:
@@ -232,7 +232,7 @@ def test_failed_door_lets_the_customer_go_on_with_the_next_parcel(world: World) 
     view = flow.next_door()
     assert (view.door.label, view.door_number) == ("A02", 2)
     world.poll(flow)
-    assert world.parcel_state(second) is ParcelState.picked_up
+    assert world.parcel_state(second) is ParcelState.PICKED_UP
 
 
 def test_unknown_unlock_outcome_is_confirmed_by_the_door_never_resent(world: World) -> None:
@@ -262,7 +262,7 @@ def test_door_already_open_counts_as_open(world: World) -> None:
     world.poll(flow)
     flow.submit_scan(CODE)
     assert world.poll(flow).screen is PickupScreen.door_open
-    assert world.parcel_state(pid) is ParcelState.picked_up
+    assert world.parcel_state(pid) is ParcelState.PICKED_UP
 
 
 def test_unlock_not_sent_shows_out_of_service_until_the_board_answers(world: World) -> None:
@@ -271,7 +271,7 @@ def test_unlock_not_sent_shows_out_of_service_until_the_board_answers(world: Wor
     flow = world.pickup()
     view = flow.submit_scan(CODE)
     assert view.screen is PickupScreen.out_of_service
-    assert world.parcel_state(pid) is ParcelState.stored
+    assert world.parcel_state(pid) is ParcelState.STORED
     assert flow.submit_scan(CODE).screen is PickupScreen.out_of_service
     assert flow.set_board_available(True).screen is PickupScreen.idle
     assert flow.set_board_available(False).screen is PickupScreen.out_of_service
@@ -390,7 +390,7 @@ def test_a_door_in_use_ignores_new_codes(world: World) -> None:
     flow.submit_scan(CODE)
     world.poll(flow)
     assert flow.submit_scan("55555555").screen is PickupScreen.door_open
-    assert world.parcel_state(other) is ParcelState.stored
+    assert world.parcel_state(other) is ParcelState.STORED
 
 
 def test_offline_flag_reaches_the_view(world: World) -> None:
@@ -431,7 +431,7 @@ def test_the_same_qr_read_again_after_closing_keeps_the_thank_you(world: World) 
     # The next customer is served at once.
     assert flow.submit_scan("55555555").screen is PickupScreen.door_opening
     world.poll(flow)
-    assert world.parcel_state(other) is ParcelState.picked_up
+    assert world.parcel_state(other) is ParcelState.PICKED_UP
 
 
 def test_a_pickup_the_cache_refuses_still_serves_the_customer(world: World) -> None:

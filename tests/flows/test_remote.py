@@ -80,15 +80,15 @@ def test_remote_opens_are_capped_per_hour(world: World) -> None:
 
 
 def test_service_state_commands(world: World) -> None:
-    world.add_parcel(None, "C02", state=ParcelState.stored)
+    world.add_parcel(None, "C02", state=ParcelState.STORED)
     world.add_command("K1", "set_out_of_service", "C02")
     ex = executor(world)
     ex.step()
-    assert world.compartment_state("C02") is CompartmentState.out_of_service
+    assert world.compartment_state("C02") is CompartmentState.OUT_OF_SERVICE
     world.clock.advance(1)
     world.add_command("K2", "set_in_service", "C02")
     ex.step()
-    assert world.compartment_state("C02") is CompartmentState.occupied
+    assert world.compartment_state("C02") is CompartmentState.OCCUPIED
     types = [t for t in world.event_types() if t.startswith(("compartment.", "command."))]
     assert types == ["compartment.out_of_service", "command.completed",
                      "compartment.in_service", "command.completed"]

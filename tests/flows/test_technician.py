@@ -46,7 +46,7 @@ def test_wrong_pin_is_refused_audited_and_locks_out(world: World) -> None:
 
 
 def test_live_map_shows_every_door_with_its_states(world: World, tech) -> None:
-    world.add_parcel(None, "B02", state=ParcelState.stored)
+    world.add_parcel(None, "B02", state=ParcelState.STORED)
     world.open_by_hand("C04")
     view = tech.show_map()
     world.poll(tech)
@@ -91,16 +91,16 @@ def test_open_one_and_cancel_a_confirm(world: World, tech) -> None:
 
 
 def test_out_of_service_and_back_with_events_and_audit(world: World, tech) -> None:
-    world.add_parcel(None, "A02", state=ParcelState.stored)
+    world.add_parcel(None, "A02", state=ParcelState.STORED)
     tech.set_out_of_service("A02")
-    assert world.compartment_state("A02") is CompartmentState.out_of_service
+    assert world.compartment_state("A02") is CompartmentState.OUT_OF_SERVICE
     cells = {c.door.label: c for c in tech.view().cells}
     assert cells["A02"].state == "out_of_service"
     tech.set_in_service("A02")
-    assert world.compartment_state("A02") is CompartmentState.occupied  # parcel inside
-    world.set_compartment("A01", CompartmentState.fault)
+    assert world.compartment_state("A02") is CompartmentState.OCCUPIED  # parcel inside
+    world.set_compartment("A01", CompartmentState.FAULT)
     tech.set_in_service("A01")
-    assert world.compartment_state("A01") is CompartmentState.free
+    assert world.compartment_state("A01") is CompartmentState.FREE
     assert world.event_types()[-2:] == ["compartment.out_of_service",
                                         "compartment.in_service"]
     assert all(e.actor_id == "T1" for e in world.events()[-2:])

@@ -7,9 +7,9 @@ from synckit import Kiosk, ManualClock, assert_converged, cached_parcels, local_
 
 from sync.cache import (
     ActorKind,
-    CommandStatus,
     CompartmentState,
     EventType,
+    LocalCommandStatus,
     ParcelState,
 )
 from sync.cache.sync_store import SyncStore
@@ -117,7 +117,7 @@ def test_remote_commands_are_stored_once_and_reported(kiosk: Kiosk, central_serv
     with kiosk.cache.read() as s:
         from sync.cache import Command
 
-        assert s.get(Command, cmd.command_id).status == CommandStatus.DONE  # type: ignore[union-attr]
+        assert s.get(Command, cmd.command_id).status == LocalCommandStatus.DONE  # type: ignore[union-attr]
     assert_converged(kiosk.cache, central_service)
 
 

@@ -132,18 +132,18 @@ class LiveKiosk:
                            size=size, barcode=barcode, version=1))
         return pid
 
-    def add_parcel(self, code: str, cid: str, state: ParcelState = ParcelState.stored,
+    def add_parcel(self, code: str, cid: str, state: ParcelState = ParcelState.STORED,
                    **extra: Any) -> str:
         pid = f"P{self._next_parcel:04d}"
         self._next_parcel += 1
         with self.cache.write() as s:
             s.add(c.Parcel(
-                parcel_id=pid, order_ref=f"ORD-{pid}", state=c.ParcelState(str(state)),
+                parcel_id=pid, order_ref=f"ORD-{pid}", state=c.ParcelState(state),
                 size="M", compartment_id=cid, pickup_code_hash=hash_code(code, self.salt,
                                                                          TEST_KDF),
                 version=1, **extra,
             ))
-            if state is ParcelState.stored:
+            if state is ParcelState.STORED:
                 comp = s.get(c.Compartment, cid)
                 comp.state = c.CompartmentState.OCCUPIED
                 s.add(comp)

@@ -186,7 +186,7 @@ def test_half_typed_code_is_cleared_on_timeout_with_a_countdown(qtbot, kiosk) ->
 def test_expired_parcel_in_russian_then_back_to_english_after_the_timeout(qtbot, kiosk) -> None:
     from datetime import UTC, datetime
 
-    kiosk.add_parcel(CODE, "A01", ParcelState.expired,
+    kiosk.add_parcel(CODE, "A01", ParcelState.EXPIRED,
                      pickup_deadline=datetime(2026, 11, 20, 18, 0, tzinfo=UTC))
     click(qtbot, kiosk.window.pages["idle"].languages.buttons["ru"])
     type_code(qtbot, kiosk, CODE)
