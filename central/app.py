@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from starlette.concurrency import run_in_threadpool
 
-from central import console, lockers, parcels, routes_device, routes_operator
+from central import console, lockers, observe, parcels, routes_device, routes_operator
 from central.context import ServiceContext
 from central.edge import RequestEdge, TokenPrecheck
 from central.http_errors import install as install_error_handlers
@@ -63,6 +63,8 @@ def create_app(ctx: ServiceContext) -> FastAPI:
     app.include_router(routes_device.router)
     app.include_router(routes_operator.router)
     console.install(app)
+    # Outermost: times every request and turns away addresses that guess tokens.
+    observe.install(app, ctx)
 
     @app.get("/healthz", tags=["service"], summary="Liveness and database check")
     def healthz() -> dict[str, str]:

@@ -116,3 +116,11 @@ def active_blocks(conn: Connection, now: datetime) -> list[dict[str, object]]:
         }
         for r in rows
     ]
+
+
+def block_end(conn: Connection, scope: str, client: str) -> datetime | None:
+    return conn.execute(
+        select(throttles.c.blocked_until).where(
+            throttles.c.scope == scope, throttles.c.client == client
+        )
+    ).scalar()

@@ -173,6 +173,7 @@ class Worker:
         self._thread = threading.Thread(target=self._run, name="central-worker", daemon=True)
         self._last_periodic: datetime | None = None
         self.alive_at: datetime | None = None
+        self.started_at: datetime = ctx.clock()
 
     def start(self) -> Worker:
         self._thread.start()

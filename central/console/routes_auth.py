@@ -14,7 +14,7 @@ import secrets
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from central import audit, operators, throttle
+from central import audit, operators, outbox, throttle, webhooks
 from central.auth import Ctx
 from central.console import i18n
 from central.console.web import (
@@ -93,7 +93,19 @@ def login(request: Request, ctx: Ctx, form: Form) -> Response:
             token, _session = operators.start_session(conn, who, now)
             audit.record(conn, now, who.name, "sign_in", client=client)
         else:
-            throttle.fail(conn, throttle.LOGIN, client or "?", now, subject=name)
+            if throttle.fail(conn, throttle.LOGIN, client or "?", now, subject=name):
+                webhooks.record(
+                    conn,
+                    outbox.ALARM_RAISED,
+                    {
+                        "locker_id": None,
+                        "code": "throttle_login",
+                        "compartment_id": None,
+                        "message": f"wrong sign-ins from {client}: blocked",
+                        "since": now.isoformat().replace("+00:00", "Z"),
+                    },
+                    now,
+                )
             audit.record(
                 conn,
                 now,

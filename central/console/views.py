@@ -143,6 +143,44 @@ def compartment_columns(
     return [sorted(by_column[name], key=lambda c: c.row) for name in names]
 
 
+# What an event says about a door before the next heartbeat confirms it, so the map
+# moves within a second of the event instead of waiting up to a heartbeat interval.
+DOOR_EVENTS: dict[str, dict[str, Any]] = {
+    "compartment.opened": {"door": "open"},
+    "compartment.forced_open": {"door": "open"},
+    "compartment.closed": {"door": "closed"},
+    "compartment.out_of_service": {"state": "out_of_service"},
+    "compartment.in_service": {"state": "free"},
+    "parcel.deposited": {"state": "occupied", "occupied": True},
+    "parcel.picked_up": {"state": "free", "occupied": False},
+    "parcel.collected": {"state": "free", "occupied": False},
+}
+
+
+def _events_since(conn: Connection, locker_id: str, since: datetime) -> list[Any]:
+    return list(
+        conn.execute(
+            select(events.c.type, events.c.compartment_id)
+            .where(
+                events.c.locker_id == locker_id,
+                events.c.received_at > since,
+                events.c.type.in_(list(DOOR_EVENTS)),
+            )
+            .order_by(events.c.change_seq)
+            .limit(200)
+        )
+    )
+
+
+def overlay_events(compartments: list[dict[str, Any]], later: list[Any]) -> list[dict[str, Any]]:
+    by_id = {c.get("compartment_id"): dict(c) for c in compartments}
+    for ev in later:
+        comp = by_id.get(ev.compartment_id)
+        if comp is not None:
+            comp.update(DOOR_EVENTS[ev.type])
+    return [by_id[c.get("compartment_id")] for c in compartments]
+
+
 def locker_picture(conn: Connection, locker_id: str, now: datetime) -> LockerPicture | None:
     row = conn.execute(select(lockers).where(lockers.c.locker_id == locker_id)).first()
     if row is None:
@@ -172,13 +210,15 @@ def locker_picture(conn: Connection, locker_id: str, now: datetime) -> LockerPic
             .limit(40)
         )
     )
+    compartments = list(status.compartments or []) if status else []
+    since = status.last_heartbeat_at if status else None
+    if compartments and since is not None:
+        compartments = overlay_events(compartments, _events_since(conn, locker_id, since))
     return LockerPicture(
         locker=row,
         status=status,
         entry=entry,
-        columns=compartment_columns(
-            list(status.compartments or []) if status else [], stored, alarms
-        ),
+        columns=compartment_columns(compartments, stored, alarms),
         parcels=active,
         events=timeline,
         commands=commands.listing(conn, locker_id, limit=15).commands,

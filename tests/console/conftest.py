@@ -16,6 +16,7 @@ import requests
 from tests.central_service import (  # noqa: F401 - fixtures are registered by import
     CentralService,
     TempPostgres,
+    central_service_factory,
     postgres_cluster,
 )
 from tests.console.console_client import ConsoleUser, add_operator
