@@ -89,15 +89,16 @@ class Guard:
             await response(scope, receive, send)
             self.stats.observe(scope["method"], "blocked", 429, self.clock() - started)
             return
-        wrong_token = False
         offered = _bearer(scope)
 
         async def sending(message: Message) -> None:
-            nonlocal status, wrong_token
+            nonlocal status
             if message["type"] == "http.response.start":
                 status = int(message["status"])
-                if api and status == 401:
-                    wrong_token = offered is not None
+                if api and status == 401 and offered is not None:
+                    # Counted before the answer leaves: the guesser's next try already
+                    # meets the count (and a 401 is slower by one write, which is fine).
+                    await run_in_threadpool(self._count_failure, client, offered)
             await send(message)
 
         try:
@@ -108,8 +109,6 @@ class Guard:
                 "static" if path.startswith("/console/static") else "unmatched"
             )
             self.stats.observe(scope["method"], template, status, self.clock() - started)
-        if wrong_token and offered is not None:
-            await run_in_threadpool(self._count_failure, client, offered)
 
     def _blocked(self, client: str) -> bool:
         until = self.blocked_until.get(client)

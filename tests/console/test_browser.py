@@ -41,7 +41,6 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoWorld]:
 @pytest.fixture(scope="module")
 def kiosk(world: DemoWorld, tmp_path_factory: pytest.TempPathFactory) -> Iterator[KioskChild]:
     child = KioskChild(world.config_path, tmp_path_factory.mktemp("kiosk") / "kiosk.log")
-    child.expect("READY")
     try:
         yield child
     finally:
