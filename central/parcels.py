@@ -52,6 +52,7 @@ def _to_wire(row: Any) -> Parcel:
         pickup_code_hash=row.pickup_code_hash,
         pickup_deadline=row.pickup_deadline,
         recipient_hint=row.recipient_hint,
+        accessible=bool(row.accessible),
         version=row.version,
     )
 
@@ -111,6 +112,7 @@ def announce(
             pickup_code_hash=code_hash,
             pickup_deadline=deadline,
             recipient_hint=spec.recipient_hint,
+            accessible=spec.accessible,
             version=1,
             change_seq=seq,
             physical_at=None,

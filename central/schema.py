@@ -33,6 +33,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
@@ -115,6 +116,7 @@ parcels = Table(
     Column("pickup_code_hash", String(128)),
     Column("pickup_deadline", UtcDateTime, nullable=False),
     Column("recipient_hint", String(200)),
+    Column("accessible", Boolean, nullable=False, server_default=false()),
     Column("version", Integer, nullable=False),
     Column("change_seq", BigInteger, nullable=False),
     # occurred_at (kiosk clock) of the last physical event applied; older ones are stale

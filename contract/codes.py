@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
 
@@ -16,6 +17,11 @@ QR_PREFIX = "XP1"
 CODE_LENGTH = 8
 PIN_MIN_LENGTH = 4
 PIN_MAX_LENGTH = 12
+# Every id of the contract (lockers, parcels, couriers): ASCII letters, digits and ._-
+ID_MAX_LENGTH = 64
+ID_PATTERN = r"^[A-Za-z0-9._-]+$"
+_ID = re.compile(ID_PATTERN)
+_PIN = re.compile(rf"[0-9]{{{PIN_MIN_LENGTH},{PIN_MAX_LENGTH}}}")
 
 
 class MalformedCode(ValueError):
@@ -65,6 +71,22 @@ class ScannedCode:
         return f"ScannedCode(code='***', locker_id={self.locker_id!r})"
 
 
+def is_identifier(text: str) -> bool:
+    """True when `text` follows the contract's id rule (no other Unicode letters)."""
+    return len(text) <= ID_MAX_LENGTH and _ID.fullmatch(text) is not None
+
+
+def is_pin(text: str) -> bool:
+    """A PIN is 4 to 12 ASCII digits, on the kiosk as on the central service."""
+    return _PIN.fullmatch(text) is not None
+
+
+def excerpt(text: str, limit: int = 24) -> str:
+    """A short, escaped excerpt of untrusted text for a log line or an event."""
+    head = text[:limit].encode("unicode_escape").decode("ascii")[: limit * 2]
+    return head + (f"... ({len(text)} chars)" if len(text) > limit else "")
+
+
 def normalize_code(raw: str) -> str:
     """Strip the spaces and dashes people type and messages print; check the shape."""
     code = "".join(ch for ch in raw.strip() if ch not in " -\t")
@@ -85,7 +107,7 @@ def parse_scan(text: str) -> ScannedCode:
         if len(parts) != 3 or not parts[1]:
             raise MalformedCode("This QR code is not an ExpressPoint pickup code.")
         locker_id = parts[1]
-        if not all(ch.isalnum() or ch in "-_." for ch in locker_id):
+        if not is_identifier(locker_id):
             raise MalformedCode("This QR code is not an ExpressPoint pickup code.")
         return ScannedCode(code=normalize_code(parts[2]), locker_id=locker_id)
     return ScannedCode(code=normalize_code(text))
@@ -138,7 +160,7 @@ def make_pin_record(pin: str, params: KdfParams | None = None) -> str:
     Technician PINs live in the kiosk config rather than the central service, so the
     record carries its own salt and parameters.
     """
-    if not (pin.isascii() and pin.isdigit() and PIN_MIN_LENGTH <= len(pin) <= PIN_MAX_LENGTH):
+    if not is_pin(pin):
         raise MalformedCode(f"A PIN has {PIN_MIN_LENGTH} to {PIN_MAX_LENGTH} digits.")
     params = params or KdfParams()
     salt = new_salt()
@@ -148,6 +170,8 @@ def make_pin_record(pin: str, params: KdfParams | None = None) -> str:
 
 def verify_pin_record(pin: str, record: str) -> bool:
     """Check a PIN against a `make_pin_record` string; a malformed record never matches."""
+    if not is_pin(pin):
+        return False
     try:
         name, n, r, p, salt, digest = record.split("$")
         params = KdfParams(name=name, n=int(n), r=int(r), p=int(p), dklen=len(digest) // 2)

@@ -58,6 +58,7 @@ class EventType(StrEnum):
     COMPARTMENT_IN_SERVICE = "compartment.in_service"
     CODE_DENIED = "code.denied"
     CODE_LOCKOUT = "code.lockout"
+    SECURITY_ALARM = "security.alarm"  # someone is guessing secrets (docs/central-api.md)
     COURIER_LOGIN = "courier.login"
     COURIER_LOGIN_FAILED = "courier.login_failed"
     TECHNICIAN_LOGIN = "technician.login"
@@ -140,3 +141,15 @@ class OpeningOutcome(StrEnum):
     JAMMED = "jammed"
     NOT_SENT = "not_sent"
     UNCONFIRMED = "unconfirmed"
+
+
+class OpeningSettlement(StrEnum):
+    """How the start-up recovery finished the story of an opening a killed run left
+    unfinished (stored with the opening; also what its audit note says)."""
+
+    UNCONFIRMED = "unconfirmed"  # door closed, outcome never seen: nothing assumed
+    PICKED_UP = "picked_up"
+    DEPOSITED = "deposited"
+    CLOSED = "closed"  # only the close (and outcome) were missing
+    COLLECT_INTERRUPTED = "collect_interrupted"
+    REFUSED = "refused"  # the cache refused the parcel change: alarm for an operator

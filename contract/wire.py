@@ -35,9 +35,10 @@ from pydantic import (
     Field,
     StrictBool,
     StrictInt,
+    model_validator,
 )
 
-from contract.codes import KdfParams
+from contract.codes import ID_PATTERN, KdfParams
 
 # The states and event types the models carry are the house's vocabulary, defined once in
 # contract.vocabulary and re-exported here for the code that reads them with the models.
@@ -59,6 +60,7 @@ MAX_BODY_BYTES = 1024 * 1024
 MAX_COMPARTMENTS = 512
 INT64_MAX = 2**63 - 1
 INT32_MAX = 2**31 - 1
+MAX_KDF_MEMORY_BYTES = 64 * 1024 * 1024
 
 
 def _to_utc(value: datetime) -> datetime:
@@ -76,6 +78,10 @@ def _clean_text(value: str) -> str:
     except UnicodeEncodeError:
         raise ValueError("must be valid Unicode text (it holds an unpaired surrogate)") from None
     return value
+
+
+def _distinct(values: list[str]) -> list[str]:
+    return list(dict.fromkeys(values))
 
 
 def _walk_strings(value: Any) -> None:
@@ -117,7 +123,6 @@ EventId = Annotated[str, AfterValidator(_canonical_uuid)]
 NonNegativeInt = Annotated[StrictInt, Field(ge=0, le=INT64_MAX)]
 Count = Annotated[StrictInt, Field(ge=0, le=INT32_MAX)]
 Version = Annotated[StrictInt, Field(ge=1, le=INT32_MAX)]
-ID_PATTERN = r"^[A-Za-z0-9._-]+$"
 EMAIL_PATTERN = r"^[^@\s]{1,64}@[A-Za-z0-9.-]{1,188}\.[A-Za-z]{2,24}$"
 PHONE_PATTERN = r"^\+[0-9]{7,15}$"  # E.164
 Identifier = Annotated[str, Field(min_length=1, max_length=64, pattern=ID_PATTERN)]
@@ -163,6 +168,16 @@ class CodeKdf(WireModel):
     p: Annotated[StrictInt, Field(ge=1, le=16)] = 1
     dklen: Annotated[StrictInt, Field(ge=16, le=64)] = 32
 
+    @model_validator(mode="after")
+    def _affordable(self) -> CodeKdf:
+        # Each hash holds 128 * n * r bytes: a profile must not make a code check a DoS.
+        if 128 * self.n * self.r > MAX_KDF_MEMORY_BYTES:
+            raise ValueError(
+                f"scrypt n * r needs {128 * self.n * self.r} bytes per hash; "
+                f"at most {MAX_KDF_MEMORY_BYTES} are allowed"
+            )
+        return self
+
     def to_params(self) -> KdfParams:
         """The parameters for `contract.codes.hash_code`; raises ValueError if unusable."""
         return KdfParams(name=self.name, n=self.n, r=self.r, p=self.p, dklen=self.dklen)
@@ -195,6 +210,8 @@ class Parcel(WireModel):
     pickup_code_hash: HexString | None = None
     pickup_deadline: UtcDateTime
     recipient_hint: Name | None = None
+    # The recipient needs a compartment a seated person can reach (a low door).
+    accessible: StrictBool = False
     version: Version
 
 
@@ -331,6 +348,8 @@ class ParcelAnnounce(WireModel):
     size: ParcelSize
     barcode: Annotated[str, Field(min_length=1, max_length=128), AfterValidator(_clean_text)]
     recipient_hint: Name | None = None
+    accessible: StrictBool = Field(
+        default=False, description="the recipient needs a compartment within seated reach")
     pickup_deadline: UtcDateTime | None = None
     pickup_days: Annotated[StrictInt, Field(ge=1, le=60)] = 7
     parcel_id: Identifier | None = None
@@ -373,7 +392,9 @@ class CourierUpsert(WireModel):
     ) = None
     active: StrictBool = True
     # Each listed locker costs a slow hash of the PIN and badge: keep a request bounded.
-    locker_ids: list[Identifier] = Field(default_factory=list, max_length=100)
+    locker_ids: Annotated[list[Identifier], AfterValidator(_distinct)] = Field(
+        default_factory=list, max_length=100
+    )
 
 
 class CourierRecord(WireModel):

@@ -290,6 +290,7 @@ class CentralService:
         recipient_hint: str | None = "T. Tester",
         pickup_deadline: datetime | None = None,
         pickup_days: int = 7,
+        accessible: bool = False,
     ) -> ParcelAnnounced:
         """Announce a parcel; the answer holds the plain code (`.pickup_code`)."""
         self._order_counter += 1
@@ -303,6 +304,7 @@ class CentralService:
                 recipient_hint=recipient_hint,
                 pickup_deadline=pickup_deadline,
                 pickup_days=pickup_days,
+                accessible=accessible,
             )
         )
 

@@ -115,6 +115,9 @@ def courier_visit(tmp: Path) -> None:
         k.announce("XP-LBL-7001", size="M")
         k.announce("XP-LBL-7002", size="S")
         k.announce("XP-LBL-7003", size="L")
+        k.announce("XP-LBL-7004", size="S")
+        k.announce("XP-LBL-7005", size="S")
+        k.announce("XP-LBL-7006", size="S")
         k.add_parcel("11112222", "C01", state=ParcelState.EXPIRED, barcode="XP-LBL-5101")
         k.add_parcel("33334444", "C03", state=ParcelState.CANCELLED, barcode="XP-LBL-5102")
         idle = k.window.pages["idle"]
@@ -131,6 +134,7 @@ def courier_visit(tmp: Path) -> None:
         k.modes.submit_scan(COURIER_BADGE, k.window.last_screen)  # the badge QR
         on(k, "courier_menu", "menu")
         menu = k.window.pages["courier_menu"]
+        save(k, "courier", "en_menu")
         click(menu.deposit)
         on(k, "courier_deposit", "deposit_scan")
         deposit = k.window.pages["courier_deposit"]
@@ -150,7 +154,29 @@ def courier_visit(tmp: Path) -> None:
         on(k, "courier_deposit", "deposit_refused")
         save(k, "courier", "en_deposit_refused")
 
-        click(deposit.first)  # Menu
+        # A label that will not scan, typed on the keyboard; it takes the last free S.
+        click(deposit.second)
+        for ch in "XP-LBL-7004":
+            click(deposit.keyboard.keys[ch])
+        save(k, "courier", "en_deposit_typing")
+        click(deposit.keyboard.submit)
+        on(k, "courier_deposit", "deposit_open")
+        k.close_door(deposit.door.door_label.text())
+        on(k, "courier_deposit", "deposit_scan")
+        # Until no S is left: then the larger door is offered.
+        k.modes.submit_scan("XP-LBL-7005", k.window.last_screen)
+        on(k, "courier_deposit", "deposit_open")
+        k.close_door(deposit.door.door_label.text())
+        on(k, "courier_deposit", "deposit_scan")
+        k.modes.submit_scan("XP-LBL-7006", k.window.last_screen)
+        on(k, "courier_deposit", "deposit_fallback")
+        save(k, "courier", "en_deposit_fallback")
+        click(deposit.primary)  # yes, use M
+        on(k, "courier_deposit", "deposit_open")
+        k.close_door(deposit.door.door_label.text())
+        on(k, "courier_deposit", "deposit_scan")
+
+        click(deposit.primary)  # done depositing
         on(k, "courier_menu", "menu")
         click(menu.collect)
         on(k, "courier_collect", "collect_list")

@@ -18,16 +18,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any
 
-from contract.vocabulary import ActorKind, AuditKind
 from kiosk.flows.cache_store import CacheStore
 from kiosk.flows.clock import Clock, SystemClock
 from kiosk.flows.courier_view import CourierSettings
 from kiosk.flows.modes import FlowModes
 from kiosk.flows.pickup import PickupFlow
 from kiosk.flows.pickup_view import PickupSettings
+from kiosk.flows.ratelimit import Limits, LockoutKind, lockout_for
 from kiosk.flows.recovery import StartupRecovery
 from kiosk.flows.remote import RemoteExecutor, RemoteSettings
 from kiosk.flows.runner import FlowRunner
@@ -46,6 +45,7 @@ class FlowSettings:
     tick_s: float = 0.1  # flow ticks (timeouts, countdowns)
     remote_every_s: float = 2.0  # how often stored remote commands are looked at
     offline_every_s: float = 5.0  # how often the sync status is read for the badge
+    checkpoint_every_s: float = 30.0  # kiosk time saved this often while a limit runs
 
 
 class KioskFlows:
@@ -60,50 +60,38 @@ class KioskFlows:
         other_lockers: Mapping[str, str] | None = None,
         clock: Clock | None = None,
         request_sync: Callable[[], None] | None = None,
+        boot_id: str | None = None,
     ) -> None:
+        """`boot_id`: this boot's id (default: the kernel's); tests pass their own to
+        play a reboot."""
         self.settings = s = settings or FlowSettings()
         clock = clock or SystemClock()
         self.store = CacheStore(cache, accessible=accessible, other_lockers=other_lockers)
         self.watch = DoorWatch(self.store, clock)
         # Openings a killed run left unfinished, settled on the first polls that know
         # each door (docs/crash-safety.md).
-        self.recovery = StartupRecovery(cache, self.store, clock,
+        self.recovery = StartupRecovery(self.store, clock,
                                         left_open_alarm_s=s.pickup.left_open_alarm_s)
         guarded = self.watch.guard(bank)
-        self.pickup = PickupFlow(self.store, guarded, clock, OpenConfirmer, s.pickup)
+        # Lockouts and the remote-open cap run on kiosk time saved in the cache, so no
+        # restart, reboot or clock change resets them (kiosk/flows/ratelimit.py).
+        self.limits = Limits.open(self.store, clock, boot_id)
+        self.pickup = PickupFlow(self.store, guarded, clock, OpenConfirmer, s.pickup,
+                                 limiter=lockout_for(LockoutKind.pickup, s.pickup,
+                                                     self.limits))
         self.modes = FlowModes(self.store, guarded, bank, clock, OpenConfirmer,
-                               s.courier, s.technician, request_sync)
-        self.remote = RemoteExecutor(self.store, guarded, clock, OpenConfirmer, s.remote,
-                                     customer_busy=lambda: self.pickup.busy_with_door)
-        self._restore_limits(cache, clock)
+                               s.courier, s.technician, request_sync, self.limits)
+        self.remote = RemoteExecutor(
+            self.store, guarded, clock, OpenConfirmer, s.remote,
+            customer_busy=lambda: self.pickup.busy_with_door,
+            cap=self.limits.cap("remote_opens", s.remote.max_opens_per_hour))
         self.runner = FlowRunner(
             self.pickup, bank, on_view, tick_s=s.tick_s,
             observers=[self.watch.on_door_states, self.recovery.on_door_states], home=self.pickup,
             offline=lambda: not self.store.sync_status().online,
             offline_every_s=s.offline_every_s)
         self.runner.every(s.remote_every_s, self.remote.step)
-
-    def _restore_limits(self, cache: Cache, clock: Clock) -> None:
-        """Wrong codes, failed logins and remote openings live in the audit trail;
-        replaying the recent ones means a restart (or a power cut an attacker provokes)
-        never resets a lockout or the hourly cap on remote openings."""
-        s, now = self.settings, clock.now()
-
-        def ages(kind: AuditKind, memory_s: float, actor: ActorKind | None = None,
-                 with_event: bool = False) -> list[float]:
-            since = now - timedelta(seconds=memory_s)
-            times = cache.audit_times(kind, since, actor, with_event=with_event)
-            return [(now - at).total_seconds() for at in times]
-
-        # Only codes that matched nothing count (they carry a code.denied event); a
-        # valid code shown again after its pickup is audited too, but is no attack.
-        self.pickup.restore_failures(
-            ages(AuditKind.CODE_DENIED, s.pickup.failure_memory_s, with_event=True))
-        self.modes.courier_limiter.replay(
-            ages(AuditKind.LOGIN_FAILED, s.courier.failure_memory_s, ActorKind.COURIER))
-        self.modes.technician_limiter.replay(
-            ages(AuditKind.LOGIN_FAILED, s.technician.failure_memory_s, ActorKind.TECHNICIAN))
-        self.remote.restore_opens(ages(AuditKind.DOOR_OPEN, 3600, ActorKind.OPERATOR))
+        self.runner.every(s.checkpoint_every_s, self.limits.checkpoint)
 
     def start(self) -> None:
         self.recovery.load()

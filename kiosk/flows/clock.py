@@ -46,6 +46,12 @@ class ManualClock:
         with self._lock:
             return self._wall
 
+    def set_date(self, seconds: float) -> None:
+        """Move only the wall clock, either way: someone sets the date (or NTP steps
+        it); the monotonic clock does not notice."""
+        with self._lock:
+            self._wall += timedelta(seconds=seconds)
+
     def advance(self, seconds: float) -> None:
         if seconds < 0:
             raise ValueError("a clock cannot go back")

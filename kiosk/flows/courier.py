@@ -19,6 +19,7 @@ from kiosk.flows.courier_view import (
     CourierView,
     DepositRefusal,
     TallyItem,
+    Waiting,
 )
 from kiosk.flows.door import DoorJob, DoorOperator, DoorPhase
 from kiosk.flows.occupancy import OccupancyCheck
@@ -41,7 +42,7 @@ from kiosk.flows.ports import (
     Store,
     StoreNotReady,
 )
-from kiosk.flows.ratelimit import LockoutPolicy, RateLimiter
+from kiosk.flows.ratelimit import Limits, Lockout, LockoutKind, lockout_for
 from kiosk.flows.views import EMPTY_MAP, LockerMap, countdown
 
 __all__ = ["CourierFlow", "CourierScreen", "CourierSettings", "CourierView"]
@@ -58,6 +59,10 @@ _DEPOSIT_READY = frozenset({
     CourierScreen.menu, CourierScreen.deposit_scan, CourierScreen.deposit_refused,
     CourierScreen.no_compartment, CourierScreen.check_result, CourierScreen.collect_done,
 })
+# Where a label read by the camera or typed on the keyboard means "deposit this parcel".
+LABEL_SCREENS = _DEPOSIT_READY
+# Where it means "collect this parcel" (open its door alone).
+COLLECT_LABEL_SCREENS = frozenset({CourierScreen.collect_list})
 
 
 class CourierFlow:
@@ -69,7 +74,7 @@ class CourierFlow:
         confirmers: ConfirmerFactory,
         settings: CourierSettings | None = None,
         *,
-        limiter: RateLimiter | None = None,
+        limiter: Lockout | None = None,
     ) -> None:
         self.settings = s = settings or CourierSettings()
         self._store = store
@@ -77,9 +82,8 @@ class CourierFlow:
         self._doors = DoorOperator(store, bank, clock, confirmers,
                                    confirm_timeout_s=s.open_confirm_timeout_s)
         # Pass one limiter for the kiosk's life (FlowModes does), so a lockout outlives a visit.
-        self._limiter = limiter or RateLimiter(clock, LockoutPolicy(
-            free_attempts=s.free_attempts, base_s=s.lockout_base_s, factor=s.lockout_factor,
-            max_s=s.lockout_max_s, memory_s=s.failure_memory_s))
+        self._limiter = limiter or lockout_for(LockoutKind.courier, s, Limits.in_memory(clock))
+        self._claimed: str | None = None  # the id of the last PIN login tried
         self._credentials = CourierLogin(store, self._limiter)
         self.on_change: Callable[[], None] | None = None
         self._readings: dict[str, DoorReading] = {}
@@ -97,6 +101,10 @@ class CourierFlow:
         self._refusal: DepositRefusal | None = None
         self._refused_state: str | None = None
         self._round: CollectRound | None = None
+        self._single = False  # the door being collected was asked for by its label
+        self._label_refused: str | None = None
+        self._offer: Compartment | None = None  # a larger compartment awaiting yes/no
+        self._waiting = Waiting()
         self._confirmed = False
         self._intent: int | None = None  # of the door being collected from
         self._screen = CourierScreen.login
@@ -126,10 +134,11 @@ class CourierFlow:
 
     def login_badge(self, payload: str) -> CourierView:
         """A badge QR read by the camera or scanner."""
-        return self._login(lambda: self._credentials.by_badge(payload))
+        return self._login(None, lambda: self._credentials.by_badge(payload))
 
     def login_pin(self, courier_id: str, pin: str) -> CourierView:
-        return self._login(lambda: self._credentials.by_pin(courier_id, pin))
+        return self._login(courier_id.strip(),
+                           lambda: self._credentials.by_pin(courier_id, pin))
 
     def touch(self) -> CourierView:
         """Any touch on a courier screen (typing an id or PIN) keeps the session alive."""
@@ -139,10 +148,12 @@ class CourierFlow:
             self._touch()
         return self.view()
 
-    def _login(self, check: Callable[[], LoginOutcome]) -> CourierView:
+    def _login(self, claimed: str | None,
+               check: Callable[[], LoginOutcome]) -> CourierView:
         if self._screen not in _LOGIN_SCREENS:
             return self.view()
-        if self._limiter.remaining_s() > 0:
+        self._claimed = claimed
+        if self._limiter.remaining_s(claimed) > 0:
             self._go(CourierScreen.locked_out)
             return self.view()
         try:
@@ -155,7 +166,7 @@ class CourierFlow:
             self._courier = outcome.courier
             self._map = LockerMap.of(self._store.compartments())
             self._touch()
-            self._go(CourierScreen.menu)
+            self._to_menu()
         else:
             self._touch(self.settings.login_timeout_s)
             self._go(CourierScreen.locked_out if outcome.lockout_s is not None
@@ -185,10 +196,33 @@ class CourierFlow:
 
     def back_to_menu(self) -> CourierView:
         if self._logged_in() and self._screen not in _DOOR_SCREENS | {
-                CourierScreen.collect_confirm}:
+                CourierScreen.collect_confirm, CourierScreen.deposit_fallback}:
             self._touch()
-            self._go(CourierScreen.menu)
+            self._to_menu()
         return self.view()
+
+    def _to_menu(self) -> None:
+        self._waiting = self._count_waiting()
+        self._go(CourierScreen.menu)
+
+    def _count_waiting(self) -> Waiting:
+        free: dict[str, int] = {}
+        for comp in self._store.compartments():
+            if comp.state is CompartmentState.FREE:
+                free[comp.size] = free.get(comp.size, 0) + 1
+        order = list(self.settings.size_order)
+        sizes = sorted(free, key=lambda z: (order.index(z) if z in order else len(order), z))
+        return Waiting(
+            expected=self._store.expected_parcel_count(),
+            to_collect=len(self._store.parcels_to_collect()),
+            free_by_size=tuple((z, free[z]) for z in sizes))
+
+    def read_label(self, text: str) -> CourierView:
+        """A label read by the camera or the scanner, or typed on the screen's keyboard:
+        deposit it from the deposit screens, collect it from the collection list."""
+        if self._screen in COLLECT_LABEL_SCREENS:
+            return self.collect_label(text)
+        return self.scan_parcel(text)
 
     # -- deposit ---------------------------------------------------------------------
 
@@ -225,6 +259,14 @@ class CourierFlow:
         parcel = self._parcel
         assert parcel is not None
         comp = self._placement.choose(parcel, larger_than=larger_than, exclude=self._tried)
+        if comp is not None and larger_than is None and parcel.size and \
+                comp.size != parcel.size:
+            # None of its own size is free: a larger door is the courier's choice (the
+            # parcel may rattle, or the larger door be wanted for a larger parcel).
+            self._offer = comp
+            self._job = None
+            self._go(CourierScreen.deposit_fallback)
+            return
         if comp is None:
             self._store.record_event(
                 EventType.PARCEL_DEPOSIT_FAILED, actor=self.actor, parcel_id=parcel.parcel_id,
@@ -236,6 +278,17 @@ class CourierFlow:
             return
         self._tried.add(comp.compartment_id)
         self._open(comp, "deposit", (parcel.parcel_id,), CourierScreen.deposit_opening)
+
+    def accept_larger(self) -> CourierView:
+        """Yes to the offered larger compartment: open it."""
+        if self._screen is CourierScreen.deposit_fallback and self._offer is not None and \
+                self._parcel is not None:
+            self._touch()
+            comp, self._offer = self._offer, None
+            self._tried.add(comp.compartment_id)
+            self._open(comp, "deposit", (self._parcel.parcel_id,),
+                       CourierScreen.deposit_opening)
+        return self.view()
 
     def _open(self, comp: Compartment, reason: str, parcel_ids: tuple[str, ...],
               screen: CourierScreen) -> None:
@@ -276,8 +329,10 @@ class CourierFlow:
     def cancel_deposit(self) -> CourierView:
         """Keep the parcel: it stays `expected`; the open door is followed to its close."""
         if self._screen in (CourierScreen.deposit_open, CourierScreen.deposit_opening,
-                            CourierScreen.no_compartment) and self._parcel is not None:
+                            CourierScreen.no_compartment, CourierScreen.deposit_fallback) \
+                and self._parcel is not None:
             self._touch()
+            self._offer = None
             if self._job is not None:
                 self._leave_behind(self._job)
             self._job = None
@@ -336,8 +391,31 @@ class CourierFlow:
             return self.view()
         self._touch()
         self._round = CollectRound(self._store, self._map)
+        self._single = False
+        self._label_refused = None
         self._go(CourierScreen.collect_list if self._round.items else
                  CourierScreen.collect_done)
+        return self.view()
+
+    def collect_label(self, barcode: str) -> CourierView:
+        """A label read or typed on the collection list: open that parcel's door alone,
+        then come back to the list. A label not on the list is refused there."""
+        if not self._logged_in() or self._screen not in COLLECT_LABEL_SCREENS or \
+                self._round is None:
+            return self.view()
+        self._touch()
+        barcode = barcode.strip()
+        for index, item in enumerate(self._round.items):
+            if barcode and barcode in item.barcodes and item.status is CollectStatus.pending:
+                self._label_refused = None
+                self._single = True
+                self._round.index = index
+                self._open_collect_item()
+                return self.view()
+        self._label_refused = barcode[:64]
+        self._store.audit(AuditKind.NOTE, actor=self.actor,
+                          detail=f"collect refused: label {barcode[:40]!r} is not to collect")
+        self._go(CourierScreen.collect_list)
         return self.view()
 
     def collect_begin(self) -> CourierView:
@@ -404,6 +482,13 @@ class CourierFlow:
     def _next_collect_item(self) -> None:
         assert self._round is not None
         self._job = None
+        if self._single:
+            # One door asked for by its label: back to the list with what is left.
+            self._single = False
+            self._round.index = 0
+            self._go(CourierScreen.collect_list if self._round.seek_pending() else
+                     CourierScreen.collect_done)
+            return
         self._round.index += 1
         self._open_collect_item()
 
@@ -470,7 +555,8 @@ class CourierFlow:
         now = self._clock.monotonic()
         door_busy = self._screen in _DOOR_SCREENS or self._screen is \
             CourierScreen.collect_confirm
-        if self._screen is CourierScreen.locked_out and self._limiter.remaining_s() <= 0:
+        if self._screen is CourierScreen.locked_out and \
+                self._limiter.remaining_s(self._claimed) <= 0:
             self._touch(self.settings.login_timeout_s)
             self._go(CourierScreen.login)
         elif self._deadline is not None and now >= self._deadline and not door_busy:
@@ -513,10 +599,7 @@ class CourierFlow:
     def view(self) -> CourierView:
         now = self._clock.monotonic()
         job, parcel = self._job, self._parcel
-        lockout = self._limiter.remaining_s()
-        policy = self._limiter.policy
-        allowed = policy.free_attempts if self._limiter.lockouts == 0 else \
-            policy.attempts_after_lockout
+        lockout = self._limiter.remaining_s(self._claimed)
         door_busy = self._screen in _DOOR_SCREENS
         return CourierView(
             screen=self._screen,
@@ -524,12 +607,15 @@ class CourierFlow:
             courier_name=self._courier.name if self._courier else "",
             locker_map=self._map,
             door=self._map.place(job.compartment_id) if job else (
+                self._map.place(self._offer.compartment_id) if self._offer is not None and
+                self._screen is CourierScreen.deposit_fallback else
                 self._round.current_item.door if self._round is not None and
                 self._screen is CourierScreen.collect_confirm else None),
             parcel_id=parcel.parcel_id if parcel else None,
             parcel_barcode=parcel.barcode if parcel else None,
             parcel_size=parcel.size if parcel else None,
-            compartment_size=job.compartment.size if job else None,
+            compartment_size=job.compartment.size if job else (
+                self._offer.size if self._offer is not None else None),
             refusal=self._refusal if self._screen in (
                 CourierScreen.deposit_refused, CourierScreen.no_compartment) else None,
             parcel_state=self._refused_state if self._screen is
@@ -540,9 +626,12 @@ class CourierFlow:
             collect=tuple(self._round.items) if self._round else (),
             collect_index=self._round.index if self._round else 0,
             collected_count=self._round.collected if self._round else 0,
+            label_refused=self._label_refused if self._screen is
+            CourierScreen.collect_list else None,
+            waiting=self._waiting,
             mismatches=self._occupancy.mismatches,
             occupancy_supported=any(r.occupied is not None for r in self._readings.values()),
-            attempts_left=max(0, allowed - self._limiter.failures)
+            attempts_left=self._limiter.attempts_left(self._claimed)
             if self._screen is CourierScreen.login_failed else None,
             lockout_remaining_s=int(lockout + 0.999) if self._screen is
             CourierScreen.locked_out and lockout > 0 else None,

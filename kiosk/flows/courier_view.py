@@ -13,13 +13,16 @@ class CourierScreen(StrEnum):
     login = "login"  # scan badge, or courier id + PIN
     login_failed = "login_failed"  # `attempts_left` before a lockout
     locked_out = "locked_out"  # `lockout_remaining_s`
-    menu = "menu"  # deposit / collect / check / log out; `tally`
+    menu = "menu"  # deposit / collect / check / log out; `tally`, `waiting`
     deposit_scan = "deposit_scan"  # scan the next parcel label; `last_deposit`
     deposit_refused = "deposit_refused"  # `refusal` (+ `parcel_state`)
     deposit_opening = "deposit_opening"  # unlock sent for `door`
     deposit_open = "deposit_open"  # load the parcel, close the door; doesn't fit / no door
     no_compartment = "no_compartment"  # nothing free of this size or larger
-    collect_list = "collect_list"  # `collect` items to take away
+    # None of the parcel's size is free: `compartment_size` is offered; the courier
+    # accepts (accept_larger) or keeps the parcel (cancel_deposit).
+    deposit_fallback = "deposit_fallback"
+    collect_list = "collect_list"  # `collect` items to take away; `label_refused`
     collect_opening = "collect_opening"
     collect_open = "collect_open"  # take the parcel(s), confirm, close the door
     collect_confirm = "collect_confirm"  # door closed before confirming: taken or not?
@@ -71,6 +74,15 @@ class Mismatch:
 
 
 @dataclass(frozen=True)
+class Waiting:
+    """What waits at this locker, shown on the courier's menu."""
+
+    expected: int = 0  # parcels announced for this locker and not deposited yet
+    to_collect: int = 0  # expired or cancelled parcels still inside
+    free_by_size: tuple[tuple[str, int], ...] = ()  # free compartments, in size order
+
+
+@dataclass(frozen=True)
 class CourierView:
     screen: CourierScreen = CourierScreen.login
     courier_id: str | None = None
@@ -87,10 +99,12 @@ class CourierView:
     last_deposit: TallyItem | None = None
     tally: tuple[TallyItem, ...] = ()
     faults: tuple[DoorPlace, ...] = ()  # doors marked fault during this visit
+    waiting: Waiting = Waiting()
     # Collection.
     collect: tuple[CollectItem, ...] = ()
     collect_index: int = 0  # the item being opened (0-based)
     collected_count: int = 0
+    label_refused: str | None = None  # a label read on the list that is not to collect
     # Empty-compartment check (also fed by the check after each deposit).
     mismatches: tuple[Mismatch, ...] = ()
     occupancy_supported: bool = False  # the board reports occupancy at all

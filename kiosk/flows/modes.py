@@ -3,7 +3,7 @@ outlive each visit.
 
 The pickup flow lives as long as the kiosk; a courier or technician flow is made fresh
 for every visit (no state of the last courier leaks into the next), but the PIN/badge
-rate limiters are kept here, so logging out or walking away never resets a lockout.
+lockouts are kept here, so logging out or walking away never resets a lockout.
 
     modes = FlowModes(store, bank, diagnostics, clock, OpenConfirmer, ...)
     runner = FlowRunner(pickup, bank, on_view, home=pickup)
@@ -20,7 +20,7 @@ from kiosk.flows.clock import Clock
 from kiosk.flows.courier import CourierFlow
 from kiosk.flows.courier_view import CourierSettings
 from kiosk.flows.ports import Bank, BankDiagnostics, ConfirmerFactory, Store
-from kiosk.flows.ratelimit import LockoutPolicy, RateLimiter
+from kiosk.flows.ratelimit import Limits, LockoutKind, lockout_for
 from kiosk.flows.technician import TechnicianFlow
 from kiosk.flows.technician_view import TechnicianSettings
 
@@ -35,15 +35,13 @@ class FlowModes:
     courier_settings: CourierSettings = field(default_factory=CourierSettings)
     technician_settings: TechnicianSettings = field(default_factory=TechnicianSettings)
     request_sync: Callable[[], None] | None = None
+    limits: Limits | None = None  # the kiosk's saved limits; None: kept in memory
 
     def __post_init__(self) -> None:
-        c, t = self.courier_settings, self.technician_settings
-        self.courier_limiter = RateLimiter(self.clock, LockoutPolicy(
-            free_attempts=c.free_attempts, base_s=c.lockout_base_s, factor=c.lockout_factor,
-            max_s=c.lockout_max_s, memory_s=c.failure_memory_s))
-        self.technician_limiter = RateLimiter(self.clock, LockoutPolicy(
-            free_attempts=t.free_attempts, base_s=t.lockout_base_s, factor=t.lockout_factor,
-            max_s=t.lockout_max_s, memory_s=t.failure_memory_s))
+        limits = self.limits or Limits.in_memory(self.clock)
+        self.courier_limiter = lockout_for(LockoutKind.courier, self.courier_settings, limits)
+        self.technician_limiter = lockout_for(LockoutKind.technician,
+                                              self.technician_settings, limits)
 
     def courier(self) -> CourierFlow:
         return CourierFlow(self.store, self.bank, self.clock, self.confirmers,

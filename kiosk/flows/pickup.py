@@ -7,7 +7,7 @@ new `PickupView`. Calls are not thread-safe: the `FlowRunner` makes them one at 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -32,7 +32,7 @@ from kiosk.flows.ports import (
     Store,
     StoreNotReady,
 )
-from kiosk.flows.ratelimit import LockoutPolicy, RateLimiter
+from kiosk.flows.ratelimit import Limits, Lockout, LockoutKind, Verdict, lockout_for
 from kiosk.flows.views import EMPTY_MAP, LockerMap, countdown
 
 __all__ = ["MalformedReason", "PickupFlow", "PickupScreen", "PickupSettings", "PickupView"]
@@ -41,14 +41,6 @@ log = logging.getLogger(__name__)
 
 CUSTOMER = Actor(ActorKind.CUSTOMER)
 
-# Why a code with no stored parcel fails, most telling first.
-_STATE_SCREENS: tuple[tuple[ParcelState, PickupScreen], ...] = (
-    (ParcelState.PICKED_UP, PickupScreen.already_picked_up),
-    (ParcelState.EXPIRED, PickupScreen.expired),
-    (ParcelState.COLLECTED, PickupScreen.expired),
-    (ParcelState.CANCELLED, PickupScreen.cancelled),
-    (ParcelState.EXPECTED, PickupScreen.not_yet_arrived),
-)
 _ACCEPTS_CODE = frozenset({
     PickupScreen.idle, PickupScreen.code_entry, PickupScreen.done, PickupScreen.unknown_code,
     PickupScreen.malformed_code, PickupScreen.not_yet_arrived, PickupScreen.expired,
@@ -90,7 +82,7 @@ class PickupFlow:
         confirmers: ConfirmerFactory,
         settings: PickupSettings | None = None,
         *,
-        limiter: RateLimiter | None = None,
+        limiter: Lockout | None = None,
         hasher: Callable[[str, str], str] | None = None,
     ) -> None:
         self.settings = s = settings or PickupSettings()
@@ -98,9 +90,9 @@ class PickupFlow:
         self._clock = clock
         self._doors = DoorOperator(store, bank, clock, confirmers,
                                    confirm_timeout_s=s.open_confirm_timeout_s)
-        self._limiter = limiter or RateLimiter(clock, LockoutPolicy(
-            free_attempts=s.free_attempts, base_s=s.lockout_base_s, factor=s.lockout_factor,
-            max_s=s.lockout_max_s, memory_s=s.failure_memory_s))
+        # The kiosk passes its one saved lockout (kiosk.flows.assembly); a flow made on
+        # its own gets one that lives as long as it does.
+        self._limiter = limiter or lockout_for(LockoutKind.pickup, s, Limits.in_memory(clock))
         self._hasher = hasher
         # Set by the runner to publish an intermediate view (checking, door_opening)
         # while a long call is still running.
@@ -254,10 +246,6 @@ class PickupFlow:
             self._to_idle()
         return self.view()
 
-    def restore_failures(self, ages_s: Iterable[float]) -> None:
-        """Wrong codes from before a restart (seconds ago), so a lockout survives it."""
-        self._limiter.replay(ages_s)
-
     def recover(self) -> PickupView:
         """After a call failed halfway (the runner calls this): never leave the customer
         on a "checking" screen, nor on "door opening" when no door job was started (the
@@ -316,6 +304,18 @@ class PickupFlow:
             self._error(PickupScreen.out_of_service)
             return self.view()
         self._name = profile.name
+        if scanned.locker_id is not None and scanned.locker_id != profile.locker_id:
+            # A QR naming another locker is never checked here, even if its code would
+            # match a parcel of this one: the parcel it was made for waits there, and
+            # checking it would only make this kiosk an oracle for made-up QR codes. It
+            # counts like a wrong code, so a stream of them is bounded like guesses.
+            if after_pickup:
+                return self.view()  # stray reads while the customer walks away
+            self._deny(scanned, source, PickupScreen.wrong_locker)
+            if self._screen is PickupScreen.wrong_locker:
+                self._other_locker = (scanned.locker_id,
+                                      self._store.locker_name(scanned.locker_id))
+            return self.view()
         code_hash = (self._hasher(scanned.code, profile.code_salt) if self._hasher
                      else hash_code(scanned.code, profile.code_salt, profile.kdf))
         if after_pickup and code_hash == self._last_hash:
@@ -326,48 +326,55 @@ class PickupFlow:
             self._reset(PickupScreen.checking)
             self._go(PickupScreen.checking)
         parcels = list(self._store.parcels_for_code_hash(code_hash))
-        if not parcels:
-            self._deny(scanned, source, profile.locker_id)
+        ready = self._openable(parcels)
+        if not ready:
+            # A code of a parcel picked up, expected, expired or cancelled opens nothing:
+            # it is a wrong code in every way an attacker can see (screen, events, count).
+            self._deny(scanned, source)
             return self.view()
-        self._limiter.success()
+        self._last_hash = code_hash
+        self._queue = ready
+        self._open_current(reason="pickup")
+        return self.view()
+
+    def _openable(self, parcels: list[Parcel]) -> list[_Pickup]:
+        """The doors to open for a code's parcels: stored ones in a known compartment."""
+        stored = [p for p in parcels if p.state == ParcelState.STORED and p.compartment_id]
+        if not stored:
+            return []
         compartments = list(self._store.compartments())
         self._map = LockerMap.of(compartments)
         by_id = {c.compartment_id: c for c in compartments}
         behind: dict[str, list[Parcel]] = {}
-        for p in parcels:
-            if p.state == ParcelState.STORED and p.compartment_id in by_id:
+        for p in stored:
+            if p.compartment_id in by_id:
                 behind.setdefault(p.compartment_id, []).append(p)
-        ready = [_Pickup(by_id[cid], tuple(ps)) for cid, ps in sorted(behind.items())]
-        if ready:
-            self._last_hash = code_hash
-            self._queue = ready
-            self._open_current(reason="pickup")
-            return self.view()
-        states = {p.state for p in parcels}
-        screen = next((scr for st, scr in _STATE_SCREENS if st in states),
-                      PickupScreen.unknown_code)
-        deadlines = [p.pickup_deadline for p in parcels if p.pickup_deadline is not None]
-        self._deadline_param = max(deadlines) if deadlines else None
-        self._store.audit(AuditKind.CODE_DENIED, actor=CUSTOMER, parcel_id=parcels[0].parcel_id,
-                          detail=f"valid code, parcel {screen}")
-        self._error(screen)
-        return self.view()
+        return [_Pickup(by_id[cid], tuple(ps)) for cid, ps in sorted(behind.items())]
 
-    def _deny(self, scanned: ScannedCode, source: str, own_locker: str) -> None:
-        lockout = self._limiter.failure()
-        # The cache audits denied codes and lockouts with their events. No code, no hash.
+    def _count_denied(self, scanned: ScannedCode, source: str) -> Verdict:
+        verdict = self._limiter.failure()
+        # The cache audits denied codes and lockouts with their events. No code, no hash,
+        # nothing that tells a known code from an unknown one.
         self._store.record_event(EventType.CODE_DENIED, actor=CUSTOMER, data={
             "source": source, "locker_named": scanned.locker_id,
-            "failures": self._limiter.failures})
-        if lockout is not None:
+            "denied": verdict.denied})
+        if verdict.lockout_s is not None:
             self._store.record_event(EventType.CODE_LOCKOUT, actor=CUSTOMER, data={
-                "lockout_s": lockout, "lockouts": self._limiter.lockouts})
+                "lockout_s": verdict.lockout_s, "lockouts": self._limiter.lockouts})
+        if verdict.alarm:
+            self._store.record_event(EventType.SECURITY_ALARM, actor=CUSTOMER, data={
+                "subject": "pickup_code", "denied": verdict.denied,
+                "lockouts": self._limiter.lockouts,
+                "window_s": int(self._limiter.policy.memory_s)})
+        return verdict
+
+    def _deny(self, scanned: ScannedCode, source: str,
+              screen: PickupScreen = PickupScreen.unknown_code) -> None:
+        verdict = self._count_denied(scanned, source)
+        if verdict.lockout_s is not None:
             self._show_lockout()
-        elif scanned.locker_id is not None and scanned.locker_id != own_locker:
-            self._other_locker = (scanned.locker_id, self._store.locker_name(scanned.locker_id))
-            self._error(PickupScreen.wrong_locker)
         else:
-            self._error(PickupScreen.unknown_code)
+            self._error(screen)
 
     def _show_lockout(self) -> None:
         # Back to idle when the lockout ends or after the error timeout, whichever is
@@ -399,6 +406,8 @@ class PickupFlow:
         item = self._queue[self._index]
         if before is DoorPhase.opening and phase is DoorPhase.open:
             self._open_for_customer.add(job.compartment_id)
+            # Only a door that opened for a stored parcel is a success.
+            self._limiter.success()
             if job.reason != "pickup_reopen":
                 try:
                     self._store.record_pickup(item.parcel_ids, job.compartment_id,

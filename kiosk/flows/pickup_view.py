@@ -105,3 +105,4 @@ class PickupSettings:
     lockout_factor: float = 2.0  # each further lockout is this much longer
     lockout_max_s: float = 900.0
     failure_memory_s: float = 3600.0  # wrong codes older than this are forgotten
+    alarm_after_denied: int = 10  # wrong codes (since forgotten) that raise security.alarm

@@ -32,6 +32,7 @@ from kiosk.flows.ports import (
     Store,
     UnlockResult,
 )
+from kiosk.flows.ratelimit import HourlyCap, Limits
 
 log = logging.getLogger(__name__)
 
@@ -67,9 +68,11 @@ class RemoteExecutor:
         settings: RemoteSettings | None = None,
         *,
         customer_busy: Callable[[], bool] = lambda: False,
+        cap: HourlyCap | None = None,
     ) -> None:
         """`customer_busy`: True while a customer's door is opening or open; remote
-        opens wait for it to end."""
+        opens wait for it to end. `cap`: the kiosk's saved hourly cap on remote openings
+        (kiosk.flows.assembly passes it); None: one kept in memory."""
         self.settings = s = settings or RemoteSettings()
         self._store = store
         self._bank = bank
@@ -77,7 +80,9 @@ class RemoteExecutor:
         self._busy = customer_busy
         self._doors = DoorOperator(store, bank, clock, confirmers,
                                    confirm_timeout_s=s.open_confirm_timeout_s)
-        self._opens: deque[float] = deque()  # monotonic times of remote opens
+        # Counted in kiosk time, saved before the door opens: no restart or clock
+        # change opens a fresh hour.
+        self._cap = cap or Limits.in_memory(clock).cap("remote_opens", s.max_opens_per_hour)
         self._job: tuple[RemoteCommand, DoorJob] | None = None
         self._results: deque[CommandResult] = deque(maxlen=s.results_kept)
 
@@ -132,24 +137,18 @@ class RemoteExecutor:
     def restore_opens(self, ages_s: Iterable[float]) -> None:
         """Remote openings from before a restart (seconds ago): the hourly cap counts
         them, so restarting the kiosk never opens a fresh hour."""
-        now = self._clock.monotonic()
-        for age in sorted((a for a in ages_s if 0 <= a < 3600), reverse=True):
-            self._opens.append(now - age)
+        self._cap.restore(ages_s)
 
     def _open(self, cmd: RemoteCommand, comp: Compartment) -> None:
-        now = self._clock.monotonic()
-        while self._opens and now - self._opens[0] >= 3600:
-            self._opens.popleft()
-        if len(self._opens) >= self.settings.max_opens_per_hour:
+        if not self._cap.take():
             self._finish(cmd, False, f"local limit: at most {self.settings.max_opens_per_hour}"
                                      " remote opens per hour")
             return
-        self._opens.append(now)
         readings = self._read()
         reading = readings.get(cmd.compartment_id or "")
         job = self._doors.open(
             comp, actor=OPERATOR, reason=f"remote command {cmd.command_id}: {cmd.reason}",
-            before=reading.door if reading else DoorState.UNKNOWN)
+            before=reading.door if reading else DoorState.UNKNOWN, command_id=cmd.command_id)
         if job.phase is DoorPhase.not_sent:
             self._finish(cmd, False, "lock board unreachable: the unlock was not sent")
             return

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from contract.codes import make_pin_record, verify_pin_record
+from contract.codes import excerpt, is_identifier, make_pin_record, verify_pin_record
 from kiosk.flows.clock import Clock
 from kiosk.flows.door import DoorJob, DoorOperator, DoorPhase
 from kiosk.flows.ports import (
@@ -31,7 +31,7 @@ from kiosk.flows.ports import (
     EventType,
     Store,
 )
-from kiosk.flows.ratelimit import LockoutPolicy, RateLimiter
+from kiosk.flows.ratelimit import Limits, Lockout, LockoutKind, lockout_for
 from kiosk.flows.technician_view import (
     BoardRow,
     FrameRow,
@@ -65,7 +65,7 @@ class TechnicianFlow:
         confirmers: ConfirmerFactory,
         settings: TechnicianSettings | None = None,
         *,
-        limiter: RateLimiter | None = None,
+        limiter: Lockout | None = None,
         request_sync: Callable[[], None] | None = None,
     ) -> None:
         """`request_sync`: asks the sync worker for a round now ("sync now")."""
@@ -75,9 +75,9 @@ class TechnicianFlow:
         self._clock = clock
         self._doors = DoorOperator(store, bank, clock, confirmers,
                                    confirm_timeout_s=s.open_confirm_timeout_s)
-        self._limiter = limiter or RateLimiter(clock, LockoutPolicy(
-            free_attempts=s.free_attempts, base_s=s.lockout_base_s, factor=s.lockout_factor,
-            max_s=s.lockout_max_s, memory_s=s.failure_memory_s))
+        self._limiter = limiter or lockout_for(LockoutKind.technician, s,
+                                               Limits.in_memory(clock))
+        self._claimed: str | None = None  # the id of the last login tried
         self._request_sync = request_sync
         self.on_change: Callable[[], None] | None = None
         self._tech: str | None = None
@@ -131,23 +131,34 @@ class TechnicianFlow:
     # -- login -----------------------------------------------------------------------
 
     def login(self, technician_id: str, pin: str) -> TechnicianView:
-        if self._screen not in _LOGIN or self._limiter.remaining_s() > 0:
-            if self._limiter.remaining_s() > 0:
-                self._go(TechnicianScreen.locked_out)
+        tech_id = technician_id.strip()
+        if self._screen not in _LOGIN:
+            return self.view()
+        self._claimed = tech_id
+        if self._limiter.remaining_s(tech_id) > 0:
+            self._go(TechnicianScreen.locked_out)
             return self.view()
         records = dict(self.settings.technicians)
-        tech_id = technician_id.strip()
         # Check a record even for an unknown id, so timing does not tell ids apart.
         record = records.get(tech_id) or self._decoy()
         ok = verify_pin_record(pin, record) and tech_id in records
         if not ok:
-            lockout = self._limiter.failure()
-            self._store.audit(AuditKind.LOGIN_FAILED, actor=Actor(ActorKind.TECHNICIAN, tech_id),
-                              detail="technician PIN refused")
+            verdict = self._limiter.failure(tech_id)
+            shown = tech_id if is_identifier(tech_id) else excerpt(tech_id, 16)
+            who = Actor(ActorKind.TECHNICIAN, shown)
+            self._store.audit(AuditKind.LOGIN_FAILED, actor=who, detail="technician PIN refused")
+            if verdict.alarm:
+                # "Open all doors" is behind this login: the central service hears of
+                # the first lockout (or of failures spread over many ids) at once.
+                self._store.record_event(EventType.SECURITY_ALARM, actor=who, data={
+                    "subject": "technician_login", "denied": verdict.denied,
+                    "lockouts": self._limiter.lockouts,
+                    "window_s": int(self._limiter.policy.memory_s)})
             self._deadline = self._clock.monotonic() + self.settings.login_timeout_s
-            self._go(TechnicianScreen.locked_out if lockout else TechnicianScreen.login_failed)
+            self._go(TechnicianScreen.locked_out if verdict.lockout_s
+                     else TechnicianScreen.login_failed)
             return self.view()
-        self._limiter.success()
+        self._limiter.success(tech_id)
         self._tech = tech_id
         self._store.record_event(EventType.TECHNICIAN_LOGIN, actor=self.actor)
         self._refresh_map()
@@ -397,7 +408,8 @@ class TechnicianFlow:
         if self._tech is not None and now - self._map_at >= _MAP_REFRESH_S and \
                 self._screen is TechnicianScreen.map:
             self._refresh_map()
-        if self._screen is TechnicianScreen.locked_out and self._limiter.remaining_s() <= 0:
+        if self._screen is TechnicianScreen.locked_out and \
+                self._limiter.remaining_s(self._claimed) <= 0:
             self._deadline = now + self.settings.login_timeout_s
             self._go(TechnicianScreen.login)
         elif self._deadline is not None and now >= self._deadline and \
@@ -421,10 +433,7 @@ class TechnicianFlow:
                 self._map.place(comp.compartment_id), comp.size, str(comp.state),
                 str(reading.door) if reading else "unknown",
                 reading.occupied if reading else None))
-        lockout = self._limiter.remaining_s()
-        policy = self._limiter.policy
-        allowed = policy.free_attempts if self._limiter.lockouts == 0 else \
-            policy.attempts_after_lockout
+        lockout = self._limiter.remaining_s(self._claimed)
         return TechnicianView(
             screen=self._screen,
             technician_id=self._tech,
@@ -442,7 +451,7 @@ class TechnicianFlow:
             export_error=self._export_error,
             software_version=self.settings.software_version,
             config_summary=self.settings.config_summary,
-            attempts_left=max(0, allowed - self._limiter.failures)
+            attempts_left=self._limiter.attempts_left(self._claimed)
             if self._screen is TechnicianScreen.login_failed else None,
             lockout_remaining_s=int(lockout + 0.999)
             if self._screen is TechnicianScreen.locked_out and lockout > 0 else None,

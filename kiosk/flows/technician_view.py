@@ -120,8 +120,11 @@ class TechnicianSettings:
     log_files: tuple[str, ...] = ()  # copied by export next to the audit trail
     software_version: str = ""
     config_summary: tuple[tuple[str, str], ...] = ()  # no secrets: shown as is
-    free_attempts: int = 5
+    # PIN failures per technician id (kiosk-wide: twice as many). One attempt between
+    # lockouts that double up to a day, remembered for a month: guessing a 4-digit PIN
+    # takes years (docs/security.md).
+    free_attempts: int = 3
     lockout_base_s: float = 60.0
     lockout_factor: float = 2.0
-    lockout_max_s: float = 1800.0
-    failure_memory_s: float = 3600.0
+    lockout_max_s: float = 86400.0
+    failure_memory_s: float = 30 * 86400.0

@@ -47,6 +47,20 @@
             <numerusform>Deposited on this visit: %n parcels.</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>To deposit here: %n parcel(s) expected.</source>
+        <translation>
+            <numerusform>To deposit here: %n parcel expected.</numerusform>
+            <numerusform>To deposit here: %n parcels expected.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>To collect: %n parcel(s).</source>
+        <translation>
+            <numerusform>To collect: %n parcel.</numerusform>
+            <numerusform>To collect: %n parcels.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>DoneScreen</name>

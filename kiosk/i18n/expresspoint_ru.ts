@@ -189,6 +189,14 @@ Last error: %8</source>
         <translation>Да, забрал</translation>
     </message>
     <message>
+        <source>Nothing to collect</source>
+        <translation>Забирать нечего</translation>
+    </message>
+    <message>
+        <source>No parcel at this locker has expired or been cancelled.</source>
+        <translation>В этом постамате нет просроченных или отменённых посылок.</translation>
+    </message>
+    <message>
         <source>Collection finished</source>
         <translation>Изъятие завершено</translation>
     </message>
@@ -200,6 +208,10 @@ Last error: %8</source>
             <numerusform>Забрано %n посылок.</numerusform>
         </translation>
     </message>
+    <message>
+        <source>No parcel was taken.</source>
+        <translation>Ни одна посылка не забрана.</translation>
+    </message>
     <message numerus="yes">
         <source>Parcels to collect: %n</source>
         <translation>
@@ -209,8 +221,16 @@ Last error: %8</source>
         </translation>
     </message>
     <message>
-        <source>Doors open one after another.</source>
-        <translation>Ячейки откроются по очереди.</translation>
+        <source>Label %1 is not among the parcels to collect.</source>
+        <translation>Этикетки %1 нет среди посылок, которые нужно забрать.</translation>
+    </message>
+    <message>
+        <source>Doors open one after another. Scan or type a label to open its door.</source>
+        <translation>Дверцы откроются по очереди. Отсканируйте или введите этикетку, чтобы открыть её дверцу.</translation>
+    </message>
+    <message>
+        <source>Type the label</source>
+        <translation>Ввести этикетку</translation>
     </message>
     <message>
         <source>Start opening doors</source>
@@ -249,6 +269,13 @@ Last error: %8</source>
     </message>
 </context>
 <context>
+    <name>CourierDoorScreen</name>
+    <message>
+        <source>Use this label</source>
+        <translation>Принять этикетку</translation>
+    </message>
+</context>
+<context>
     <name>CourierLoginScreen</name>
     <message>
         <source>Courier login</source>
@@ -277,6 +304,30 @@ Last error: %8</source>
             <numerusform>За этот визит заложено %n посылок.</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>To deposit here: %n parcel(s) expected.</source>
+        <translation>
+            <numerusform>Ожидается к закладке: %n посылка.</numerusform>
+            <numerusform>Ожидается к закладке: %n посылки.</numerusform>
+            <numerusform>Ожидается к закладке: %n посылок.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>To collect: %n parcel(s).</source>
+        <translation>
+            <numerusform>Забрать: %n посылку.</numerusform>
+            <numerusform>Забрать: %n посылки.</numerusform>
+            <numerusform>Забрать: %n посылок.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Free compartments: %1</source>
+        <translation>Свободные ячейки: %1</translation>
+    </message>
+    <message>
+        <source>No compartment is free.</source>
+        <translation>Свободных ячеек нет.</translation>
+    </message>
     <message>
         <source>Doors reported faulty: %1</source>
         <translation>Неисправные ячейки: %1</translation>
@@ -303,6 +354,10 @@ Last error: %8</source>
     <message>
         <source>Menu</source>
         <translation>Меню</translation>
+    </message>
+    <message>
+        <source>Type the label</source>
+        <translation>Ввести этикетку</translation>
     </message>
     <message>
         <source>Opening door %1…</source>
@@ -333,6 +388,22 @@ Last error: %8</source>
         <translation>Посылка не помещается</translation>
     </message>
     <message>
+        <source>No %1 free: use %2?</source>
+        <translation>Нет свободных %1: занять %2?</translation>
+    </message>
+    <message>
+        <source>Every size %1 compartment is taken. Door %2 (size %3) is free.</source>
+        <translation>Все ячейки размера %1 заняты. Свободна дверца %2 (размер %3).</translation>
+    </message>
+    <message>
+        <source>No, keep the parcel</source>
+        <translation>Нет, оставить посылку у себя</translation>
+    </message>
+    <message>
+        <source>Yes, use %1</source>
+        <translation>Да, занять %1</translation>
+    </message>
+    <message>
         <source>Keep this parcel and scan the next one.</source>
         <translation>Оставьте эту посылку у себя и отсканируйте следующую.</translation>
     </message>
@@ -357,8 +428,8 @@ Last error: %8</source>
         <translation>Последняя посылка %1 — в ячейке %2.</translation>
     </message>
     <message>
-        <source>Hold the label to the camera or the scanner.</source>
-        <translation>Поднесите этикетку к камере или сканеру.</translation>
+        <source>Hold the label to the camera, or type it if it will not scan.</source>
+        <translation>Поднесите этикетку к камере или введите её, если она не сканируется.</translation>
     </message>
     <message>
         <source>Done depositing</source>
@@ -670,6 +741,29 @@ Last error: %8</source>
     <message>
         <source>Delete last digit</source>
         <translation>Удалить последнюю цифру</translation>
+    </message>
+</context>
+<context>
+    <name>LabelEntry</name>
+    <message>
+        <source>Type the label</source>
+        <translation>Ввести этикетку</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Отмена</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>Стереть</translation>
+    </message>
+    <message>
+        <source>Delete last character</source>
+        <translation>Удалить последний символ</translation>
+    </message>
+    <message>
+        <source>Label typed so far</source>
+        <translation>Введённая этикетка</translation>
     </message>
 </context>
 <context>

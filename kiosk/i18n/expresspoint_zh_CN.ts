@@ -187,6 +187,14 @@ Last error: %8</source>
         <translation>是的，已取出</translation>
     </message>
     <message>
+        <source>Nothing to collect</source>
+        <translation>没有需要取回的包裹</translation>
+    </message>
+    <message>
+        <source>No parcel at this locker has expired or been cancelled.</source>
+        <translation>本柜没有过期或已取消的包裹。</translation>
+    </message>
+    <message>
         <source>Collection finished</source>
         <translation>回收完成</translation>
     </message>
@@ -196,6 +204,10 @@ Last error: %8</source>
             <numerusform>已取出 %n 个包裹。</numerusform>
         </translation>
     </message>
+    <message>
+        <source>No parcel was taken.</source>
+        <translation>没有取出任何包裹。</translation>
+    </message>
     <message numerus="yes">
         <source>Parcels to collect: %n</source>
         <translation>
@@ -203,8 +215,16 @@ Last error: %8</source>
         </translation>
     </message>
     <message>
-        <source>Doors open one after another.</source>
-        <translation>格口将依次打开。</translation>
+        <source>Label %1 is not among the parcels to collect.</source>
+        <translation>标签 %1 不在待取回的包裹中。</translation>
+    </message>
+    <message>
+        <source>Doors open one after another. Scan or type a label to open its door.</source>
+        <translation>柜门将依次打开。扫描或输入标签可打开该包裹的柜门。</translation>
+    </message>
+    <message>
+        <source>Type the label</source>
+        <translation>输入标签</translation>
     </message>
     <message>
         <source>Start opening doors</source>
@@ -241,6 +261,13 @@ Last error: %8</source>
     </message>
 </context>
 <context>
+    <name>CourierDoorScreen</name>
+    <message>
+        <source>Use this label</source>
+        <translation>使用此标签</translation>
+    </message>
+</context>
+<context>
     <name>CourierLoginScreen</name>
     <message>
         <source>Courier login</source>
@@ -266,6 +293,26 @@ Last error: %8</source>
         <translation>
             <numerusform>本次已投递 %n 个包裹。</numerusform>
         </translation>
+    </message>
+    <message numerus="yes">
+        <source>To deposit here: %n parcel(s) expected.</source>
+        <translation>
+            <numerusform>待投递：%n 个包裹。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>To collect: %n parcel(s).</source>
+        <translation>
+            <numerusform>待取回：%n 个包裹。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Free compartments: %1</source>
+        <translation>空闲格口：%1</translation>
+    </message>
+    <message>
+        <source>No compartment is free.</source>
+        <translation>没有空闲格口。</translation>
     </message>
     <message>
         <source>Doors reported faulty: %1</source>
@@ -293,6 +340,10 @@ Last error: %8</source>
     <message>
         <source>Menu</source>
         <translation>菜单</translation>
+    </message>
+    <message>
+        <source>Type the label</source>
+        <translation>输入标签</translation>
     </message>
     <message>
         <source>Opening door %1…</source>
@@ -323,6 +374,22 @@ Last error: %8</source>
         <translation>包裹放不下</translation>
     </message>
     <message>
+        <source>No %1 free: use %2?</source>
+        <translation>没有空闲的 %1：改用 %2？</translation>
+    </message>
+    <message>
+        <source>Every size %1 compartment is taken. Door %2 (size %3) is free.</source>
+        <translation>所有 %1 号格口已满。%2 号柜门（%3 号）空闲。</translation>
+    </message>
+    <message>
+        <source>No, keep the parcel</source>
+        <translation>不，包裹带走</translation>
+    </message>
+    <message>
+        <source>Yes, use %1</source>
+        <translation>是，使用 %1</translation>
+    </message>
+    <message>
         <source>Keep this parcel and scan the next one.</source>
         <translation>请保留此包裹，并扫描下一个。</translation>
     </message>
@@ -347,8 +414,8 @@ Last error: %8</source>
         <translation>上一个包裹 %1 已放入格口 %2。</translation>
     </message>
     <message>
-        <source>Hold the label to the camera or the scanner.</source>
-        <translation>请将面单对准摄像头或扫码器。</translation>
+        <source>Hold the label to the camera, or type it if it will not scan.</source>
+        <translation>将标签对准摄像头；无法扫描时请手动输入。</translation>
     </message>
     <message>
         <source>Done depositing</source>
@@ -654,6 +721,29 @@ Last error: %8</source>
     <message>
         <source>Delete last digit</source>
         <translation>删除最后一位</translation>
+    </message>
+</context>
+<context>
+    <name>LabelEntry</name>
+    <message>
+        <source>Type the label</source>
+        <translation>输入标签</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <source>Delete last character</source>
+        <translation>删除最后一个字符</translation>
+    </message>
+    <message>
+        <source>Label typed so far</source>
+        <translation>已输入的标签</translation>
     </message>
 </context>
 <context>

@@ -113,6 +113,6 @@ class KioskModes:
             if screen in ("login", "login_failed"):
                 self.call("login_badge", text)
             elif screen in ("menu", "deposit_scan", "deposit_refused", "no_compartment",
-                            "check_result", "collect_done"):
-                self.call("scan_parcel", text)
+                            "check_result", "collect_done", "collect_list"):
+                self.call("read_label", text)
         # Technicians test the scanner on the camera test page; codes do nothing there.

@@ -101,6 +101,13 @@ class LookupsMixin(CacheBase):
             )
             return list(s.exec(q.order_by(Parcel.compartment_id)))
 
+    def expected_parcel_count(self) -> int:
+        """Parcels announced for this locker that wait for a courier to deposit them."""
+        with self.read() as s:
+            q = select(func.count()).select_from(Parcel).where(
+                Parcel.state == ParcelState.EXPECTED)
+            return int(s.exec(q).one())
+
     def courier(self, courier_id: str) -> Courier | None:
         with self.read() as s:
             return s.get(Courier, courier_id)

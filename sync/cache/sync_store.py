@@ -287,6 +287,7 @@ def _parcel_values(remote: wire.Parcel) -> dict[str, Any]:
         "pickup_deadline": remote.pickup_deadline,
         "barcode": remote.barcode,
         "recipient_hint": remote.recipient_hint,
+        "accessible": remote.accessible,
         "version": remote.version,
         "local_base_version": None,
     }

@@ -61,12 +61,14 @@ class World:
 
     def add_parcel(self, code: str | None, cid: str | None, *,
                    state: ParcelState = ParcelState.STORED, size: str = "M",
-                   deadline: datetime | None = None, barcode: str | None = None) -> str:
+                   deadline: datetime | None = None, barcode: str | None = None,
+                   accessible: bool = False) -> str:
         pid = f"P{next(self._ids):04d}"
         with self.cache.write() as s:
             s.add(c.Parcel(
                 parcel_id=pid, order_ref=f"ORD-{pid}", state=c.ParcelState(state),
                 size=size, compartment_id=cid, pickup_deadline=deadline, barcode=barcode,
+                accessible=accessible,
                 pickup_code_hash=hash_code(code, self.salt, TEST_KDF) if code else None,
                 version=1,
             ))
@@ -167,15 +169,15 @@ def screen(view: PickupView) -> str:
     return str(view.screen)
 
 
-def courier_flow(world: World, **settings: Any) -> Any:
+def courier_flow(world: World, *, limiter: Any = None, **settings: Any) -> Any:
     from kiosk.flows.courier import CourierFlow, CourierSettings
 
     return CourierFlow(world.store, world.bank, world.clock, OpenConfirmer,
-                       CourierSettings(**settings))
+                       CourierSettings(**settings), limiter=limiter)
 
 
-def technician_flow(world: World, **settings: Any) -> Any:
+def technician_flow(world: World, *, limiter: Any = None, **settings: Any) -> Any:
     from kiosk.flows.technician import TechnicianFlow, TechnicianSettings
 
     return TechnicianFlow(world.store, world.bank, world.bank.bank, world.clock,
-                          OpenConfirmer, TechnicianSettings(**settings))
+                          OpenConfirmer, TechnicianSettings(**settings), limiter=limiter)

@@ -47,21 +47,53 @@ def test_badge_login_opens_the_menu_and_is_recorded(world: World) -> None:
     assert len(world.audits("login")) == 1
 
 
-def test_wrong_pins_count_down_then_lock_out(world: World) -> None:
+def test_wrong_pins_count_down_then_lock_out_that_id(world: World) -> None:
     world.add_courier("C1", pin=PIN)
+    world.add_courier("C2", pin="2222")
     flow = courier_flow(world, free_attempts=3, lockout_base_s=60)
     view = flow.login_pin("C1", "0000")
     assert (view.screen, view.attempts_left) == (CourierScreen.login_failed, 2)
-    assert flow.login_pin("NOBODY", PIN).attempts_left == 1
+    assert flow.login_pin("NOBODY", PIN).attempts_left == 2  # its own count
+    assert flow.login_pin("C1", "9999").attempts_left == 1
     view = flow.login_pin("C1", "1234")
     assert (view.screen, view.lockout_remaining_s) == (CourierScreen.locked_out, 60)
     assert flow.login_pin("C1", PIN).screen is CourierScreen.locked_out  # even the right one
-    assert world.event_types() == ["courier.login_failed"] * 3
-    assert len(world.audits("login_failed")) == 3
+    assert world.event_types() == ["courier.login_failed"] * 4 + ["security.alarm"]
+    assert world.event_data("security.alarm")[0]["subject"] == "courier_login"
+    assert len(world.audits("login_failed")) == 4
     assert "0000" not in world.everything_written()
+    # Another courier is not locked out by C1's lockout...
+    other = courier_flow(world, free_attempts=3, lockout_base_s=60, limiter=flow._limiter)
+    assert other.login_pin("C2", "2222").screen is CourierScreen.menu
     world.clock.advance(60)
     assert flow.tick().screen is CourierScreen.login
     assert flow.login_pin("C1", PIN).screen is CourierScreen.menu
+
+
+def test_own_badge_between_guesses_buys_no_attempts_at_a_colleagues_pin(
+        world: World) -> None:
+    """Guessing C2's PIN, logging in with one's own badge after every few guesses."""
+    world.add_courier("C1", pin=PIN, badge=BADGE)
+    world.add_courier("C2", pin="2468")
+    limiter = courier_flow(world, free_attempts=5)._limiter
+    guesses = 0
+    for n in range(40):
+        flow = courier_flow(world, free_attempts=5, limiter=limiter)
+        view = flow.login_pin("C2", f"{n:04d}")
+        if view.screen is CourierScreen.locked_out:
+            break
+        guesses += 1
+        mine = courier_flow(world, free_attempts=5, limiter=limiter)
+        assert mine.login_badge(BADGE).screen is CourierScreen.menu
+    assert guesses == 4  # the fifth wrong PIN for C2 locks C2 out, badge or no badge
+
+
+@pytest.mark.parametrize("pin", ["1", "x", "123", "1234567890123", "12a4"])
+def test_a_pin_outside_4_to_12_digits_never_logs_in(world: World, pin: str) -> None:
+    """Even when the central service sent the hash of exactly that PIN."""
+    world.add_courier("C7", pin=pin)
+    flow = courier_flow(world)
+    assert flow.login_pin("C7", pin).screen is CourierScreen.login_failed
 
 
 def test_inactive_courier_and_unknown_badge_are_refused(world: World) -> None:
@@ -139,13 +171,69 @@ def test_labels_that_cannot_be_deposited_are_refused_with_the_reason(
     assert world.bank.unlocks() == []
 
 
-def test_a_full_size_falls_back_to_a_larger_one(world: World, courier) -> None:
+def test_a_full_size_offers_a_larger_one_as_a_choice(world: World, courier) -> None:
     for cid in ("A02", "A03", "B02", "B03", "C02", "C03"):
         world.set_compartment(cid, CompartmentState.OCCUPIED)
-    world.add_parcel(None, None, state=ParcelState.EXPECTED, barcode="PKG-1", size="M")
+    pid = world.add_parcel(None, None, state=ParcelState.EXPECTED, barcode="PKG-1", size="M")
+    world.add_parcel(None, None, state=ParcelState.EXPECTED, barcode="PKG-2", size="M")
     courier.start_deposit()
-    cid, _ = deposit(world, courier, "PKG-1")
-    assert cid == "A04"
+    view = courier.scan_parcel("PKG-1")
+    assert (view.screen, view.parcel_size, view.compartment_size, view.door.label) == (
+        CourierScreen.deposit_fallback, "M", "L", "A04")
+    assert world.bank.unlocks() == []  # nothing opens before the courier says yes
+    assert courier.back_to_menu().screen is CourierScreen.deposit_fallback
+    view = courier.accept_larger()
+    assert (view.screen, view.door.label) == (CourierScreen.deposit_opening, "A04")
+    world.poll(courier)
+    world.close("A04")
+    assert world.poll(courier).screen is CourierScreen.deposit_scan
+    assert world.cache.parcel(pid).compartment_id == "A04"
+    # No: the parcel stays expected and the courier keeps it.
+    assert courier.scan_parcel("PKG-2").screen is CourierScreen.deposit_fallback
+    assert courier.cancel_deposit().screen is CourierScreen.deposit_scan
+    assert world.event_data("parcel.deposit_failed")[-1]["reason"] == "cancelled by courier"
+    assert world.bank.unlocks() == ["A04"]
+
+
+def test_a_parcel_flagged_accessible_goes_behind_a_low_door(world: World, courier) -> None:
+    pid = world.add_parcel(None, None, state=ParcelState.EXPECTED, barcode="PKG-A",
+                           size="M", accessible=True)
+    world.add_parcel(None, None, state=ParcelState.EXPECTED, barcode="PKG-B", size="M")
+    courier.start_deposit()
+    assert deposit(world, courier, "PKG-B")[0] == "A02"  # high door for the other
+    assert deposit(world, courier, "PKG-A")[0] == "A03"  # row 3: within seated reach
+    assert world.cache.parcel(pid).compartment_id == "A03"
+    # With every low M taken, the flagged parcel still goes in (a high door).
+    for cid in ("B03", "C03"):
+        world.set_compartment(cid, CompartmentState.OCCUPIED)
+    world.add_parcel(None, None, state=ParcelState.EXPECTED, barcode="PKG-C", size="M",
+                     accessible=True)
+    assert deposit(world, courier, "PKG-C")[0] == "B02"
+
+
+def test_the_menu_says_what_waits(world: World, courier) -> None:
+    world.add_parcel(None, None, state=ParcelState.EXPECTED, barcode="PKG-1", size="S")
+    world.add_parcel(None, None, state=ParcelState.EXPECTED, barcode="PKG-2")
+    world.add_parcel(None, "C04", state=ParcelState.EXPIRED)
+    world.set_compartment("B01", CompartmentState.FAULT)
+    view = courier.back_to_menu()
+    assert view.screen is CourierScreen.menu
+    assert (view.waiting.expected, view.waiting.to_collect) == (2, 1)
+    assert view.waiting.free_by_size == (("S", 2), ("M", 6), ("L", 2))
+    courier.start_deposit()
+    deposit(world, courier, "PKG-1")
+    waiting = courier.back_to_menu().waiting
+    assert (waiting.expected, waiting.free_by_size[0]) == (1, ("S", 1))
+
+
+def test_a_typed_label_gets_the_same_checks_as_a_scan(world: World, courier) -> None:
+    world.add_parcel(None, None, state=ParcelState.EXPECTED, barcode="PKG-1")
+    courier.start_deposit()
+    view = courier.read_label("NOT-ANNOUNCED")
+    assert view.refusal is DepositRefusal.unknown_parcel
+    view = courier.read_label("  PKG-1 ")
+    assert view.screen is CourierScreen.deposit_opening
+    assert world.bank.unlocks() == [view.door.label]
 
 
 def test_doesnt_fit_opens_a_larger_compartment_and_frees_the_first(world: World, courier
@@ -273,6 +361,29 @@ def test_collection_skips_and_jammed_doors_are_reported_per_item(world: World, c
 def test_nothing_to_collect(world: World, courier) -> None:
     view = courier.start_collect()
     assert (view.screen, view.collect) == (CourierScreen.collect_done, ())
+
+
+def test_a_label_on_the_collection_list_opens_that_door_alone(world: World, courier
+                                                             ) -> None:
+    world.add_parcel(None, "A01", state=ParcelState.EXPIRED, barcode="OLD-1")
+    p2 = world.add_parcel(None, "C04", state=ParcelState.CANCELLED, barcode="OLD-2")
+    world.add_parcel(None, "B02", state=ParcelState.STORED, barcode="KEEP")
+    courier.start_collect()
+    view = courier.read_label("KEEP")  # stored for a customer: not to collect
+    assert (view.screen, view.label_refused) == (CourierScreen.collect_list, "KEEP")
+    assert world.bank.unlocks() == []
+    view = courier.read_label("OLD-2")
+    assert (view.screen, view.door.label, view.label_refused) == (
+        CourierScreen.collect_opening, "C04", None)
+    world.poll(courier)
+    courier.confirm_removed()
+    world.close("C04")
+    view = world.poll(courier)
+    assert view.screen is CourierScreen.collect_list
+    assert [i.status for i in view.collect] == [CollectStatus.pending,
+                                                CollectStatus.collected]
+    assert world.parcel_state(p2) is ParcelState.COLLECTED
+    assert world.bank.unlocks() == ["C04"]
 
 
 # -- occupancy -----------------------------------------------------------------------

@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 import pytest
 
 from contract.codes import hash_code, qr_payload
-from kiosk.flows.pickup import MalformedReason, PickupScreen
+from kiosk.flows.pickup import MalformedReason, PickupFlow, PickupScreen, PickupSettings
 from kiosk.flows.ports import CompartmentState, ParcelState
+from locker_driver import OpenConfirmer
 from sync import cache as c
 from tests.flows.conftest import LOCKER_ID, TEST_KDF, World
 
@@ -116,26 +117,39 @@ def test_malformed_codes_say_why_and_do_not_count_as_attempts(
     assert flow.submit_scan(text).screen is PickupScreen.malformed_code  # not locked out
 
 
-@pytest.mark.parametrize(("state", "expected"), [
-    (ParcelState.EXPIRED, PickupScreen.expired),
-    (ParcelState.COLLECTED, PickupScreen.expired),
-    (ParcelState.PICKED_UP, PickupScreen.already_picked_up),
-    (ParcelState.CANCELLED, PickupScreen.cancelled),
-    (ParcelState.EXPECTED, PickupScreen.not_yet_arrived),
+@pytest.mark.parametrize("state", [
+    ParcelState.EXPIRED, ParcelState.COLLECTED, ParcelState.PICKED_UP, ParcelState.CANCELLED,
+    ParcelState.EXPECTED,
 ])
-def test_codes_of_parcels_not_in_a_compartment_explain_why(
-        world: World, state: ParcelState, expected: PickupScreen) -> None:
-    deadline = datetime(2026, 11, 20, 18, 0, tzinfo=UTC)
+def test_a_known_code_that_opens_nothing_is_a_wrong_code_in_every_way(
+        world: World, state: ParcelState) -> None:
+    """An attacker alternating guesses with their own old code must meet the lockout,
+    and a hit on a code that opens nothing (yet) must look like a miss."""
     world.add_parcel(CODE, "A01" if state is not ParcelState.EXPECTED else None,
-                     state=state, deadline=deadline)
-    flow = world.pickup(support_contact="help@example.org", free_attempts=1)
-    view = flow.submit_scan(CODE)
-    assert view.screen is expected
-    assert view.deadline == deadline
-    assert view.support_contact == "help@example.org"
+                     state=state, deadline=datetime(2026, 11, 20, 18, 0, tzinfo=UTC))
+    flow = world.pickup(free_attempts=3, lockout_base_s=30)
+    known = flow.submit_scan(CODE)
+    wrong = flow.submit_scan("11111111")
+    assert known == wrong  # the same screen, with the same parameters
+    assert known.screen is PickupScreen.unknown_code
+    data = world.event_data("code.denied")
+    assert [{k: v for k, v in d.items() if k != "denied"} for d in data] == [
+        {"source": "scan", "locker_named": None}] * 2
+    assert [d["denied"] for d in data] == [1, 2]
+    # The known code counts towards the lockout and never clears it.
+    assert flow.submit_scan(CODE).screen is PickupScreen.locked_out
     assert world.bank.unlocks() == []
-    # A real code is no attempt at guessing: no lockout even with one free attempt.
-    assert flow.submit_scan(CODE).screen is expected
+    assert world.event_types() == ["code.denied"] * 3 + ["code.lockout"]
+
+
+def test_own_old_code_between_guesses_meets_the_lockout(world: World) -> None:
+    world.add_parcel("55556666", "A01", state=ParcelState.PICKED_UP)
+    flow = world.pickup(free_attempts=5, lockout_base_s=30)
+    screens = []
+    for guess in range(10):
+        screens.append(flow.submit_scan(f"{guess:08d}").screen)
+        screens.append(flow.submit_scan("55556666").screen)
+    assert PickupScreen.locked_out in screens[:5]
 
 
 def test_qr_of_another_locker_names_where_the_parcel_waits(world: World) -> None:
@@ -148,10 +162,19 @@ def test_qr_of_another_locker_names_where_the_parcel_waits(world: World) -> None
     assert (view.other_locker_id, view.other_locker_name) == ("L-UNKNOWN", None)
 
 
-def test_qr_naming_another_locker_still_opens_a_parcel_that_is_here(world: World) -> None:
+def test_qr_naming_another_locker_is_not_checked_here_even_with_a_code_of_this_one(
+        world: World) -> None:
     world.add_parcel(CODE, "A03")
-    flow = world.pickup()
-    assert flow.submit_scan(qr_payload("L-OLD", CODE)).screen is PickupScreen.door_opening
+    hashed: list[str] = []
+    flow = PickupFlow(world.store, world.bank, world.clock, OpenConfirmer,
+                      PickupSettings(free_attempts=2),
+                      hasher=lambda code, salt: hashed.append(code) or "0" * 64)
+    view = flow.submit_scan(qr_payload("L-OLD", CODE))
+    assert (view.screen, view.other_locker_id) == (PickupScreen.wrong_locker, "L-OLD")
+    assert hashed == [] and world.bank.unlocks() == []
+    assert world.event_data("code.denied")[0]["locker_named"] == "L-OLD"
+    # It counts like a wrong code: a stream of made-up QR codes meets the lockout.
+    assert flow.submit_scan(qr_payload("L-OLD", CODE)).screen is PickupScreen.locked_out
 
 
 def test_wrong_codes_lock_the_kiosk_out_for_growing_times(world: World) -> None:

@@ -30,19 +30,25 @@ def tech(world: World):
     return flow
 
 
-def test_wrong_pin_is_refused_audited_and_locks_out(world: World) -> None:
+def test_wrong_pin_is_refused_audited_locks_out_and_alarms(world: World) -> None:
     flow = technician_flow(world, technicians=(("T1", RECORD),), free_attempts=2,
                            lockout_base_s=30)
     view = flow.login("T1", "000000")
     assert (view.screen, view.attempts_left) == (TechnicianScreen.login_failed, 1)
-    view = flow.login("T9", PIN)  # unknown id
+    view = flow.login("T9", PIN)  # unknown id: its own count
+    assert (view.screen, view.attempts_left) == (TechnicianScreen.login_failed, 1)
+    view = flow.login("T1", "111111")
     assert (view.screen, view.lockout_remaining_s) == (TechnicianScreen.locked_out, 30)
     assert flow.login("T1", PIN).screen is TechnicianScreen.locked_out
-    assert len(world.audits("login_failed")) == 2
+    assert len(world.audits("login_failed")) == 3
+    # The first lockout reaches the central service as an alarm.
+    assert world.event_types() == ["security.alarm"]
+    alarm = world.event_data("security.alarm")[0]
+    assert (alarm["subject"], alarm["denied"]) == ("technician_login", 3)
     world.clock.advance(30)
     flow.tick()
     assert flow.login("T1", PIN).screen is TechnicianScreen.map
-    assert world.event_types() == ["technician.login"]
+    assert world.event_types() == ["security.alarm", "technician.login"]
 
 
 def test_live_map_shows_every_door_with_its_states(world: World, tech) -> None:

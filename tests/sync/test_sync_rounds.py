@@ -38,6 +38,16 @@ def test_first_sync_lets_the_kiosk_check_codes(kiosk: Kiosk, central_service: Ce
     assert_converged(cache, central_service)
 
 
+def test_the_accessible_flag_reaches_the_kiosk(kiosk: Kiosk, central_service: CentralService):
+    low = central_service.announce(size="M", accessible=True)
+    plain = central_service.announce(size="M")
+    assert low.parcel.accessible and not plain.parcel.accessible
+    assert kiosk.sync().ok
+    assert kiosk.cache.parcel(low.parcel.parcel_id).accessible is True
+    assert kiosk.cache.parcel(plain.parcel.parcel_id).accessible is False
+    assert central_service.parcel(low.parcel.parcel_id).accessible is True
+
+
 def test_deposit_and_pickup_reach_the_central_side(kiosk: Kiosk, central_service: CentralService):
     a = central_service.announce(size="M")
     pid = a.parcel.parcel_id

@@ -27,12 +27,20 @@ SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 
 ALL_SAMPLES = {**SAMPLES, **COURIER_SAMPLES, **TECH_SAMPLES}
 UI_PAGES = ("scan", "camera_test")
+# The label keyboard, open over a courier screen (UI state inside the page).
+TYPING = {"deposit_typing": ("deposit_scan", "courier_deposit"),
+          "collect_typing": ("collect_list", "courier_collect")}
 
 
 def _render(window: MainWindow, name: str) -> None:
     if name in UI_PAGES:
         window.show_view(SAMPLES["idle"])
         window.show_page(name)
+    elif name in TYPING:
+        sample, page = TYPING[name]
+        window.show_view(COURIER_SAMPLES[sample])
+        window.pages[page].show_keyboard(True)
+        window.pages[page].keyboard.set_text("XP-LBL-70")
     else:
         window.show_view(ALL_SAMPLES[name])
         if name == "checking":
@@ -41,6 +49,9 @@ def _render(window: MainWindow, name: str) -> None:
     QApplication.processEvents()
 
 
+# Renders every screen at four sizes: minutes of CPU on a loaded 2-core box, so the
+# default 120 s guard against a hang is too tight here.
+@pytest.mark.timeout(900)
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_screen_fits_in_every_size(qtbot, window, language) -> None:
     window.set_language(language)
@@ -53,7 +64,7 @@ def test_every_screen_fits_in_every_size(qtbot, window, language) -> None:
         minimum_target = theme.Metrics.for_size(width, height).target
         folder = SHOTS / language / f"{width}x{height}"
         folder.mkdir(parents=True, exist_ok=True)
-        for name in (*ALL_SAMPLES, *UI_PAGES):
+        for name in (*ALL_SAMPLES, *UI_PAGES, *TYPING):
             _render(window, name)
             assert window.size().width() == width and window.size().height() == height
             image = window.grab()
@@ -63,7 +74,7 @@ def test_every_screen_fits_in_every_size(qtbot, window, language) -> None:
             where = f"{language} {width}x{height} {name}:"
             problems += [f"{where} {p}" for p in clipped_texts(window)]
             problems += [f"{where} {p}" for p in small_targets(window, min(60, minimum_target))]
-    assert shots == len(SIZES) * (len(ALL_SAMPLES) + len(UI_PAGES))
+    assert shots == len(SIZES) * (len(ALL_SAMPLES) + len(UI_PAGES) + len(TYPING))
     assert not problems, "\n".join(problems)
 
 

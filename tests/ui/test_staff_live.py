@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
-from tests.ui.live import COURIER_BADGE, COURIER_ID, TECH_ID, TECH_PIN, LiveKiosk
+from tests.ui.live import COURIER_BADGE, COURIER_ID, COURIER_PIN, TECH_ID, TECH_PIN, LiveKiosk
 
 pytestmark = [pytest.mark.ui, pytest.mark.integration]
 
@@ -170,4 +170,75 @@ def test_technician_gesture_map_open_a_door_and_diagnostics(qtbot, kiosk) -> Non
     click(qtbot, kiosk.window.pages["camera_test"].back)
     on(qtbot, kiosk, "technician_map")
     click(qtbot, page.buttons["logout"])
+    on(qtbot, kiosk, "idle")
+
+
+def type_label(qtbot, entry, text: str) -> None:
+    for ch in text:
+        click(qtbot, entry.keys[ch])
+
+
+def test_a_typed_label_a_size_fallback_and_nothing_to_collect(qtbot, kiosk) -> None:
+    for n, cid in enumerate(("A01", "B01", "C01")):  # every S compartment is taken
+        kiosk.add_parcel(f"1111000{n}", cid)
+    pid = kiosk.announce("XP-LBL-7002", size="S")
+    kiosk.announce("XP-LBL-7003", size="L")
+    click(qtbot, kiosk.window.pages["idle"].service)
+    on(qtbot, kiosk, "courier_login", "login")
+    login = kiosk.window.pages["courier_login"]
+    type_digits(qtbot, login.keypad, COURIER_ID)
+    click(qtbot, login.entry.pin_field)
+    type_digits(qtbot, login.keypad, COURIER_PIN)
+    click(qtbot, login.submit)
+    on(qtbot, kiosk, "courier_menu", "menu")
+    menu = kiosk.window.pages["courier_menu"]
+    # The menu says what waits here.
+    assert menu.expected.text() == "To deposit here: 2 parcels expected."
+    assert menu.to_collect.text() == "To collect: 0 parcels."
+    assert menu.free.text() == "Free compartments: M 6   L 3"
+
+    click(qtbot, menu.deposit)
+    on(qtbot, kiosk, "courier_deposit", "deposit_scan")
+    deposit = kiosk.window.pages["courier_deposit"]
+    assert deposit.second.label_text() == "Type the label"
+    click(qtbot, deposit.second)
+    assert deposit.typing and deposit.keyboard.isVisible()
+    # A typo is refused exactly like a scanned label; the keyboard keeps what was typed.
+    type_label(qtbot, deposit.keyboard, "XP-LBL-7020")
+    click(qtbot, deposit.keyboard.submit)
+    on(qtbot, kiosk, "courier_deposit", "deposit_refused")
+    assert not deposit.typing
+    assert deposit.title.text() == "This parcel is not announced for this locker"
+    click(qtbot, deposit.second)  # type the label again
+    assert deposit.keyboard.text == "XP-LBL-7020"
+    click(qtbot, deposit.keyboard.keys["backspace"])
+    click(qtbot, deposit.keyboard.keys["backspace"])
+    type_label(qtbot, deposit.keyboard, "02")
+    click(qtbot, deposit.keyboard.submit)
+
+    # No S is free: the larger door is offered, nothing opens until the courier agrees.
+    on(qtbot, kiosk, "courier_deposit", "deposit_fallback")
+    assert deposit.title.text() == "No S free: use M?"
+    door = deposit.door.door_label.text()
+    assert door and not kiosk.door_is_open(door)
+    assert deposit.primary.label_text() == "Yes, use M"
+    click(qtbot, deposit.primary)
+    on(qtbot, kiosk, "courier_deposit", "deposit_open")
+    assert kiosk.door_is_open(door)
+    kiosk.close_door(door)
+    on(qtbot, kiosk, "courier_deposit", "deposit_scan")
+    assert kiosk.parcel_state(pid) == "stored"
+    assert deposit.keyboard.text == ""  # the right label is not kept for the next one
+
+    click(qtbot, deposit.primary)  # done depositing
+    on(qtbot, kiosk, "courier_menu", "menu")
+    qtbot.waitUntil(lambda: menu.expected.text() == "To deposit here: 1 parcel expected.",
+                    timeout=WAIT_MS)
+    click(qtbot, menu.collect)
+    on(qtbot, kiosk, "courier_collect", "collect_done")
+    collect = kiosk.window.pages["courier_collect"]
+    assert collect.title.text() == "Nothing to collect"
+    click(qtbot, collect.primary)
+    on(qtbot, kiosk, "courier_menu", "menu")
+    click(qtbot, menu.logout)
     on(qtbot, kiosk, "idle")

@@ -1,80 +1,45 @@
-"""Deposit: scan a label, the kiosk picks and opens a compartment, load it, close it."""
+"""Deposit: scan or type a label, the kiosk picks and opens a compartment, load it,
+close it. A larger compartment than the parcel's size is offered, never imposed."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 from kiosk.flows.courier_view import CourierScreen, CourierView, DepositRefusal
-from kiosk.ui.screens.base import Screen, ScreenContext, make_label
-from kiosk.ui.theme import Metrics
-from kiosk.ui.widgets.door_panel import DoorPanel
+from kiosk.ui.screens.base import ScreenContext
+from kiosk.ui.screens.courier_door import CourierDoorScreen
 from kiosk.ui.widgets.status_icon import IconKind
-from kiosk.ui.widgets.table import TouchTable
-from kiosk.ui.widgets.touch_button import TouchButton
 
 DEPOSIT_SCREENS = (
     CourierScreen.deposit_scan, CourierScreen.deposit_refused, CourierScreen.deposit_opening,
-    CourierScreen.deposit_open, CourierScreen.no_compartment,
+    CourierScreen.deposit_open, CourierScreen.no_compartment, CourierScreen.deposit_fallback,
 )
 
 
-class DepositScreen(Screen):
+class DepositScreen(CourierDoorScreen):
     name = "courier_deposit"
+    table_name = "tally"
+    typing_screens = frozenset({CourierScreen.deposit_scan, CourierScreen.deposit_refused,
+                                CourierScreen.no_compartment})
 
     def __init__(self, ctx: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        outer = QVBoxLayout(self)
-        title_row, self.title, self.icon = self.make_title_row(IconKind.INFO)
-        self.body = make_label("body", self)
-        self.body.setObjectName("deposit_body")
-        self.door = DoorPanel(self)
-        self.tally = TouchTable(self)
-        self.tally.setObjectName("tally")
-        outer.addLayout(title_row)
-        outer.addWidget(self.body)
-        outer.addWidget(self.door, 1)
-        outer.addWidget(self.tally, 1)
-        self.first = TouchButton("", "secondary", self)
-        self.first.setObjectName("first")
-        self.second = TouchButton("", "secondary", self)
-        self.second.setObjectName("second")
-        self.primary = TouchButton("", "primary", self)
-        self.primary.setObjectName("primary")
-        self.row = self.make_actions_row(self.first, self.second, self.primary)
-        outer.addLayout(self.row)
-        self._actions = {"first": "back_to_menu", "second": "", "primary": "back_to_menu"}
-        self.first.clicked.connect(lambda: self._act("first"))
-        self.second.clicked.connect(lambda: self._act("second"))
-        self.primary.clicked.connect(lambda: self._act("primary"))
+        self.tally = self.table
         self.retranslate()
-
-    def _act(self, which: str) -> None:
-        name = self._actions.get(which)
-        if name and self.ctx.modes is not None:
-            self.ctx.modes.call(name)
 
     def show_view(self, view: CourierView) -> None:
         self.door.show_door(view.door, view.locker_map)
         super().show_view(view)
 
-    def _buttons(self, *specs: tuple[str, str] | None) -> None:
-        for key, button, spec in zip(("first", "second", "primary"),
-                                     (self.first, self.second, self.primary), specs,
-                                     strict=True):
-            button.setVisible(spec is not None)
-            if spec is not None:
-                button.setText(spec[0])
-                self._actions[key] = spec[1]
-
     def retranslate(self) -> None:
+        super().retranslate()
         view: CourierView | None = self.view
         screen = view.screen if view is not None else CourierScreen.deposit_scan
         menu = (self.tr("Menu"), "back_to_menu")
+        typed = (self.tr("Type the label"), "type_label")
         door = view.door.label if view is not None and view.door else ""
-        at_door = screen in (CourierScreen.deposit_opening, CourierScreen.deposit_open)
-        self.door.setVisible(at_door)
-        self.tally.setVisible(not at_door)
-        self.door.retranslate()
+        self._show_door(screen in (CourierScreen.deposit_opening, CourierScreen.deposit_open,
+                                   CourierScreen.deposit_fallback))
         if screen is CourierScreen.deposit_opening:
             self.icon.set_kind(IconKind.DOOR)
             self.title.setText(self.tr("Opening door %1…").replace("%1", door))
@@ -91,11 +56,22 @@ class DepositScreen(Screen):
             self._buttons((self.tr("Cancel"), "cancel_deposit"),
                           (self.tr("Door did not open"), "door_didnt_open"),
                           (self.tr("Parcel does not fit"), "doesnt_fit"))
+        elif screen is CourierScreen.deposit_fallback:
+            self.icon.set_kind(IconKind.WARNING)
+            want = (view.parcel_size if view is not None else "") or "?"
+            offer = (view.compartment_size if view is not None else "") or "?"
+            self.title.setText(self.tr("No %1 free: use %2?").replace("%1", want)
+                               .replace("%2", offer))
+            self.body.setText(
+                self.tr("Every size %1 compartment is taken. Door %2 (size %3) is free.")
+                .replace("%1", want).replace("%2", door).replace("%3", offer))
+            self._buttons((self.tr("No, keep the parcel"), "cancel_deposit"), None,
+                          (self.tr("Yes, use %1").replace("%1", offer), "accept_larger"))
         elif screen is CourierScreen.deposit_refused:
             self.icon.set_kind(IconKind.ERROR)
             self.title.setText(self._refusal_title(view))
             self.body.setText(self.tr("Keep this parcel and scan the next one."))
-            self._buttons(menu, None, (self.tr("Scan the next parcel"), "start_deposit"))
+            self._buttons(menu, typed, (self.tr("Scan the next parcel"), "start_deposit"))
         elif screen is CourierScreen.no_compartment:
             self.icon.set_kind(IconKind.WARNING)
             self.title.setText(self.tr("No free compartment for this parcel"))
@@ -115,8 +91,9 @@ class DepositScreen(Screen):
                     .replace("%1", last.barcode).replace("%2", last.door.label)
                 )
             else:
-                self.body.setText(self.tr("Hold the label to the camera or the scanner."))
-            self._buttons(None, None, (self.tr("Done depositing"), "back_to_menu"))
+                self.body.setText(self.tr(
+                    "Hold the label to the camera, or type it if it will not scan."))
+            self._buttons(None, typed, (self.tr("Done depositing"), "back_to_menu"))
         self.tally.set_headers([self.tr("Parcel"), self.tr("Door"), self.tr("Size")])
         tally = view.tally if view is not None else ()
         self.tally.set_rows([(t.barcode, t.door.label, t.size) for t in reversed(tally)])
@@ -131,12 +108,3 @@ class DepositScreen(Screen):
         if refusal is DepositRefusal.no_compartment:
             return self.tr("No free compartment for this parcel")
         return self.tr("This parcel is not announced for this locker")
-
-    def apply_metrics(self, m: Metrics) -> None:
-        super().apply_metrics(m)
-        self.door.apply_metrics(m)
-        self.tally.apply_row_height(max(40, m.px(56)))
-        if m.portrait:
-            self.row.setDirection(QBoxLayout.Direction.TopToBottom)
-        else:
-            self.row.setDirection(QBoxLayout.Direction.LeftToRight)

@@ -1,4 +1,6 @@
-"""The courier's menu: deposit, collect, check compartments, log out; the visit's tally."""
+"""The courier's menu: deposit, collect, check compartments, log out; what waits at this
+locker (parcels to deposit and to collect, free compartments by size) and the visit's
+tally."""
 
 from __future__ import annotations
 
@@ -18,6 +20,12 @@ class CourierMenuScreen(Screen):
         super().__init__(ctx, parent)
         outer = QVBoxLayout(self)
         title_row, self.title, self.icon = self.make_title_row(IconKind.INFO)
+        self.expected = make_label("body", self)
+        self.expected.setObjectName("waiting_expected")
+        self.to_collect = make_label("body", self)
+        self.to_collect.setObjectName("waiting_collect")
+        self.free = make_label("body", self)
+        self.free.setObjectName("waiting_free")
         self.summary = make_label("body", self)
         self.summary.setObjectName("tally_summary")
         self.faults = make_label("body", self)
@@ -31,7 +39,13 @@ class CourierMenuScreen(Screen):
         self.logout = TouchButton("", "secondary", self)
         self.logout.setObjectName("logout")
         outer.addLayout(title_row)
-        outer.addWidget(self.summary)
+        # What waits, two facts a line: a 480-line panel has no room for four.
+        self.facts = QGridLayout()
+        self.facts.addWidget(self.expected, 0, 0)
+        self.facts.addWidget(self.to_collect, 0, 1)
+        self.facts.addWidget(self.free, 1, 0)
+        self.facts.addWidget(self.summary, 1, 1)
+        outer.addLayout(self.facts)
         outer.addWidget(self.faults)
         outer.addStretch(1)
         self.grid = QGridLayout()
@@ -57,6 +71,17 @@ class CourierMenuScreen(Screen):
         count = len(view.tally) if view is not None else 0
         self.title.setText(self.tr("Hello, %1").replace("%1", name or self.tr("courier")))
         self.summary.setText(self.tr("Deposited on this visit: %n parcel(s).", "", count))
+        waiting = view.waiting if view is not None else None
+        expected = waiting.expected if waiting else 0
+        to_collect = waiting.to_collect if waiting else 0
+        self.expected.setText(self.tr("To deposit here: %n parcel(s) expected.", "",
+                                      expected))
+        self.to_collect.setText(self.tr("To collect: %n parcel(s).", "", to_collect))
+        free = waiting.free_by_size if waiting else ()
+        self.free.setText(
+            self.tr("Free compartments: %1").replace(
+                "%1", "   ".join(f"{size} {n}" for size, n in free))
+            if free else self.tr("No compartment is free."))
         faults = view.faults if view is not None else ()
         self.faults.setVisible(bool(faults))
         if faults:
@@ -72,3 +97,8 @@ class CourierMenuScreen(Screen):
     def apply_metrics(self, m: Metrics) -> None:
         super().apply_metrics(m)
         self.grid.setSpacing(m.gap)
+        self.facts.setHorizontalSpacing(m.gap)
+        self.facts.setVerticalSpacing(m.px(12))
+        outer = self.layout()
+        if outer is not None:
+            outer.setSpacing(m.px(16))
