@@ -145,3 +145,15 @@ class OpeningOutcome(StrEnum):
     JAMMED = "jammed"
     NOT_SENT = "not_sent"
     UNCONFIRMED = "unconfirmed"
+
+
+class OpeningSettlement(StrEnum):
+    """How the start-up recovery finished the story of an opening a killed run left
+    unfinished (stored with the opening; also what its audit note says)."""
+
+    UNCONFIRMED = "unconfirmed"  # door closed, outcome never seen: nothing assumed
+    PICKED_UP = "picked_up"
+    DEPOSITED = "deposited"
+    CLOSED = "closed"  # only the close (and outcome) were missing
+    COLLECT_INTERRUPTED = "collect_interrupted"
+    REFUSED = "refused"  # the cache refused the parcel change: alarm for an operator

@@ -70,7 +70,7 @@ class KioskFlows:
         self.watch = DoorWatch(self.store, clock)
         # Openings a killed run left unfinished, settled on the first polls that know
         # each door (docs/crash-safety.md).
-        self.recovery = StartupRecovery(cache, self.store, clock,
+        self.recovery = StartupRecovery(self.store, clock,
                                         left_open_alarm_s=s.pickup.left_open_alarm_s)
         guarded = self.watch.guard(bank)
         # Lockouts and the remote-open cap run on kiosk time saved in the cache, so no

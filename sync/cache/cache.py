@@ -3,7 +3,8 @@ with their outbox event and audit row in one transaction.
 
 `Cache` combines the parts, one module each: `lookups` (profile, code hashing, parcels,
 couriers, status), `compartments` (fill order, states, layout), `recording` (door
-openings, pickups, deposits, collections, events, audit) and `commands`.
+openings, pickups, deposits, collections, events, audit), `commands` and `openings`
+(what a restart asks about unfinished door openings).
 
 Usage::
 
@@ -33,10 +34,12 @@ from sync.cache.kiosk_state import KioskStateMixin
 from sync.cache.lookups import LookupsMixin
 from sync.cache.migrate import upgrade
 from sync.cache.models import utcnow
+from sync.cache.openings import OpeningsMixin
 from sync.cache.recording import RecordingMixin
 
 
-class Cache(LookupsMixin, CompartmentsMixin, RecordingMixin, CommandsMixin, KioskStateMixin):
+class Cache(LookupsMixin, CompartmentsMixin, RecordingMixin, CommandsMixin, KioskStateMixin,
+            OpeningsMixin):
     """The local SQLite cache, shared by the kiosk process and the sync worker."""
 
     @classmethod
