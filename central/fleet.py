@@ -37,19 +37,24 @@ CLEARING_EVENTS = {
 }
 
 
+def status_values(beat: Heartbeat, now: datetime) -> dict[str, Any]:
+    """The locker_status columns one heartbeat sets."""
+    return {
+        "last_heartbeat_at": now,
+        "sent_at": beat.sent_at,
+        "software_version": beat.software_version,
+        "outbox_depth": beat.outbox_depth,
+        "last_event_seq": beat.last_event_seq,
+        "board_ok": beat.board_ok,
+        "compartments": [c.model_dump(mode="json") for c in beat.compartments],
+    }
+
+
 def record_heartbeat(conn: Connection, locker_id: str, beat: Heartbeat, now: datetime) -> None:
     conn.execute(
         update(locker_status)
         .where(locker_status.c.locker_id == locker_id)
-        .values(
-            last_heartbeat_at=now,
-            sent_at=beat.sent_at,
-            software_version=beat.software_version,
-            outbox_depth=beat.outbox_depth,
-            last_event_seq=beat.last_event_seq,
-            board_ok=beat.board_ok,
-            compartments=[c.model_dump(mode="json") for c in beat.compartments],
-        )
+        .values(**status_values(beat, now))
     )
 
 

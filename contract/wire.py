@@ -310,6 +310,10 @@ class Command(WireModel):
 class HeartbeatReply(WireModel):
     server_time: UtcDateTime
     commands: list[Command]
+    # The cursors a pull from the start would end at now. A locker whose own cursor is
+    # equal has nothing to pull; absent (an older service), the locker pulls as before.
+    parcels_cursor: Annotated[str, Field(max_length=200)] | None = None
+    couriers_cursor: Annotated[str, Field(max_length=200)] | None = None
 
 
 # --------------------------------------------------------------------------- operator side
