@@ -100,7 +100,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 # What only the `central` extra installs: the appliance's base install has none of it, so
 # `expresspoint central ...` registers everywhere and says what to install when needed.
-CENTRAL_EXTRA = frozenset({"fastapi", "starlette", "uvicorn", "psycopg", "psycopg_binary"})
+CENTRAL_EXTRA = frozenset({"fastapi", "starlette", "uvicorn", "psycopg", "psycopg_binary", "jinja2",
+                           "cryptography"})
 CENTRAL_EXTRA_HINT = ("this command needs the central service's libraries, which a locker's "
                       "base install leaves out: pip install 'expresspoint[central]'")
 
