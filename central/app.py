@@ -16,6 +16,7 @@ from central import lockers, parcels, routes_device, routes_operator
 from central.context import ServiceContext
 from central.edge import RequestEdge, TokenPrecheck
 from central.http_errors import install as install_error_handlers
+from central.singleton import run_once
 from contract.wire import EventBatch
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,9 @@ async def _sweeper(ctx: ServiceContext) -> None:
     while True:
         await asyncio.sleep(ctx.sweep_interval_s)
         try:
-            await run_in_threadpool(sweep_all, ctx)
+            # once per deployment: with several instances (or workers) on one
+            # PostgreSQL the one holding the job's lock sweeps, the others skip
+            await run_in_threadpool(run_once, ctx.db, "deadline-sweep", lambda: sweep_all(ctx))
         except Exception:  # noqa: BLE001 - the timer must survive a bad pass; it is logged
             log.exception("deadline sweep failed; retrying in %.0f s", ctx.sweep_interval_s)
 
