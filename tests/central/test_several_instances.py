@@ -2,7 +2,8 @@
 host, on one PostgreSQL, serve one fleet: a kiosk whose rounds go to either instance
 (one of them killed and restarted midway) ends with every event on the server exactly
 once and its cache equal to the server's view; cursors from one instance are good at
-the other; the deadline sweep both instances run expires each parcel once."""
+the other; the deadline sweep both instances run (central/worker.py: the scheduler lease) expires
+each parcel once."""
 
 from __future__ import annotations
 
@@ -17,7 +18,6 @@ from sqlalchemy import select, update
 
 from central.db import Database
 from central.schema import parcels
-from central.singleton import run_once
 from tests.central_service import CentralService, TempPostgres
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sync"))
@@ -118,21 +118,3 @@ def test_the_deadline_sweep_both_run_expires_each_parcel_once(
                             Path(svc.log_path).read_text(encoding="utf-8"))
     )
     assert expired_in_logs == len(ids)
-
-
-def test_only_one_instance_runs_a_job_at_a_time(postgres_cluster: TempPostgres) -> None:
-    url = postgres_cluster.new_database()
-    first, second = Database(url, pool_size=1), Database(url, pool_size=1)
-    try:
-        inner: list[tuple[bool, object]] = []
-        def job() -> int:
-            inner.append(run_once(second, "job", lambda: 1))
-            return 2
-
-        done, result = run_once(first, "job", job)
-        assert (done, result) == (True, 2)
-        assert inner == [(False, None)]  # the other instance skipped while it ran
-        assert run_once(second, "job", lambda: 3) == (True, 3)  # and the lock was let go
-    finally:
-        first.dispose()
-        second.dispose()
