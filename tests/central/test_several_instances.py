@@ -2,8 +2,8 @@
 host, on one PostgreSQL, serve one fleet: a kiosk whose rounds go to either instance
 (one of them killed and restarted midway) ends with every event on the server exactly
 once and its cache equal to the server's view; cursors from one instance are good at
-the other; the deadline sweep both instances run (central/worker.py: the scheduler lease) expires
-each parcel once."""
+the other; the deadline sweep both instances run (central/worker.py, the scheduler
+lease) expires each parcel once."""
 
 from __future__ import annotations
 
