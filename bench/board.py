@@ -12,11 +12,14 @@ request only once its last byte would have arrived, and hands over each reply on
 its last byte would have left. Boards answer with no extra processing time, so the
 figures show what the wire plus the driver cost, not a lock's mechanical time.
 
-Alternatives in one run: the driver with its default timing (25 ms quiet gap, 5 ms
-between transactions, 8A reply lengths learned), 8A replies ended by the quiet gap
-alone (what a driver must do without learning the length), CU16/CU48 polled with one
-bus-wide request instead of one per board, no gap between transactions, and an unpaced
-pty (the driver's own overhead with a free wire).
+Alternatives in one run: the earlier default (each board polled with its own request,
+a fixed 5 ms between transactions), the current default (the family's gap in character
+times: 3.5 for the Kerong boards, 4.8 = 5 ms at 9600 for 8A; CU16 polled with the
+bus-wide 0x32 request), 8A replies ended by the quiet gap alone (what a driver must do
+without learning the length), CU16/CU48 polled bus-wide with the fixed 5 ms gap, no gap
+between transactions, and an unpaced pty (the driver's own overhead with a free wire).
+The last lines give the 10-board poll of the earlier and the current default side by
+side, per protocol.
 
 Run: .venv/bin/python bench/board.py [--repeat 15]
 """
@@ -48,17 +51,21 @@ class Variant:
     timeouts: Timeouts
     paced: bool = True
     learn_reply_length: bool = True
-    poll_mode: str = "per_board"
+    poll_mode: str = "auto"
     protocols: tuple[str, ...] = tuple(LOCKS)
 
 
+EARLIER = "earlier: per board, 5 ms gap"
+CURRENT = "default: family gap and poll"
+FIXED_GAP = Timeouts(inter_transaction_s=0.005)
 NO_GAP = Timeouts(inter_transaction_s=0.0)
 VARIANTS = {
-    "default timing": Variant(Timeouts()),
+    EARLIER: Variant(FIXED_GAP, poll_mode="per_board"),
+    CURRENT: Variant(Timeouts()),
     "8A framed by quiet gap only": Variant(Timeouts(), learn_reply_length=False,
                                            protocols=("8a",)),
-    "bus-wide poll (broadcast)": Variant(Timeouts(), poll_mode="broadcast",
-                                         protocols=("cu16", "cu48")),
+    "bus-wide poll, 5 ms gap": Variant(FIXED_GAP, poll_mode="broadcast",
+                                       protocols=("cu16", "cu48")),
     "no inter-transaction gap": Variant(NO_GAP),
     "unpaced pty (driver only)": Variant(NO_GAP, paced=False),
 }
@@ -92,7 +99,8 @@ def measure(protocol: str, variant: Variant, repeat: int) -> Figures:
     confirm_bytes = exchange_bytes(sim, codec.unlock_request(target.board, target.lock))
     confirm_bytes += exchange_bytes(sim, codec.status_request(target.board))
     broadcast = codec.broadcast_status_request()
-    if variant.poll_mode == "broadcast" and broadcast is not None:
+    mode = codec.default_poll_mode if variant.poll_mode == "auto" else variant.poll_mode
+    if mode == "broadcast" and broadcast is not None:
         poll_bytes = exchange_bytes(sim, broadcast)
     else:
         poll_bytes = sum(exchange_bytes(sim, codec.status_request(b)) for b in boards)
@@ -138,7 +146,8 @@ def main() -> None:
     protocols = args.protocol or list(LOCKS)
     print(f"{BOARDS} boards per bus, median of {args.repeat} runs; "
           "ratio = measured / wire time of the bytes exchanged\n")
-    header = (f"{'protocol':<8} {'baud':>6} {'variant':<27} {'unlock->open':>13} "
+    polls: dict[str, dict[str, float]] = {}
+    header = (f"{'protocol':<8} {'baud':>6} {'variant':<29} {'unlock->open':>13} "
               f"{'wire':>8} {'ratio':>6} {'10-board poll':>14} {'wire':>8} {'ratio':>6}")
     print(header)
     print("-" * len(header))
@@ -148,16 +157,22 @@ def main() -> None:
             if protocol not in variant.protocols:
                 continue
             f = measure(protocol, variant, args.repeat)
+            polls.setdefault(protocol, {})[name] = f.poll_s
             u_wire = wire_s(f.unlock_confirm_bytes, baud)
             p_wire = wire_s(f.poll_bytes, baud)
-            print(f"{protocol:<8} {baud:>6} {name:<27} "
+            print(f"{protocol:<8} {baud:>6} {name:<29} "
                   f"{1000 * f.unlock_confirm_s:>10.1f} ms {1000 * u_wire:>5.1f} ms "
                   f"{f.unlock_confirm_s / u_wire:>6.2f} "
                   f"{1000 * f.poll_s:>11.1f} ms {1000 * p_wire:>5.1f} ms {f.poll_s / p_wire:>6.2f}")
         print()
     print("Byte counts per cycle: unlock request + its acknowledgement (CU16: 9-byte status, "
           "8A: 5-byte reply, CU48: none) + one status exchange; a poll is one status "
-          "exchange per board, or one bus-wide request and ten replies.")
+          "exchange per board, or one bus-wide request and ten replies.\n")
+    print("10-board poll, earlier default -> current default:")
+    for protocol, figures in polls.items():
+        before, after = figures[EARLIER], figures[CURRENT]
+        print(f"  {protocol:<5} {1000 * before:7.1f} ms -> {1000 * after:7.1f} ms  "
+              f"({before / after:.2f}x)")
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from central import tokens
 from central.app import create_app
 from central.context import ServiceContext, utc_now
 from central.db import Database, redact
+from central.service_options import ServiceOptions
 from central.tokens import TokenKind
 
 log = logging.getLogger(__name__)
@@ -27,6 +28,9 @@ class PortUnavailable(RuntimeError):
     """The service cannot listen on the requested address."""
 
 
+MAX_TOKEN_FILE_BYTES = 4096
+
+
 class TokenFileError(ValueError):
     """The operator token file cannot be read or written."""
 
@@ -34,7 +38,15 @@ class TokenFileError(ValueError):
 def load_or_create_token(path: Path) -> str:
     """Read a token file; create it (mode 0600) with a fresh token when missing."""
     if path.exists():
-        token = path.read_text(encoding="utf-8").strip()
+        # A path to a device or a huge file must end in one line, not in reading forever.
+        if not path.is_file():
+            raise TokenFileError(f"{path} is not a regular file: give the token file's path")
+        if path.stat().st_size > MAX_TOKEN_FILE_BYTES:
+            raise TokenFileError(f"{path} is larger than a token file: give the right path")
+        try:
+            token = path.read_text(encoding="utf-8").strip()
+        except UnicodeDecodeError:
+            raise TokenFileError(f"{path} is not UTF-8 text: give the token file's path") from None
         if not token:
             raise TokenFileError(f"{path} is empty: put a token in it or delete it")
         return token
@@ -79,7 +91,8 @@ def app_from_env() -> FastAPI:
     parent hands its settings over in the environment.
     """
     db = Database(os.environ[ENV_DB])
-    return create_app(ServiceContext(db=db, sweep_interval_s=float(os.environ[ENV_SWEEP])))
+    ctx = ServiceContext(db=db, sweep_interval_s=float(os.environ[ENV_SWEEP]))
+    return create_app(ServiceOptions.from_env().apply(ctx))
 
 
 def _announce_when_ready(host: str, port: int, label: str, stop: threading.Event) -> None:
@@ -126,9 +139,13 @@ def serve(
     access_log: bool = False,
     log_level: str = "warning",
     workers: int = 1,
+    options: ServiceOptions | None = None,
 ) -> int:
     """Run until SIGTERM/SIGINT. `workers > 1` runs that many processes on one socket
     (worth it on PostgreSQL with spare cores; SQLite writers queue on one lock anyway)."""
+    options = options or ServiceOptions()
+    # Checked here, in the parent: a bad option is one clear error before anything runs.
+    options.apply(ServiceContext(db=Database("sqlite://")))
     db = Database(db_url)
     db.create_schema()
     if operator_token_file is not None:
@@ -153,6 +170,7 @@ def serve(
         db.dispose()
         os.environ[ENV_DB] = db.url
         os.environ[ENV_SWEEP] = str(sweep_interval_s)
+        options.to_env()
         config = uvicorn.Config(
             "central.server:app_from_env", factory=True, workers=workers, **config_kwargs
         )
@@ -171,7 +189,7 @@ def serve(
             sock.close()
         return 0
     sock = _listening_socket(host, port)
-    ctx = ServiceContext(db=db, sweep_interval_s=sweep_interval_s)
+    ctx = options.apply(ServiceContext(db=db, sweep_interval_s=sweep_interval_s))
     server = _AnnouncingServer(uvicorn.Config(create_app(ctx), **config_kwargs), redact(db.url))
     try:
         server.run(sockets=[sock])

@@ -56,6 +56,10 @@ class EventType(StrEnum):
     COMPARTMENT_JAMMED = "compartment.jammed"
     COMPARTMENT_OUT_OF_SERVICE = "compartment.out_of_service"
     COMPARTMENT_IN_SERVICE = "compartment.in_service"
+    # A customer at the door reports a problem (docs/central-api.md).
+    COMPARTMENT_REPORTED_NOT_OPEN = "compartment.reported_not_open"
+    PARCEL_REPORTED_MISSING = "parcel.reported_missing"
+    PARCEL_REPORTED_DAMAGED = "parcel.reported_damaged"
     CODE_DENIED = "code.denied"
     CODE_LOCKOUT = "code.lockout"
     SECURITY_ALARM = "security.alarm"  # someone is guessing secrets (docs/central-api.md)
@@ -145,6 +149,18 @@ class OpeningOutcome(StrEnum):
     JAMMED = "jammed"
     NOT_SENT = "not_sent"
     UNCONFIRMED = "unconfirmed"
+
+
+class OpeningSettlement(StrEnum):
+    """How the start-up recovery finished the story of an opening a killed run left
+    unfinished (stored with the opening; also what its audit note says)."""
+
+    UNCONFIRMED = "unconfirmed"  # door closed, outcome never seen: nothing assumed
+    PICKED_UP = "picked_up"
+    DEPOSITED = "deposited"
+    CLOSED = "closed"  # only the close (and outcome) were missing
+    COLLECT_INTERRUPTED = "collect_interrupted"
+    REFUSED = "refused"  # the cache refused the parcel change: alarm for an operator
 
 
 class ClaimStatus(StrEnum):

@@ -80,7 +80,7 @@ class LockerBank:
     def __init__(self, config: BankConfig, *, clock: Callable[[], float] = time.monotonic):
         self.config = config
         self.codec: BoardCodec = codec_for(config.protocol)
-        t = config.timeouts
+        t = config.effective_timeouts
         settings = PortSettings(
             url=config.port_url,
             baudrate=config.effective_baudrate,
@@ -96,6 +96,10 @@ class LockerBank:
         # Learned lengths of status replies that have no length field (8A), per board.
         # Only the bus worker thread touches this.
         self._reply_lengths: dict[int, int] = {}
+        # The last status each board gave when asked by its own request or confirmed;
+        # a bus-wide answer that differs is asked again (see _broadcast_job). Bus
+        # worker thread only.
+        self._confirmed: dict[int, BoardStatus] = {}
         # Boards whose last status read failed: a failure is logged once per streak,
         # not at every poll (the kiosk polls each board several times a second).
         self._failing: set[int] = set()
@@ -201,7 +205,7 @@ class LockerBank:
         )
         boards = sorted({a.board for a in wanted.values()})
         statuses: dict[int, BoardStatus | None] = {}
-        if self.config.poll_mode == "broadcast" and len(boards) > 1:
+        if self.config.effective_poll_mode == "broadcast" and len(boards) > 1:
             job = partial(self._broadcast_job, boards)
             try:
                 answered = self._bus.submit(Priority.STATUS, job).result()
@@ -209,6 +213,10 @@ class LockerBank:
                 log.warning("status of every board unknown: %s", exc)
                 answered = {}
             statuses = {b: answered.get(b) for b in boards}
+            stats = self._bus.stats()
+            for board, status in statuses.items():
+                missing = stats[board].last_error if board in stats else None
+                self._track(board, None if status else (missing or "no answer"))
         else:
             noise = _PollNoise()
             futures = {
@@ -230,20 +238,22 @@ class LockerBank:
         try:
             status = future.result()
         except (BoardNotAnswering, FrameError, PortError) as exc:
-            with self._failing_lock:
-                first = board not in self._failing
-                self._failing.add(board)
-            if first:
-                log.warning("status of board %d unknown: %s", board, exc)
-            else:
-                log.debug("status of board %d still unknown: %s", board, exc)
+            self._track(board, str(exc))
             return None
-        with self._failing_lock:
-            recovered = board in self._failing
-            self._failing.discard(board)
-        if recovered:
-            log.warning("board %d answers again", board)
+        self._track(board, None)
         return status
+
+    def _track(self, board: int, error: str | None) -> None:
+        """Log a board's failure once per streak, and when it answers again."""
+        with self._failing_lock:
+            was_failing = board in self._failing
+            (self._failing.add if error else self._failing.discard)(board)
+        if error and not was_failing:
+            log.warning("status of board %d unknown: %s", board, error)
+        elif error:
+            log.debug("status of board %d still unknown: %s", board, error)
+        elif was_failing:
+            log.warning("board %d answers again", board)
 
     def _reading(self, status: BoardStatus | None, addr: LockAddress) -> CompartmentReading:
         if status is None:
@@ -291,13 +301,44 @@ class LockerBank:
             length=self.codec.reply_length(request),
             min_length=self.codec.min_reply_length(request),
         )
+        # Boards answer in turn, lowest address first, once each. A frame that claims
+        # an address already heard, or a lower one than the last, is two boards on one
+        # DIP address or a corrupted address byte: either frame may be the truth, so
+        # that board reads UNKNOWN rather than another board's doors.
         found: dict[int, BoardStatus] = {}
+        latencies: dict[int, float] = {}
+        suspect: set[int] = set()
+        last = -1
         for status, latency in link.exchange_many(request, expect, len(configured)):
-            if status.board not in found:
-                found[status.board] = status
-                link.stats.reply(status.board, latency)
-        for board in boards:
+            board = status.board
+            if board in found or board in suspect or board <= last:
+                suspect.add(board)
+                found.pop(board, None)
+                continue
+            found[board], latencies[board], last = status, latency, board
+        for board, latency in latencies.items():
             if board in found:
+                link.stats.reply(board, latency)
+        # A frame's address is all that says whose doors it carries: a board at the
+        # wrong address whose rightful owner is silent cannot be told apart. So a
+        # change is believed only once the board confirms it to its own request, which
+        # costs one transaction per change; a bus whose doors stay put is one request.
+        for board, status in list(found.items()):
+            if self._confirmed.get(board) == status:
+                continue
+            try:
+                found[board] = self._status_job(board, link)
+            except (BoardNotAnswering, FrameError) as exc:
+                del found[board]
+                log.debug("board %d did not confirm its bus-wide answer: %s", board, exc)
+        for board in sorted(suspect):
+            link.stats.failure(
+                board, "wrong_address",
+                f"board {board}: an answer to the bus-wide status request claims this address "
+                "twice or out of turn; check that no two boards share a DIP-switch address",
+            )
+        for board in boards:
+            if board in found or board in suspect:
                 continue
             if link.noise is not None:
                 link.stats.failure(board, "frame_errors", f"board {board}: {link.noise.detail}")
@@ -341,6 +382,7 @@ class LockerBank:
                     raise
                 continue
             assert status is not None  # REQUIRED replies are never None
+            self._confirmed[board] = status
             return status
         raise AssertionError("unreachable")
 

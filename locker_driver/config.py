@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from types import MappingProxyType
 
 from locker_driver.errors import ConfigError
 from locker_driver.protocols import PROTOCOLS, codec_for
 from locker_driver.states import LockAddress, Polarity
+
+BITS_PER_CHAR = 10  # start bit, 8 data bits, stop bit (8N1)
 
 
 @dataclass(frozen=True)
@@ -23,7 +25,9 @@ class Timeouts:
     reply_s: how long to wait for a reply (8A boards answer an unlock after ~500 ms).
     quiet_gap_s: silence that ends a frame of unknown length; USB adapters deliver in
         bursts up to 16 ms apart, so keep it above 20 ms on real hardware.
-    inter_transaction_s: pause between transactions so boards turn the line around.
+    inter_transaction_s: pause between transactions so boards turn the line around;
+        None (the default): the board family's gap in character times at the bank's
+        baud rate (`BankConfig.inter_transaction_s`).
     late_reply_guard_s: after a timeout or a bad frame, how long the line must stay
         quiet before the next request, so a late reply is drained, not taken as the
         next answer.
@@ -31,12 +35,14 @@ class Timeouts:
 
     reply_s: float = 1.5
     quiet_gap_s: float = 0.025
-    inter_transaction_s: float = 0.005
+    inter_transaction_s: float | None = None
     late_reply_guard_s: float = 0.25
 
     def __post_init__(self) -> None:
         for f in fields(self):
             value = getattr(self, f.name)
+            if value is None and f.name == "inter_transaction_s":
+                continue
             if not isinstance(value, int | float) or isinstance(value, bool):
                 raise ConfigError(f"timeouts.{f.name} must be a number of seconds, got {value!r}")
             if not math.isfinite(value) or value < 0:
@@ -74,7 +80,9 @@ class BankConfig:
     board is ended by the quiet gap; its length is then used to end later replies as
     soon as their last byte arrives (a reply that does not fit is read again by gap).
 
-    poll_mode: "per_board" asks each board in turn; "broadcast" (CU16, CU48) sends one
+    poll_mode: "auto" (the default) is the family's best poll of a full bus (CU16:
+    broadcast, the others per board); "per_board" asks each board in turn; "broadcast"
+    (CU16, CU48) sends one
     bus-wide request that every board answers in turn: fewer bytes on the wire, but one
     silent board holds the poll until the line has been quiet for the late-reply guard.
     """
@@ -93,7 +101,7 @@ class BankConfig:
     exclusive: bool = True
     frame_log_size: int = 200
     learn_reply_length: bool = True
-    poll_mode: str = "per_board"
+    poll_mode: str = "auto"
 
     def __post_init__(self) -> None:
         if not isinstance(self.port_url, str) or not self.port_url.strip():
@@ -115,8 +123,10 @@ class BankConfig:
             raise ConfigError("status_retries must be >= 0")
         if self.frame_log_size < 1:
             raise ConfigError("frame_log_size must be >= 1")
-        if self.poll_mode not in ("per_board", "broadcast"):
-            raise ConfigError(f"poll_mode {self.poll_mode!r} must be per_board or broadcast")
+        if self.poll_mode not in ("auto", "per_board", "broadcast"):
+            raise ConfigError(
+                f"poll_mode {self.poll_mode!r} must be auto, per_board or broadcast"
+            )
         codec = codec_for(self.protocol)
         if self.poll_mode == "broadcast" and codec.broadcast_status_request() is None:
             raise ConfigError(f"poll_mode broadcast: {self.protocol} boards have no bus-wide query")
@@ -157,6 +167,26 @@ class BankConfig:
     @property
     def effective_baudrate(self) -> int:
         return self.baudrate or codec_for(self.protocol).default_baudrate
+
+    @property
+    def effective_poll_mode(self) -> str:
+        if self.poll_mode == "auto":
+            return codec_for(self.protocol).default_poll_mode
+        return self.poll_mode
+
+    @property
+    def inter_transaction_s(self) -> float:
+        """The pause between transactions: as configured, or the family's gap in
+        character times (10 bits each) at the effective baud rate."""
+        if self.timeouts.inter_transaction_s is not None:
+            return self.timeouts.inter_transaction_s
+        chars = codec_for(self.protocol).inter_transaction_chars
+        return chars * BITS_PER_CHAR / self.effective_baudrate
+
+    @property
+    def effective_timeouts(self) -> Timeouts:
+        """`timeouts` with the inter-transaction gap resolved, for the bus."""
+        return replace(self.timeouts, inter_transaction_s=self.inter_transaction_s)
 
     @property
     def boards(self) -> list[int]:

@@ -51,6 +51,37 @@ _MAX_BUFFER = 4096
 _NOISE_BYTES = 32
 
 
+class _Discards:
+    """Bytes dropped while looking for a frame, logged as one record per run: a noisy
+    line would otherwise push every real frame out of the technician's frame log."""
+
+    SHOWN = 64
+
+    def __init__(self, frames: FrameLog, board: int | None) -> None:
+        self.frames = frames
+        self.board = board
+        self.data = bytearray()
+        self.count = 0
+        self.note = ""
+
+    def add(self, data: bytes, note: str) -> None:
+        if len(self.data) < self.SHOWN:
+            self.data += data[: self.SHOWN - len(self.data)]
+        self.count += len(data)
+        if note != "noise" or not self.note:
+            self.note = note
+
+    def flush(self) -> None:
+        if self.count:
+            note = self.note
+            if self.count > len(self.data):
+                note += f" ({self.count} bytes, first {len(self.data)} shown)"
+            self.frames.add(FrameDirection.RX, bytes(self.data), self.board, note)
+        self.data.clear()
+        self.count = 0
+        self.note = ""
+
+
 @dataclass(frozen=True)
 class Expect(Generic[T]):
     """What reply a request wants: whether one comes, its length, how to parse it."""
@@ -136,8 +167,7 @@ class Link:
             self.stats.failure(board, "port_errors", str(exc))
             raise
         finally:
-            if self.timeouts.inter_transaction_s:
-                self._sleep(self.timeouts.inter_transaction_s)
+            self._pause()
 
     def exchange_many(
         self, request: bytes, expect: Expect[T], want: int, timeout_s: float | None = None
@@ -170,8 +200,12 @@ class Link:
             self.holder.lost(exc)
             raise error from exc
         finally:
-            if self.timeouts.inter_transaction_s:
-                self._sleep(self.timeouts.inter_transaction_s)
+            self._pause()
+
+    def _pause(self) -> None:
+        """The gap between transactions, so boards turn the line around."""
+        if self.timeouts.inter_transaction_s:
+            self._sleep(self.timeouts.inter_transaction_s)
 
     def _record_failure(self, board: int, exc: DriverError) -> None:
         if isinstance(exc, WrongAddressReply):
@@ -208,6 +242,22 @@ class Link:
         has been quiet for the late-reply guard after the last answer: boards answer in
         turn, so the silent ones are not coming. With want == 1 failures raise.
         """
+        discards = _Discards(self.frames, board)
+        try:
+            return self._collect_frames(port, request, board, expect, deadline, want, discards)
+        finally:
+            discards.flush()
+
+    def _collect_frames(
+        self,
+        port: serial.SerialBase,
+        request: bytes,
+        board: int | None,
+        expect: Expect[T],
+        deadline: float,
+        want: int,
+        discards: _Discards,
+    ) -> list[tuple[T, float]]:
         single = want == 1
         found: list[tuple[T, float]] = []
         guard = max(self.timeouts.late_reply_guard_s, self.timeouts.quiet_gap_s)
@@ -225,8 +275,7 @@ class Link:
                 last_rx = now
                 received += len(chunk)
                 if len(buf) > _MAX_BUFFER:
-                    self.frames.add(FrameDirection.RX, bytes(buf[:64]), board,
-                                    f"flood of {len(buf)} bytes, discarded")
+                    discards.add(bytes(buf), "flood of bytes that form no frame")
                     raise self._noisy(board, received - answered, now - started, wrong)
             elif not single and found and not buf and now - last_rx >= guard:
                 return found
@@ -237,7 +286,7 @@ class Link:
                 while skip < len(buf) and not expect.is_start(buf[skip]):
                     skip += 1
                 if skip:
-                    self.frames.add(FrameDirection.RX, bytes(buf[:skip]), board, "noise")
+                    discards.add(bytes(buf[:skip]), "noise")
                     del buf[:skip]
                     continue
                 if expect.length is not None:
@@ -255,6 +304,7 @@ class Link:
                 try:
                     value = expect.parse(frame)
                 except WrongReply as exc:
+                    discards.flush()
                     self.frames.add(FrameDirection.RX, frame, board, f"not for this request: {exc}")
                     wrong = exc
                     del buf[:consumed]
@@ -262,9 +312,10 @@ class Link:
                 except FrameError as exc:
                     problem = exc
                     # Maybe the start byte was noise: resynchronise one byte further.
-                    self.frames.add(FrameDirection.RX, frame[:1], board, f"bad frame: {exc.detail}")
+                    discards.add(frame[:1], f"bad frame: {exc.detail}")
                     del buf[:1]
                     continue
+                discards.flush()
                 self.frames.add(FrameDirection.RX, frame, board if single else _board_of(value))
                 del buf[:consumed]
                 answered += consumed
@@ -278,8 +329,7 @@ class Link:
                 junk = received - answered
                 if junk > _NOISE_BYTES and now - last_rx < guard:
                     if buf:
-                        self.frames.add(FrameDirection.RX, bytes(buf[:64]), board,
-                                        "noise at the deadline, discarded")
+                        discards.add(bytes(buf), "noise")
                     noisy = self._noisy(board, junk, now - started, wrong)
                     if not single and found:
                         self.noise = noisy

@@ -1,8 +1,11 @@
 """The sync worker: keeps the cache and the central service in step.
 
 One *round* pushes the whole outbox (batches of `push_batch`, oldest first), then, when
-due, pulls the locker profile, parcels and couriers page by page, then, when due, sends a
-heartbeat and stores the commands it brings back. The first failure ends the round;
+a pull or a heartbeat is due, sends a heartbeat and stores the commands it brings back,
+then pulls (page by page) only the parcels or couriers whose current cursor, which the
+heartbeat's answer carries, differs from the cache's: an idle locker makes one request
+per cycle. The profile is fetched every `PROFILE_EVERY_N_PULLS` cycles. A central
+service that sends no cursors gets both pulls every cycle. The first failure ends the round;
 what was applied before it stays applied (each page together with its cursor, each
 push result together with its acks), nothing of the failing call is applied.
 
@@ -29,6 +32,7 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 
 from contract import wire
+from contract.wire import HeartbeatReply
 from sync.cache import ActorKind, AuditKind, Cache, CommandType, CompartmentState, EventType
 from sync.cache.models import utcnow
 from sync.cache.sync_store import CacheLimit, RekeyIncomplete, SyncStore
@@ -58,7 +62,7 @@ class WorkerSettings:
     pull_interval_s: float = 10.0
     push_interval_s: float = 2.0
     heartbeat_interval_s: float = 30.0
-    page_size: int = 500
+    page_size: int = 1000
     push_batch: int = 200
     backoff_base_s: float = 1.0
     backoff_max_s: float = 300.0
@@ -101,9 +105,10 @@ class SyncWorker:
         clock: Callable[[], datetime] = utcnow,
         monotonic: Callable[[], float] | None = None,
         rng: Callable[[], float] = random.random,
+        store: SyncStore | None = None,
     ) -> None:
         self._cache = cache
-        self._store = SyncStore(cache)
+        self._store = store or SyncStore(cache)
         self._client = client
         self.settings = settings
         self._clock = clock
@@ -130,14 +135,20 @@ class SyncWorker:
         pushed = parcels = couriers = commands = 0
         try:
             pushed = self.push_outbox()
-            if force or now >= self._next_pull:
-                parcels, couriers, finished = self._pull_all(profile=force)
-                # A pull cut short by the round's budget goes on in the next round.
-                self._next_pull = now + self.settings.pull_interval_s if finished else now
+            pull_due = force or now >= self._next_pull
             skew = None
-            if force or now >= self._next_heartbeat:
-                commands, skew = self._heartbeat()
+            if pull_due or now >= self._next_heartbeat:
+                # The heartbeat says which cursors moved, so it comes first and the
+                # pulls that would find nothing are never made.
+                commands, skew, reply = self._heartbeat()
                 self._next_heartbeat = now + self.settings.heartbeat_interval_s
+                parcels, couriers, finished = self._pull_changed(reply, due=pull_due,
+                                                                 force=force)
+                if pull_due:
+                    # A pull cut short by the round's budget goes on in the next round,
+                    # after that round's push and heartbeat.
+                    self._next_pull = now + self.settings.pull_interval_s if finished \
+                        else now
         except SyncError as exc:
             self._on_failure(exc)
             return RoundResult(False, pushed, parcels, couriers, commands, exc)
@@ -149,11 +160,6 @@ class SyncWorker:
             return RoundResult(False, pushed, parcels, couriers, commands, err)
         self._on_success(skew, heartbeat=skew is not None)
         return RoundResult(True, pushed, parcels, couriers, commands)
-
-    def _budget_left(self) -> bool:
-        s = self.settings
-        return self._round_rows < s.round_pull_rows and \
-            self._monotonic() - self._round_started < s.round_deadline_s
 
     def push_outbox(self) -> int:
         """Send every queued event (oldest first, `push_batch` at a time); returns how many
@@ -177,45 +183,70 @@ class SyncWorker:
                             outcome.unanswered)
                 return total
 
-    def _pull_all(self, *, profile: bool = False) -> tuple[int, int, bool]:
-        """(parcels, couriers, finished): False when the round's budget ran out first.
-        The profile is read on the first pull, every PROFILE_EVERY_N_PULLS-th, and with
-        `profile` (a forced round: start, "sync now")."""
-        if profile or not self._store.has_profile() or \
-                self._pulls % PROFILE_EVERY_N_PULLS == 0:
+    def _budget_left(self) -> bool:
+        s = self.settings
+        return self._round_rows < s.round_pull_rows and \
+            self._monotonic() - self._round_started < s.round_deadline_s
+
+    def _pull_changed(
+        self, reply: HeartbeatReply, *, due: bool, force: bool
+    ) -> tuple[int, int, bool]:
+        """Pull what the heartbeat says moved (everything with `force`). A service that
+        sends no cursors gets both pulls whenever they are due, as before. Returns
+        (parcels, couriers, finished): False when the round's budget ran out first. The
+        profile is read (and checked) on the first pull, every PROFILE_EVERY_N_PULLS-th
+        and in a forced round (start, "sync now")."""
+        if due and (force or not self._store.has_profile()
+                    or self._pulls % PROFILE_EVERY_N_PULLS == 0):
             self._profile_step()
             pruned = self._store.prune_sent(self._clock() - OUTBOX_RETENTION)
             if pruned:
                 log.info("pruned %d acknowledged event(s) older than %s", pruned,
                          OUTBOX_RETENTION)
-        self._pulls += 1
-        parcels = couriers = 0
+        if due:
+            self._pulls += 1
         parcel_cursor, courier_cursor = self._store.cursors()
-        more = True
-        while more and self._budget_left():
-            page = self._client.parcels(parcel_cursor, self.settings.page_size)
+        parcels = couriers = 0
+        finished = True
+        if force or _moved(reply.parcels_cursor, parcel_cursor, due):
+            parcels, finished = self._pull_parcels(parcel_cursor)
+        if finished and (force or _moved(reply.couriers_cursor, courier_cursor, due)):
+            couriers, finished = self._pull_couriers(courier_cursor)
+        if not finished:
+            log.warning("pull stopped at the round's budget (%d rows, %.0f s); it goes on "
+                        "from the stored cursor after the next push", self._round_rows,
+                        self._monotonic() - self._round_started)
+        return parcels, couriers, finished
+
+    def _pull_parcels(self, cursor: str | None) -> tuple[int, bool]:
+        applied = 0
+        while self._budget_left():
+            page = self._client.parcels(cursor, self.settings.page_size)
             _check_progress("GET parcels", page.has_more, len(page.parcels),
-                            parcel_cursor, page.next_cursor)
+                            cursor, page.next_cursor)
             try:
-                parcels += self._store.apply_parcels(
+                applied += self._store.apply_parcels(
                     page, max_parcels=self.settings.max_cached_parcels)
             except CacheLimit as exc:
                 raise MalformedResponse("GET parcels", f"{exc}; the rest is refused") from None
             self._round_rows += len(page.parcels)
-            parcel_cursor, more = page.next_cursor, page.has_more
-        while not more and self._budget_left():
-            cpage = self._client.couriers(courier_cursor, self.settings.page_size)
+            cursor = page.next_cursor
+            if not page.has_more:
+                return applied, True
+        return applied, False
+
+    def _pull_couriers(self, cursor: str | None) -> tuple[int, bool]:
+        applied = 0
+        while self._budget_left():
+            cpage = self._client.couriers(cursor, self.settings.page_size)
             _check_progress("GET couriers", cpage.has_more, len(cpage.couriers),
-                            courier_cursor, cpage.next_cursor)
-            couriers += self._store.apply_couriers(cpage)
+                            cursor, cpage.next_cursor)
+            applied += self._store.apply_couriers(cpage)
             self._round_rows += len(cpage.couriers)
-            courier_cursor = cpage.next_cursor
+            cursor = cpage.next_cursor
             if not cpage.has_more:
-                return parcels, couriers, True
-        log.warning("pull stopped at the round's budget (%d rows, %.0f s); it goes on "
-                    "from the stored cursor after the next push", self._round_rows,
-                    self._monotonic() - self._round_started)
-        return parcels, couriers, False
+                return applied, True
+        return applied, False
 
     # -- the locker profile ----------------------------------------------------------
 
@@ -300,7 +331,7 @@ class SyncWorker:
         self._cache.record_event(EventType.LOCKER_PROFILE_REFUSED, data={
             "reason": message[:300], "code_kdf": profile.code_kdf.model_dump()})
 
-    def _heartbeat(self) -> tuple[int, float]:
+    def _heartbeat(self) -> tuple[int, float, HeartbeatReply]:
         comps, depth, last_seq = self._store.heartbeat_snapshot()
         sent = self._clock()
         body: dict[str, Any] = {
@@ -341,7 +372,7 @@ class SyncWorker:
                                      f"{added} taken (at most {cap} per answer, "
                                      f"{self.settings.max_pending_commands} waiting)")
         self._run_resync_commands()
-        return added, skew
+        return added, skew, reply
 
     def _run_resync_commands(self) -> None:
         """`resync` concerns the worker alone: pull everything again from the start."""
@@ -418,6 +449,13 @@ class SyncWorker:
                 if requested is not None and requested():
                     force = True
                     break
+
+
+def _moved(server: str | None, ours: str | None, due: bool) -> bool:
+    """Whether a pull can bring anything: the service's current cursor differs from
+    ours. Our cursor only advances by pulling, so a change committed after this
+    heartbeat makes them differ at the next one; nothing is skipped."""
+    return due if server is None else server != ours
 
 
 def _check_progress(

@@ -69,12 +69,7 @@ def test_no_room_imports_uphill(room: str) -> None:
     assert not wrong, f"{room} must not import {sorted(FORBIDDEN[room])}:\n" + "\n".join(wrong)
 
 
-@pytest.mark.parametrize("folder", [
-    pytest.param(folder, marks=pytest.mark.xfail(
-        strict=True, reason="kiosk/flows/recovery.py still queries the cache models itself"))
-    if folder == "kiosk/flows" else folder
-    for folder in sorted(FORBIDDEN_LIBRARIES)
-])
+@pytest.mark.parametrize("folder", sorted(FORBIDDEN_LIBRARIES))
 def test_rooms_keep_their_libraries_out(folder: str) -> None:
     wrong = [
         f"{path.relative_to(ROOT)}:{line} imports {name}"

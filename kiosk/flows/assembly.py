@@ -74,7 +74,7 @@ class KioskFlows:
         self.watch = DoorWatch(self.store, clock)
         # Openings a killed run left unfinished, settled on the first polls that know
         # each door (docs/crash-safety.md).
-        self.recovery = StartupRecovery(cache, self.store, clock,
+        self.recovery = StartupRecovery(self.store, clock,
                                         left_open_alarm_s=s.pickup.left_open_alarm_s)
         # Doors the central service says are full on a rebuilt cache: settled by their
         # occupancy sensors on the first polls (kiosk/flows/occupancy.py).

@@ -7,6 +7,7 @@ layout configuration, not cache data, so it is passed in.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -20,8 +21,11 @@ from kiosk.flows.ports import (
     Courier,
     DoorState,
     EventType,
+    InterruptedCommand,
     LockerProfile,
+    Opening,
     OpeningOutcome,
+    OpeningSettlement,
     Parcel,
     RecordRefused,
     RemoteCommand,
@@ -96,6 +100,10 @@ class CacheStore:
     def parcels_for_code_hash(self, code_hash: str) -> Sequence[Parcel]:
         return [self._parcel(r) for r in self.cache.parcels_for_code_hash(code_hash)]
 
+    def parcel(self, parcel_id: str) -> Parcel | None:
+        row = self.cache.parcel(parcel_id)
+        return None if row is None else self._parcel(row)
+
     def parcel_by_barcode(self, barcode: str) -> Parcel | None:
         row = self.cache.parcel_by_barcode(barcode)
         return None if row is None else self._parcel(row)
@@ -121,6 +129,35 @@ class CacheStore:
     def pending_commands(self) -> Sequence[RemoteCommand]:
         return [self._command(r) for r in self.cache.pending_commands()]
 
+    # -- after a restart -------------------------------------------------------------
+
+    @staticmethod
+    def _opening(row: c.DoorOpening) -> Opening:
+        return Opening(
+            intent_id=row.intent_id, event_seq=row.event_seq,
+            compartment_id=row.compartment_id, reason=row.reason,
+            parcel_ids=tuple(str(p) for p in json.loads(row.parcel_ids or "[]")),
+            actor=Actor(row.actor_kind, row.actor_id), outcome=row.outcome,
+            closed=row.closed_at is not None)
+
+    def unsettled_openings(self, limit: int) -> Sequence[Opening]:
+        return [self._opening(r) for r in self.cache.unsettled_openings(limit)]
+
+    def interrupted_commands(self) -> Sequence[InterruptedCommand]:
+        return [InterruptedCommand(r.command_id, r.intent_id, r.outcome)
+                for r in self.cache.interrupted_commands()]
+
+    def deposit_moved_on(self, parcel_id: str, after_seq: int) -> bool:
+        return self.cache.deposit_moved_on(parcel_id, after_seq)
+
+    def forced_open_raised(self, compartment_id: str) -> bool:
+        last = self.cache.last_door_audit(compartment_id)
+        return last is not None and last.kind == AuditKind.ALARM and \
+            last.detail == EventType.COMPARTMENT_FORCED_OPEN.value
+
+    def settle_opening(self, intent_id: int, settlement: OpeningSettlement) -> None:
+        self.cache.settle_opening(intent_id, settlement)
+
     def sync_status(self) -> c.SyncStatus:
         return self.cache.sync_status()
 
@@ -143,9 +180,11 @@ class CacheStore:
         self.cache.save_state(key, value)
 
     def record_open_intent(self, compartment_id: str, *, actor: Actor, reason: str,
-                           parcel_ids: Sequence[str] = ()) -> int:
+                           parcel_ids: Sequence[str] = (), command_id: str | None = None
+                           ) -> int:
         return self.cache.record_open_intent(
-            compartment_id, list(parcel_ids), actor.kind, actor.id, reason)
+            compartment_id, list(parcel_ids), actor.kind, actor.id, reason,
+            command_id=command_id)
 
     def record_open_outcome(self, intent_id: int, outcome: OpeningOutcome, detail: str = ""
                             ) -> None:

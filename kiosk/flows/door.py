@@ -87,10 +87,13 @@ class DoorOperator:
         reason: str,
         before: DoorState,
         parcel_ids: tuple[str, ...] = (),
+        command_id: str | None = None,
     ) -> DoorJob:
-        """Record the intent, send the unlock once, start confirming."""
+        """Record the intent, send the unlock once, start confirming. `command_id`: the
+        remote command the opening runs, if any (a restart finishes that command)."""
         intent = self._store.record_open_intent(
-            compartment.compartment_id, actor=actor, reason=reason, parcel_ids=parcel_ids
+            compartment.compartment_id, actor=actor, reason=reason, parcel_ids=parcel_ids,
+            command_id=command_id,
         )
         now = self._clock.monotonic()
         job = DoorJob(compartment, parcel_ids, reason, intent, now, last_door=before)

@@ -24,6 +24,7 @@ from contract.vocabulary import CommandType as CommandType
 from contract.vocabulary import CompartmentState as CompartmentState
 from contract.vocabulary import EventType as EventType
 from contract.vocabulary import OpeningOutcome as OpeningOutcome
+from contract.vocabulary import OpeningSettlement as OpeningSettlement
 from contract.vocabulary import ParcelState as ParcelState
 from locker_driver.states import DoorState as DoorState
 from locker_driver.states import OpenOutcome as OpenOutcome
@@ -97,6 +98,29 @@ class RemoteCommand:
 
 
 @dataclass(frozen=True)
+class Opening:
+    """A door opening as recorded: its intent, and how far its story got."""
+
+    intent_id: int
+    event_seq: int  # of its compartment.opened event
+    compartment_id: str
+    reason: str
+    parcel_ids: tuple[str, ...]
+    actor: Actor
+    outcome: OpeningOutcome | None  # None: the sensor never spoke for it
+    closed: bool  # compartment.closed was recorded for it
+
+
+@dataclass(frozen=True)
+class InterruptedCommand:
+    """A remote command claimed by a run that died before finishing it."""
+
+    command_id: str
+    intent_id: int | None  # the door opening it started, if any
+    outcome: OpeningOutcome | None  # that opening's outcome, if known
+
+
+@dataclass(frozen=True)
 class LockerProfile:
     locker_id: str
     name: str
@@ -165,11 +189,14 @@ class Store(Protocol):
         """Parcels physically inside (stored, expired or cancelled there)."""
         ...
 
+    def parcel(self, parcel_id: str) -> Parcel | None: ...
+
     def record_open_intent(
         self, compartment_id: str, *, actor: Actor, reason: str,
-        parcel_ids: Sequence[str] = (),
+        parcel_ids: Sequence[str] = (), command_id: str | None = None,
     ) -> int:
-        """Audit + `compartment.opened` before the unlock frame leaves; returns its id."""
+        """Audit + `compartment.opened` before the unlock frame leaves; returns its id.
+        `command_id`: the remote command the opening runs, if any."""
         ...
 
     def record_open_outcome(self, intent_id: int, outcome: OpeningOutcome, detail: str = ""
@@ -256,6 +283,28 @@ class Store(Protocol):
 
     def finish_command(self, command_id: str, *, ok: bool, detail: str) -> None:
         """Record the result; the cache queues `command.completed` / `command.failed`."""
+        ...
+
+    # -- after a restart (kiosk.flows.recovery) -------------------------------------
+
+    def unsettled_openings(self, limit: int) -> Sequence[Opening]:
+        """Of the newest `limit` openings, the last of each door not settled yet, oldest
+        first."""
+        ...
+
+    def interrupted_commands(self) -> Sequence[InterruptedCommand]: ...
+
+    def deposit_moved_on(self, parcel_id: str, after_seq: int) -> bool:
+        """The deposit was cancelled or another door opened for the parcel after the event
+        `after_seq`."""
+        ...
+
+    def forced_open_raised(self, compartment_id: str) -> bool:
+        """The last word about this door is a `compartment.forced_open` alarm."""
+        ...
+
+    def settle_opening(self, intent_id: int, settlement: OpeningSettlement) -> None:
+        """How an unfinished opening was finished (with its audit note)."""
         ...
 
     def sync_status(self) -> Any:

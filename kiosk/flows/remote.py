@@ -152,7 +152,7 @@ class RemoteExecutor:
         reading = readings.get(cmd.compartment_id or "")
         job = self._doors.open(
             comp, actor=OPERATOR, reason=f"remote command {cmd.command_id}: {cmd.reason}",
-            before=reading.door if reading else DoorState.UNKNOWN)
+            before=reading.door if reading else DoorState.UNKNOWN, command_id=cmd.command_id)
         if job.phase is DoorPhase.not_sent:
             self._finish(cmd, False, "lock board unreachable: the unlock was not sent")
             return

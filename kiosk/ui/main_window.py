@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.ui import theme, view_access
+from kiosk.flows.views import FlowKind, FlowView
+from kiosk.ui import theme
 from kiosk.ui.language import LanguageSwitcher
 from kiosk.ui.screens.base import Screen, ScreenContext
 from kiosk.ui.settings import UiSettings
@@ -35,12 +36,16 @@ log = logging.getLogger(__name__)
 
 # Flow screens that sound a tone when they appear.
 SUCCESS_TONE = frozenset({
-    ("pickup", "door_open"), ("courier", "deposit_open"), ("courier", "collect_open"),
+    (FlowKind.pickup, "door_open"), (FlowKind.courier, "deposit_open"),
+    (FlowKind.courier, "collect_open"),
 })
 ERROR_TONE_PAGES = frozenset({"error"})
 WORKING_SCREEN = "checking"
 IDLE_SCREEN = "idle"
-LOGGED_OUT = "logged_out"
+# Customer pages that carry the help line at the bottom (the error page has the contact
+# in its own text; staff pages have no use for it).
+HELP_PAGES = frozenset({"idle", "scan", "code_entry", "checking", "door_open", "done",
+                        "out_of_service"})
 
 
 class BrandLabel(QLabel):
@@ -97,9 +102,9 @@ class MainWindow(QWidget):
         header = self._header_layout = QHBoxLayout(self.header)
         header.addWidget(self.brand, 0, Qt.AlignmentFlag.AlignVCenter)
         header.addStretch(1)
-        header.addWidget(self.countdown, 0, Qt.AlignmentFlag.AlignVCenter)
-        header.addStretch(1)
         header.addWidget(self.offline_badge, 0, Qt.AlignmentFlag.AlignVCenter)
+        # The countdown lies over the top of the screen (placed in _place_countdown), so
+        # it appearing never moves the keypad or the buttons underneath.
         self.stack = QStackedWidget(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -109,10 +114,16 @@ class MainWindow(QWidget):
         layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         layout.addWidget(self.header)
         layout.addWidget(self.stack, 1)
+        self.help_line = QLabel(self)
+        self.help_line.setObjectName("help_line")
+        self.help_line.setProperty("role", "small")
+        self.help_line.setTextFormat(Qt.TextFormat.PlainText)
+        self.help_line.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.help_line)
         self.shield = InputShield(self)
 
         self.pages: dict[str, Screen] = {}
-        self._screen_to_page: dict[tuple[str, str], str] = {}
+        self._screen_to_page: dict[tuple[FlowKind, str], str] = {}
         self._current: Screen | None = None
         self._metrics = theme.Metrics.for_size(1920, 1080)
         self._style_key: tuple[int, int, bool] | None = None
@@ -127,7 +138,7 @@ class MainWindow(QWidget):
 
         self._deadline: float | None = None
         self._flow_countdown: int | None = None
-        self._tone_key: tuple[str, str] | None = None
+        self._tone_key: tuple[FlowKind, str] | None = None
         self._tick = QTimer(self)
         self._tick.setInterval(250)
         self._tick.timeout.connect(self._on_tick)
@@ -142,11 +153,11 @@ class MainWindow(QWidget):
 
     # --- pages ----------------------------------------------------------------------
     def add_page(self, page: Screen, screen_ids: tuple[str, ...] = (),
-                 flow: str = "pickup") -> None:
+                 flow: FlowKind = FlowKind.pickup) -> None:
         """Add a page; it renders the `screen_ids` of the views of `flow`. Adding a page
         again only routes more screen ids to it."""
         for sid in screen_ids:
-            self._screen_to_page[(flow, str(sid))] = page.name
+            self._screen_to_page[(FlowKind(flow), str(sid))] = page.name
         if self.pages.get(page.name) is page:
             return
         self.pages[page.name] = page
@@ -175,25 +186,25 @@ class MainWindow(QWidget):
             self.stack.setCurrentWidget(page)
             page.setFocus()
             page.on_enter()
+            self._show_help_line()
             self.page_changed.emit(page.name)
         self._restart_timeout()
 
     # --- views from the flow --------------------------------------------------------
-    def show_view(self, view: Any) -> None:
+    def show_view(self, view: FlowView) -> None:
         """Render a flow view (GUI thread; the bridge delivers it queued)."""
-        self.set_offline(view_access.offline(view))
-        sid = view_access.screen_id(view)
-        flow = view_access.kind(view)
+        self.set_offline(view.offline)
+        sid = str(view.screen)
+        flow = view.flow
         self.last_screen = sid
-        if flow != "pickup" and sid == LOGGED_OUT:
-            # The visit is over: back to the customer flow, whose idle view follows.
+        if view.ended:
+            # The visit is over; the runner has gone back to the customer flow, whose
+            # idle view follows.
             self._working_timer.stop()
             self._show_shield(False)
-            if self.ctx.modes is not None:
-                self.ctx.modes.to_customer()
             self.show_page(IDLE_SCREEN)
             return
-        if flow == "pickup" and sid == WORKING_SCREEN:
+        if flow is FlowKind.pickup and sid == WORKING_SCREEN:
             # The working screen appears only if the answer takes longer than the delay;
             # until then the current screen stays, shielded from a second tap.
             self._pending_view = view
@@ -220,11 +231,12 @@ class MainWindow(QWidget):
         previous = (self._tone_key, self._current)
         self._set_page(page)
         self._sound((flow, sid), page, previous)
-        self._flow_countdown = view_access.countdown(view)
+        self._flow_countdown = view.timeout_remaining_s
         if page.timeout == "flow":
             self._show_countdown(self._flow_countdown)
 
-    def _sound(self, key: tuple[str, str], page: Screen, previous: tuple[Any, Any]) -> None:
+    def _sound(self, key: tuple[FlowKind, str], page: Screen, previous: tuple[Any, Any]
+               ) -> None:
         """A tone when a door has just opened or an error has just appeared."""
         self._tone_key = key
         if self.tones is None or previous[0] == key:
@@ -235,7 +247,7 @@ class MainWindow(QWidget):
             self.tones.play(Tone.error)
 
     def _show_working(self) -> None:
-        name = self._screen_to_page.get(("pickup", WORKING_SCREEN))
+        name = self._screen_to_page.get((FlowKind.pickup, WORKING_SCREEN))
         if name is None or self._pending_view is None:
             return
         page = self.pages[name]
@@ -292,6 +304,17 @@ class MainWindow(QWidget):
         if self.countdown.seconds != seconds or not self.countdown.isVisible():
             self.countdown.set_seconds(seconds)
             self.countdown.show()
+            self._place_countdown()
+
+    def _place_countdown(self) -> None:
+        m = self._metrics
+        width = min(self.width() - 2 * m.margin, max(m.px(760), self.width() // 2))
+        self.countdown.setFixedWidth(width)
+        height = self.countdown.heightForWidth(width) if \
+            self.countdown.hasHeightForWidth() else self.countdown.sizeHint().height()
+        height = max(height, self.countdown.sizeHint().height())
+        self.countdown.setGeometry((self.width() - width) // 2, m.px(6), width, height)
+        self.countdown.raise_()
 
     def time_out(self) -> None:
         """A UI page ran out of time: back to the attract screen, default language."""
@@ -346,8 +369,19 @@ class MainWindow(QWidget):
     def set_language(self, code: str) -> None:
         self.languages.set_language(code)
 
+    def support_contact(self) -> str:
+        s = self.settings
+        return " · ".join(part for part in (s.support_phone, s.support_site) if part)
+
+    def _show_help_line(self) -> None:
+        contact = self.support_contact()
+        page = self._current.name if self._current is not None else IDLE_SCREEN
+        self.help_line.setVisible(bool(contact) and page in HELP_PAGES)
+
     def _retranslate(self) -> None:
         self.brand.setText(self.settings.locker_name)
+        self.help_line.setText(self.tr("Help: %1").replace("%1", self.support_contact()))
+        self._show_help_line()
         self.offline_badge.retranslate()
         self.countdown.retranslate()
 
@@ -360,6 +394,8 @@ class MainWindow(QWidget):
         super().resizeEvent(event)
         self._apply_style()
         self.shield.setGeometry(self.rect())
+        if self.countdown.isVisible():
+            self._place_countdown()
 
     def _apply_style(self, force: bool = False) -> None:
         m = theme.Metrics.for_size(self.width(), self.height(), self.large_text)
@@ -371,6 +407,7 @@ class MainWindow(QWidget):
         self.setStyleSheet(theme.style_sheet(m))
         self._header_layout.setContentsMargins(m.margin, m.px(10), m.margin, 0)
         self.header.setMinimumHeight(max(44, m.px(64)))
+        self.help_line.setContentsMargins(m.margin, 0, m.margin, m.px(8))
         self.offline_badge.apply_metrics(m.px(32))
         self.countdown.apply_metrics(m.px(32))
         for page in self.pages.values():

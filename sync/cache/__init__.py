@@ -13,6 +13,8 @@ from contract.vocabulary import (
     DoorState,
     EventType,
     LocalCommandStatus,
+    OpeningOutcome,
+    OpeningSettlement,
     ParcelState,
 )
 from sync.cache.cache import Cache
@@ -29,10 +31,17 @@ from sync.cache.models import (
     Command,
     Compartment,
     Courier,
+    DoorOpening,
     OutboxEvent,
     Parcel,
 )
-from sync.cache.records import CompartmentSpec, LayoutChange, LockerProfile, SyncStatus
+from sync.cache.records import (
+    CompartmentSpec,
+    InterruptedCommand,
+    LayoutChange,
+    LockerProfile,
+    SyncStatus,
+)
 
 __all__ = [
     "ActorKind",
@@ -47,14 +56,18 @@ __all__ = [
     "CompartmentSpec",
     "CompartmentState",
     "Courier",
+    "DoorOpening",
     "DoorState",
     "EventType",
+    "InterruptedCommand",
     "InvalidTransition",
     "LayoutChange",
     "LayoutConflict",
     "LockerProfile",
     "MigrationFailed",
     "NotFound",
+    "OpeningOutcome",
+    "OpeningSettlement",
     "OutboxEvent",
     "Parcel",
     "ParcelState",

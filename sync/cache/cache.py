@@ -3,8 +3,9 @@ with their outbox event and audit row in one transaction.
 
 `Cache` combines the parts, one module each: `lookups` (profile, code hashing, parcels,
 couriers, status), `compartments` (fill order, states, layout), `recording` (door
-openings, pickups, deposits, collections, events, audit), `commands` and `claims`
-(doors the central service says are full and the kiosk has not confirmed).
+openings, pickups, deposits, collections, events, audit), `commands`, `openings`
+(what a restart asks about unfinished door openings) and `claims` (doors the central
+service says are full and the kiosk has not confirmed).
 
 Usage::
 
@@ -35,11 +36,12 @@ from sync.cache.kiosk_state import KioskStateMixin
 from sync.cache.lookups import LookupsMixin
 from sync.cache.migrate import upgrade
 from sync.cache.models import utcnow
+from sync.cache.openings import OpeningsMixin
 from sync.cache.recording import RecordingMixin
 
 
 class Cache(LookupsMixin, CompartmentsMixin, RecordingMixin, CommandsMixin, KioskStateMixin,
-            ClaimsMixin):
+            OpeningsMixin, ClaimsMixin):
     """The local SQLite cache, shared by the kiosk process and the sync worker."""
 
     @classmethod

@@ -25,6 +25,8 @@ from contract.vocabulary import (
     DoorState,
     EventType,
     LocalCommandStatus,
+    OpeningOutcome,
+    OpeningSettlement,
     ParcelState,
 )
 
@@ -50,7 +52,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         return None if value is None else value.replace(tzinfo=UTC)
 
 
-def _enum(enum: type[StrEnum], index: bool = False) -> Column:
+def _enum(enum: type[StrEnum], index: bool = False, nullable: bool = False) -> Column:
     # The value ("picked_up"), not the member name, is stored: the same word the API uses.
     # No CHECK constraint, so adding a state later needs no table rebuild.
     kind = SAEnum(
@@ -60,7 +62,7 @@ def _enum(enum: type[StrEnum], index: bool = False) -> Column:
         length=32,
         validate_strings=True,
     )
-    return Column(kind, nullable=False, index=index)
+    return Column(kind, nullable=nullable, index=index)
 
 
 def _ts(nullable: bool = True, index: bool = False) -> Column:
@@ -190,6 +192,32 @@ class KioskState(SQLModel, table=True):
     key: str = Field(primary_key=True, max_length=64)
     value: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts(nullable=False))
+
+
+class DoorOpening(SQLModel, table=True):
+    """One door opening's story, from the intent to its settlement: what the start-up
+    recovery asks after a killed run. The audit journal stays the evidence (append-only,
+    in words for people); these columns are the same facts for the code to query."""
+
+    __tablename__ = "door_opening"
+
+    intent_id: int = Field(primary_key=True)  # the door_open audit row written first
+    compartment_id: str = Field(index=True)
+    reason: str = ""  # pickup, pickup_retry, deposit, collect, technician ..., remote ...
+    parcel_ids: str = Field(default="[]", sa_column=Column(Text, nullable=False,
+                                                          default="[]"))  # JSON list
+    actor_kind: ActorKind = Field(default=ActorKind.SYSTEM, sa_column=_enum(ActorKind))
+    actor_id: str | None = None
+    command_id: str | None = Field(default=None, index=True)  # the remote command behind it
+    event_seq: int = 0  # seq of its compartment.opened event
+    requested_at: datetime = Field(sa_column=_ts(nullable=False))
+    outcome: OpeningOutcome | None = Field(
+        default=None, sa_column=_enum(OpeningOutcome, nullable=True))
+    outcome_at: datetime | None = Field(default=None, sa_column=_ts())
+    closed_at: datetime | None = Field(default=None, sa_column=_ts())
+    settlement: OpeningSettlement | None = Field(
+        default=None, sa_column=_enum(OpeningSettlement, nullable=True))
+    settled_at: datetime | None = Field(default=None, sa_column=_ts())
 
 
 class SyncState(SQLModel, table=True):

@@ -3,6 +3,7 @@ change, its outbox event(s) (with the next `seq`) and its audit row(s)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -14,7 +15,9 @@ from sync.cache.models import (
     AuditEntry,
     AuditKind,
     CompartmentState,
+    DoorOpening,
     EventType,
+    OpeningOutcome,
     OutboxEvent,
     Parcel,
     ParcelState,
@@ -48,10 +51,13 @@ class RecordingMixin(CacheBase):
         actor_kind: ActorKind,
         actor_id: str | None,
         reason: str,
+        *,
+        command_id: str | None = None,
     ) -> int:
-        """Call BEFORE the unlock frame leaves. Writes the audit row and the
-        `compartment.opened` event in one transaction; returns the intent id (audit id)
-        to pass to `record_open_outcome` and the record_* calls."""
+        """Call BEFORE the unlock frame leaves. Writes the audit row, the
+        `compartment.opened` event and the opening's `door_opening` row in one
+        transaction; returns the intent id (audit id) to pass to `record_open_outcome`
+        and the record_* calls. `command_id`: the remote command it runs, if any."""
         now = self._clock()
         with self.write() as s:
             get_compartment(s, compartment_id)
@@ -68,18 +74,29 @@ class RecordingMixin(CacheBase):
                 detail=f"unlock requested: {reason}; parcels {list(parcel_ids)}",
             )
             assert entry.id is not None
+            s.add(DoorOpening(
+                intent_id=entry.id, compartment_id=compartment_id, reason=reason,
+                parcel_ids=json.dumps(list(parcel_ids)), actor_kind=actor_kind,
+                actor_id=actor_id, command_id=command_id, event_seq=ev.seq,
+                requested_at=now))
             return entry.id
 
-    def record_open_outcome(self, intent_id: int, outcome: str, detail: str = "") -> None:
-        """What the door did after the unlock (opened, already_open, jammed,
-        outcome_unknown, not_sent). A jam also raises `compartment.jammed`."""
+    def record_open_outcome(self, intent_id: int, outcome: OpeningOutcome | str,
+                            detail: str = "") -> None:
+        """What the door did after the unlock (opened, already_open, jammed, not_sent,
+        unconfirmed). A jam also raises `compartment.jammed`."""
+        outcome = OpeningOutcome(outcome)  # an unknown word is refused here, not stored
         now = self._clock()
         with self.write() as s:
             intent = s.get(AuditEntry, intent_id)
             if intent is None or intent.kind != AuditKind.DOOR_OPEN:
                 raise NotFound(f"no door-open intent with id {intent_id}")
+            opening = s.get(DoorOpening, intent_id)
+            if opening is not None:
+                opening.outcome, opening.outcome_at = outcome, now
+                s.add(opening)
             event_id = None
-            if outcome == "jammed":
+            if outcome is OpeningOutcome.JAMMED:
                 ev = journal.append_event(
                     s, EventType.COMPARTMENT_JAMMED, at=now,
                     compartment_id=intent.compartment_id, actor_kind=intent.actor_kind,
@@ -89,7 +106,8 @@ class RecordingMixin(CacheBase):
             journal.append_audit(
                 s, AuditKind.DOOR_OUTCOME, at=now, actor_kind=intent.actor_kind,
                 actor_id=intent.actor_id, compartment_id=intent.compartment_id,
-                event_id=event_id, detail=f"intent {intent_id}: {outcome} {detail}".strip(),
+                event_id=event_id,
+                detail=f"intent {intent_id}: {outcome.value} {detail}".strip(),
             )
 
     def record_pickup(
@@ -174,8 +192,10 @@ class RecordingMixin(CacheBase):
         detail: str = "",
     ) -> OutboxEvent:
         """Any other event (alarms, denied codes, logins, locker.started...). Denied
-        codes, logins and alarms get their audit row in the same transaction. Never put a
-        plain code or PIN in `data` or `detail`."""
+        codes, logins and alarms get their audit row in the same transaction. A
+        `compartment.closed` that names its opening (`data["intent_id"]`) closes that
+        opening's `door_opening` row in it too. Never put a plain code or PIN in `data`
+        or `detail`."""
         now = self._clock()
         type = EventType(type)
         with self.write() as s:
@@ -190,6 +210,12 @@ class RecordingMixin(CacheBase):
                     compartment_id=compartment_id, parcel_id=parcel_id,
                     event_id=ev.event_id, detail=detail or type.value,
                 )
+            intent_id = (data or {}).get("intent_id")
+            if type is EventType.COMPARTMENT_CLOSED and isinstance(intent_id, int):
+                opening = s.get(DoorOpening, intent_id)
+                if opening is not None and opening.closed_at is None:
+                    opening.closed_at = now
+                    s.add(opening)
             return ev
 
     def audit(

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from contract.codes import KdfParams
+from contract.vocabulary import OpeningOutcome
 
 
 @dataclass(frozen=True)
@@ -65,3 +66,13 @@ class SyncStatus:
     @property
     def online(self) -> bool:
         return self.last_success_at is not None and self.offline_since is None
+
+
+@dataclass(frozen=True)
+class InterruptedCommand:
+    """A remote command the kiosk claimed and never finished (it was killed meanwhile),
+    with the door opening it started, if it got that far, and that opening's outcome."""
+
+    command_id: str
+    intent_id: int | None
+    outcome: OpeningOutcome | None

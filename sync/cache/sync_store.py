@@ -11,14 +11,17 @@ compartment are not applied (the other fields are).
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Iterable, Sequence
+import operator
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Dialect
 from sqlmodel import Session, col, select
 
 from contract import codes, wire
@@ -37,6 +40,9 @@ from sync.cache.models import (
     ParcelState,
 )
 
+# How a page of pulled parcel rows is written: (session, rows, fields updated on conflict).
+ParcelUpsert = Callable[[Session, list[dict[str, Any]], Sequence[str]], None]
+
 
 @dataclass(frozen=True)
 class PushOutcome:
@@ -48,8 +54,9 @@ class PushOutcome:
 class SyncStore:
     """What the sync worker reads from and writes to the cache."""
 
-    def __init__(self, cache: Cache) -> None:
+    def __init__(self, cache: Cache, *, upsert: ParcelUpsert | None = None) -> None:
         self._cache = cache
+        self._upsert: ParcelUpsert = upsert or upsert_parcels_with_driver
 
     # -- pull ------------------------------------------------------------------------------
 
@@ -91,7 +98,7 @@ class SyncStore:
         with self._cache.write() as s:
             st = journal.sync_state(s)
             _apply_parcel_rows(s, page.parcels, building=st.first_pull_done_at is None,
-                               now=now, max_parcels=max_parcels)
+                               now=now, upsert=self._upsert, max_parcels=max_parcels)
             st.parcel_cursor = page.next_cursor
             if st.first_pull_done_at is None and not page.has_more:
                 st.first_pull_done_at = now
@@ -130,7 +137,8 @@ class SyncStore:
             if missing:
                 raise RekeyIncomplete(missing)
             st = journal.sync_state(s)
-            _apply_parcel_rows(s, parcels, building=st.first_pull_done_at is None, now=at)
+            _apply_parcel_rows(s, parcels, building=st.first_pull_done_at is None, now=at,
+                               upsert=self._upsert)
             _apply_courier_rows(s, couriers)
             _set_profile(st, profile, at)
             st.parcel_cursor, st.courier_cursor = parcel_cursor, courier_cursor
@@ -286,7 +294,8 @@ def _set_profile(st: Any, profile: wire.LockerProfile, at: datetime) -> None:
 
 
 def _apply_parcel_rows(s: Session, parcels: Sequence[wire.Parcel], *, building: bool,
-                       now: datetime, max_parcels: int | None = None) -> None:
+                       now: datetime, upsert: ParcelUpsert,
+                       max_parcels: int | None = None) -> None:
     ids = [p.parcel_id for p in parcels]
     known = _local_rows(s, ids)
     if max_parcels is not None:
@@ -318,20 +327,9 @@ def _apply_parcel_rows(s: Session, parcels: Sequence[wire.Parcel], *, building: 
         if d.refuse:
             claims.refuse(s, remote, pull.claimed_door(remote), d.refuse, now,
                           local_compartment=local.compartment_id if local else None)
-    # Core upserts, not ORM objects: a 1000-parcel page costs milliseconds. A pull never
-    # moves a parcel between doors: compartment_id is written on insert only.
-    if full:
-        stmt = sqlite_insert(_PARCEL)
-        s.execute(stmt.on_conflict_do_update(
-            index_elements=[_PARCEL.c.parcel_id],
-            set_={k: stmt.excluded[k] for k in _FULL_FIELDS},
-        ), full)
-    if data_only:
-        stmt = sqlite_insert(_PARCEL)
-        s.execute(stmt.on_conflict_do_update(
-            index_elements=[_PARCEL.c.parcel_id],
-            set_={k: stmt.excluded[k] for k in _DATA_FIELDS},
-        ), data_only)
+    # A pull never moves a parcel between doors: compartment_id is written on insert only.
+    upsert(s, full, _FULL_FIELDS)
+    upsert(s, data_only, _DATA_FIELDS)
     contents.settle(s, touched, now)
 
 
@@ -388,6 +386,60 @@ def _local_rows(s: Session, parcel_ids: list[str]) -> dict[str, pull.Local]:
             found[pid] = pull.Local(ParcelState(state), cid, base, pid in pending,
                                     open_claims.get(pid))
     return found
+
+
+def upsert_parcels_with_driver(
+    s: Session, rows: list[dict[str, Any]], fields: Sequence[str]
+) -> None:
+    """Upsert pulled parcel rows through the driver's own `executemany`, inside the
+    session's transaction. SQLAlchemy's executemany spends most of a page in per-row
+    parameter handling; here each column's bind processor (the same conversion
+    SQLAlchemy applies: UTC datetimes to its text form, enums to their value) is called
+    once per value and the rows go to sqlite3 as tuples. Twice as fast on a
+    100,000-parcel first pull (docs/benchmarks.md)."""
+    if not rows:
+        return
+    conn = s.connection()
+    sql, getter, procs = _driver_upsert(conn.dialect, tuple(rows[0]), tuple(fields))
+    params = [list(getter(row)) for row in rows]  # column order, at C speed
+    for index, proc in procs:  # only the few columns that have a conversion
+        for values in params:
+            values[index] = proc(values[index])
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.executemany(sql, params)
+    finally:
+        cursor.close()
+
+
+def upsert_parcels_with_core(
+    s: Session, rows: list[dict[str, Any]], fields: Sequence[str]
+) -> None:
+    """The same upsert as a SQLAlchemy Core executemany (the benchmark's baseline, and
+    the reference the driver path is tested against)."""
+    if not rows:
+        return
+    stmt = sqlite_insert(_PARCEL)
+    s.execute(stmt.on_conflict_do_update(
+        index_elements=[_PARCEL.c.parcel_id],
+        set_={k: stmt.excluded[k] for k in fields},
+    ), rows)
+
+
+@functools.cache
+def _driver_upsert(
+    dialect: Dialect, keys: tuple[str, ...], fields: tuple[str, ...]
+) -> tuple[str, Callable[[dict[str, Any]], tuple[Any, ...]], tuple[tuple[int, Any], ...]]:
+    names = ", ".join(keys)
+    marks = ", ".join("?" for _ in keys)
+    sets = ", ".join(f"{k} = excluded.{k}" for k in fields)
+    sql = (f"INSERT INTO {_PARCEL.name} ({names}) VALUES ({marks}) "
+           f"ON CONFLICT (parcel_id) DO UPDATE SET {sets}")
+    procs = tuple(
+        (i, proc) for i, k in enumerate(keys)
+        if (proc := _PARCEL.c[k].type.dialect_impl(dialect).bind_processor(dialect)) is not None
+    )
+    return sql, operator.itemgetter(*keys), procs
 
 
 def _parcel_values(remote: wire.Parcel) -> dict[str, Any]:

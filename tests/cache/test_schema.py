@@ -95,3 +95,19 @@ def test_parcels_from_before_the_accessible_flag_are_not_flagged(tmp_path: Path)
     parcel = cache.parcel("P1")
     assert parcel is not None and parcel.accessible is False
     cache.close()
+
+
+def test_the_migrations_are_one_line_each_file_named_for_its_revision() -> None:
+    """Two branches that each add "the next" revision must not both land: the cache
+    would have two heads (or one revision hiding another) and no kiosk could start."""
+    from alembic.script import ScriptDirectory
+
+    from sync.cache.migrate import alembic_config
+
+    folder = Path(__file__).resolve().parents[2] / "sync/cache/migrations/versions"
+    files = sorted(p.name for p in folder.glob("0*.py"))
+    script = ScriptDirectory.from_config(alembic_config())
+    assert len(script.get_heads()) == 1
+    chain = [rev.revision for rev in reversed(list(script.walk_revisions()))]
+    assert [name.split("_", 1)[0] for name in files] == chain
+    assert chain == sorted(chain) and len(set(chain)) == len(chain)

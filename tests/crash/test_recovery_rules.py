@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -14,16 +13,16 @@ import pytest
 from kiosk.flows.cache_store import CacheStore
 from kiosk.flows.clock import ManualClock
 from kiosk.flows.recovery import Settlement, StartupRecovery
+from locker_driver import CompartmentReading, DoorState
 from sync import cache as c
 from tests.cache.cachekit import LAYOUT, add_parcel
 
 pytestmark = pytest.mark.unit
 
 
-@dataclass(frozen=True)
-class Reading:
-    door: str
-    occupied: bool | None = None
+def Reading(door: str, occupied: bool | None = None) -> CompartmentReading:  # noqa: N802
+    """A poll's reading of one door, as the driver hands it over."""
+    return CompartmentReading(DoorState(door), occupied)
 
 
 @pytest.fixture
@@ -34,7 +33,7 @@ def cache(tmp_path: Path) -> Iterator[c.Cache]:
 
 
 def _start(cache: c.Cache, clock: ManualClock | None = None) -> StartupRecovery:
-    recovery = StartupRecovery(cache, CacheStore(cache), clock or ManualClock(),
+    recovery = StartupRecovery(CacheStore(cache), clock or ManualClock(),
                                left_open_alarm_s=180.0)
     recovery.load()
     return recovery
@@ -60,7 +59,7 @@ def test_a_cancelled_deposit_is_not_recorded_after_a_restart(cache: c.Cache) -> 
                        data={"reason": "cancelled by courier"})
     recovery = _start(cache)
     recovery.on_door_states({"A02": Reading("closed")})
-    assert recovery.report.settled == {intent: Settlement.closed}
+    assert recovery.report.settled == {intent: Settlement.CLOSED}
     assert cache.parcel("P1").state == c.ParcelState.EXPECTED  # type: ignore[union-attr]
     assert cache.compartment("A02").state == c.CompartmentState.FREE
     assert len(_events(cache, c.EventType.COMPARTMENT_CLOSED)) == 1
@@ -72,7 +71,7 @@ def test_a_collection_cut_short_is_left_to_the_courier_and_raised(cache: c.Cache
     cache.record_open_outcome(intent, "opened")
     recovery = _start(cache)
     recovery.on_door_states({"A02": Reading("closed")})
-    assert recovery.report.settled == {intent: Settlement.collect_interrupted}
+    assert recovery.report.settled == {intent: Settlement.COLLECT_INTERRUPTED}
     assert cache.parcel("P1").state == c.ParcelState.EXPIRED  # type: ignore[union-attr]
     assert any("collection of ['P1'] cut short" in a for a in _alarms(cache))
 
@@ -86,7 +85,7 @@ def test_nothing_is_decided_while_the_door_reads_unknown(cache: c.Cache) -> None
     recovery.on_door_states({"A02": Reading("open")})  # the board is back: it opened
     assert cache.parcel("P1").state == c.ParcelState.PICKED_UP  # type: ignore[union-attr]
     recovery.on_door_states({"A02": Reading("closed")})
-    assert recovery.report.settled == {intent: Settlement.picked_up}
+    assert recovery.report.settled == {intent: Settlement.PICKED_UP}
     assert recovery.pending == {}
 
 
@@ -96,7 +95,7 @@ def test_an_unconfirmed_opening_is_settled_once_and_checked_against_occupancy(
     intent = cache.record_open_intent("A02", ["P1"], c.ActorKind.CUSTOMER, None, "pickup")
     recovery = _start(cache)
     recovery.on_door_states({"A02": Reading("closed", occupied=False)})
-    assert recovery.report.settled == {intent: Settlement.unconfirmed}
+    assert recovery.report.settled == {intent: Settlement.UNCONFIRMED}
     assert cache.parcel("P1").state == c.ParcelState.STORED  # type: ignore[union-attr]
     assert any("reads empty but the cache says occupied" in a for a in _alarms(cache))
     again = _start(cache)  # the next start finds nothing left to settle
@@ -113,10 +112,10 @@ def test_remote_commands_left_running_are_finished_never_rerun(cache: c.Cache) -
                             received_at=cache.clock()))
     # CMD-1 died before its intent; CMD-2's door was seen open; CMD-3's door is in doubt.
     two = cache.record_open_intent("B01", [], c.ActorKind.OPERATOR, None,
-                                   "remote command CMD-2: case")
+                                   "remote command CMD-2: case", command_id="CMD-2")
     cache.record_open_outcome(two, "opened")
     three = cache.record_open_intent("A03", [], c.ActorKind.OPERATOR, None,
-                                     "remote command CMD-3: case")
+                                     "remote command CMD-3: case", command_id="CMD-3")
     recovery = _start(cache)
     done = {e.data for e in _events(cache, c.EventType.COMMAND_COMPLETED)}
     failed = {e.data for e in _events(cache, c.EventType.COMMAND_FAILED)}
@@ -126,7 +125,7 @@ def test_remote_commands_left_running_are_finished_never_rerun(cache: c.Cache) -
     assert any("CMD-3" in e.data for e in _events(cache, c.EventType.COMMAND_COMPLETED))
     assert list(recovery.pending) == ["A03"]  # followed to its close
     recovery.on_door_states({"A03": Reading("closed")})
-    assert recovery.report.settled == {two: Settlement.closed, three: Settlement.closed}
+    assert recovery.report.settled == {two: Settlement.CLOSED, three: Settlement.CLOSED}
     with cache.read() as s:
         from sqlmodel import select
 
@@ -147,4 +146,4 @@ def test_a_followed_door_left_open_raises_the_alarm_once(cache: c.Cache) -> None
     assert len(alarms) == 1 and json.loads(alarms[0].data)["after_restart"] is True
     assert cache.parcel("P1").state == c.ParcelState.PICKED_UP  # type: ignore[union-attr]
     recovery.on_door_states({"A02": Reading("closed")})
-    assert recovery.report.settled == {intent: Settlement.picked_up}
+    assert recovery.report.settled == {intent: Settlement.PICKED_UP}

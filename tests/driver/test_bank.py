@@ -140,7 +140,7 @@ def test_scan_finds_the_boards_with_latency(make_bank: BankFactory) -> None:
 
 
 def test_stats_and_frame_log(make_bank: BankFactory) -> None:
-    sim, bank = make_bank("cu16", 2)
+    sim, bank = make_bank("cu16", 2, config={"poll_mode": "per_board"})
     sim.power(1, False)
     bank.read_states()
     stats = bank.stats()
@@ -216,14 +216,16 @@ def test_broadcast_poll_reads_every_board_in_one_request(
     sim, bank = make_bank(protocol, 4, config={"poll_mode": "broadcast"})
     sim.force_open(2, 7)
     sim.power(3, False)
-    readings = bank.read_states()
+    readings = bank.read_states()  # the first answers are confirmed board by board
     assert readings["B2-L07"].door is DoorState.OPEN
     assert readings["B1-L07"].door is DoorState.CLOSED
     assert {r.door for cid, r in readings.items() if cid.startswith("B3-")} == {DoorState.UNKNOWN}
-    sent = [r for r in bank.frame_log() if r.direction is FrameDirection.TX]
+    before = len(bank.frame_log())
+    assert bank.read_states() == readings
+    sent = [r for r in bank.frame_log()[before:] if r.direction is FrameDirection.TX]
     assert len(sent) == 1 and sent[0].note == "to every board"
     stats = bank.stats()
-    assert stats[0].replies == 1 and stats[3].timeouts == 1
+    assert stats[0].replies == 3 and stats[3].timeouts == 2
     # One board's garbled answer costs that board only.
     sim.power(3, True)
     from locker_driver.sim import FaultKind
@@ -275,8 +277,11 @@ def test_many_threads_share_one_bank(make_bank: BankFactory) -> None:
     assert all(bank.read_states()[cid].door is DoorState.OPEN for cid in targets)
 
 
-def test_a_silent_board_is_logged_once_per_streak(make_bank: BankFactory, caplog) -> None:
-    sim, bank = make_bank("cu16", 2)
+@pytest.mark.parametrize("poll_mode", ["per_board", "broadcast"])
+def test_a_silent_board_is_logged_once_per_streak(
+    make_bank: BankFactory, caplog, poll_mode: str
+) -> None:
+    sim, bank = make_bank("cu16", 2, config={"poll_mode": poll_mode})
     sim.power(1, False)
     with caplog.at_level("WARNING", logger="locker_driver.bank"):
         for _ in range(5):
@@ -289,3 +294,55 @@ def test_a_silent_board_is_logged_once_per_streak(make_bank: BankFactory, caplog
     assert [m.split(":")[0] for m in messages] == [
         "status of board 1 unknown", "board 1 answers again", "status of board 1 unknown",
     ]
+
+
+def test_a_cu16_bus_is_polled_with_the_bus_wide_request_by_default(
+    make_bank: BankFactory,
+) -> None:
+    sim, bank = make_bank("cu16", 3)
+    bank.read_states()  # the first answers of every board are confirmed by its own request
+    sim.force_open(2, 4)
+    before = len(bank.frame_log())
+    readings = bank.read_states()
+    assert readings["B2-L04"].door is DoorState.OPEN
+    assert {r.door for cid, r in readings.items() if cid != "B2-L04"} == {DoorState.CLOSED}
+    sent = [r.hex for r in bank.frame_log()[before:] if r.direction is FrameDirection.TX]
+    # One request for the three boards, and board 2's change confirmed by board 2.
+    assert sent == ["02 F0 32 03 27", "02 20 30 03 55"]
+    before = len(bank.frame_log())
+    assert bank.read_states() == readings
+    sent = [r.hex for r in bank.frame_log()[before:] if r.direction is FrameDirection.TX]
+    assert sent == ["02 F0 32 03 27"]  # nothing changed: one request
+    # One compartment (the door watch after an unlock) is still asked of its board alone.
+    bank.read_states(["B2-L04"])
+    assert bank.frame_log()[-2].hex == "02 20 30 03 55"
+
+
+def test_a_bus_wide_answer_from_the_wrong_address_is_not_believed(
+    make_bank: BankFactory,
+) -> None:
+    """Board 0 answers with board 1's address while board 1 is silent: the frame is
+    valid and in turn, so only board 1's own confirmation can tell: it reads UNKNOWN,
+    never board 0's doors."""
+    from locker_driver.sim import FaultKind
+
+    sim, bank = make_bank("cu16", 3)
+    bank.read_states()
+    sim.force_open(0, 5)  # board 0 differs from board 1 now
+    sim.faults.inject(FaultKind.WRONG_ADDRESS, board=0)
+    sim.power(1, False)
+    readings = bank.read_states()
+    assert {r.door for cid, r in readings.items() if cid.startswith("B1-")} == {DoorState.UNKNOWN}
+    assert readings["B2-L05"].door is DoorState.CLOSED
+    assert readings["B0-L05"].door in (DoorState.OPEN, DoorState.UNKNOWN)
+
+
+def test_two_answers_claiming_one_address_make_it_unknown(make_bank: BankFactory) -> None:
+    from locker_driver.sim import FaultKind
+
+    sim, bank = make_bank("cu16", 3)
+    bank.read_states()
+    sim.faults.inject(FaultKind.WRONG_ADDRESS, board=2)  # board 2 claims board 0's address
+    readings = bank.read_states()
+    assert {r.door for cid, r in readings.items() if cid.startswith("B0-")} == {DoorState.UNKNOWN}
+    assert "share a DIP-switch address" in (bank.stats()[0].last_error or "")

@@ -72,3 +72,20 @@ def test_a_bank_behind_an_ethernet_bridge() -> None:
     assert config.boards == [0, 1]
     with pytest.raises(TypeError):
         config.compartments["A03"] = LockAddress(0, 2)  # type: ignore[index]
+
+
+def test_the_gap_between_transactions_is_the_familys_in_character_times() -> None:
+    # 10 bits per character at the family's baud rate, unless set in seconds.
+    assert make().inter_transaction_s == pytest.approx(3.5 * 10 / 19200)
+    eight_a = make(protocol="8a", compartments={"A01": LockAddress(1, 1)})
+    assert eight_a.inter_transaction_s == pytest.approx(4.8 * 10 / 9600)  # ~5 ms
+    assert make(baudrate=115200).inter_transaction_s == pytest.approx(3.5 * 10 / 115200)
+    assert make(timeouts=Timeouts(inter_transaction_s=0.02)).inter_transaction_s == 0.02
+    assert make().effective_timeouts.inter_transaction_s == make().inter_transaction_s
+
+
+def test_the_poll_mode_follows_the_family_unless_set() -> None:
+    assert make().effective_poll_mode == "broadcast"
+    assert make(poll_mode="per_board").effective_poll_mode == "per_board"
+    eight_a = make(protocol="8a", compartments={"A01": LockAddress(1, 1)})
+    assert eight_a.effective_poll_mode == "per_board"

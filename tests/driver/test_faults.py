@@ -199,7 +199,7 @@ def test_reconnect_waits_between_attempts(make_bank: BankFactory) -> None:
 
 
 def test_unlocks_jump_ahead_of_queued_polls(make_bank: BankFactory) -> None:
-    sim, bank = make_bank("cu16", 4)
+    sim, bank = make_bank("cu16", 4, config={"poll_mode": "per_board"})
     started, gate = threading.Event(), threading.Event()
     bus = bank._bus
 

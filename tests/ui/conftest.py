@@ -47,6 +47,12 @@ class RecordedActions:
     def next_door(self) -> None:
         self._record("next_door")
 
+    def retry_entry(self) -> None:
+        self._record("retry_entry")
+
+    def report_problem(self, problem: str) -> None:
+        self._record("report_problem", problem)
+
     def cancel(self) -> None:
         self._record("cancel")
 
@@ -72,8 +78,8 @@ class RecordedModes:
     def call(self, name: str, *args: object) -> None:
         self.calls.append((name, args))
 
-    def submit_scan(self, text: str, screen: str = "") -> None:
-        self.calls.append(("submit_scan", (text, screen)))
+    def submit_scan(self, text: str) -> None:
+        self.calls.append(("submit_scan", (text,)))
 
 
 @pytest.fixture
