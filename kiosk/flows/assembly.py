@@ -92,7 +92,9 @@ class KioskFlows:
         self.remote = RemoteExecutor(
             self.store, guarded, clock, OpenConfirmer, s.remote,
             customer_busy=lambda: self.pickup.busy_with_door,
-            cap=self.limits.cap("remote_opens", s.remote.max_opens_per_hour))
+            cap=self.limits.cap("remote_opens", s.remote.max_opens_per_hour),
+            state_cap=self.limits.cap("remote_state_changes",
+                                      s.remote.max_state_changes_per_hour))
         self.runner = FlowRunner(
             self.pickup, bank, on_view, tick_s=s.tick_s,
             observers=[self.watch.on_door_states, self.recovery.on_door_states,

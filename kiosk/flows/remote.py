@@ -5,6 +5,14 @@ flow runner's worker (so it never races a customer's door), claims each command 
 cache before acting (a crash halfway never runs it twice), applies the kiosk's own
 limits and leaves the result to the cache, which queues `command.completed` or
 `command.failed`. `resync` belongs to the sync worker and is left alone here.
+
+The kiosk's own limits, which no central service can lift: at most
+`max_opens_per_hour` remote openings and `max_state_changes_per_hour` remote service
+changes in any hour (both counted in kiosk time and kept across restarts); at most
+`commands_per_step` commands looked at in one step, so a flood never holds the runner
+(and the customer at the screen) for longer than a few commands take; no opening, and
+no door taken out of service, while a customer's door is open; an unverified door
+(claimed full by a rebuilt cache's first pull) never opens remotely.
 """
 
 from __future__ import annotations
@@ -39,11 +47,17 @@ log = logging.getLogger(__name__)
 OPERATOR = Actor(ActorKind.OPERATOR)
 HANDLED = frozenset({CommandType.OPEN_COMPARTMENT, CommandType.SET_OUT_OF_SERVICE,
                      CommandType.SET_IN_SERVICE})
+# Never while a customer's door is open: no door opens beside them, and the door they
+# stand at is not taken out of service under them.
+_WAIT_FOR_CUSTOMER = frozenset({CommandType.OPEN_COMPARTMENT,
+                                CommandType.SET_OUT_OF_SERVICE})
 
 
 @dataclass(frozen=True)
 class RemoteSettings:
     max_opens_per_hour: int = 6
+    max_state_changes_per_hour: int = 12  # set_out_of_service / set_in_service
+    commands_per_step: int = 5
     open_confirm_timeout_s: float = 4.0
     results_kept: int = 20  # shown in diagnostics
 
@@ -69,10 +83,12 @@ class RemoteExecutor:
         *,
         customer_busy: Callable[[], bool] = lambda: False,
         cap: HourlyCap | None = None,
+        state_cap: HourlyCap | None = None,
     ) -> None:
         """`customer_busy`: True while a customer's door is opening or open; remote
-        opens wait for it to end. `cap`: the kiosk's saved hourly cap on remote openings
-        (kiosk.flows.assembly passes it); None: one kept in memory."""
+        opens and out-of-service changes wait for it to end. `cap` / `state_cap`: the
+        kiosk's saved hourly caps on remote openings and service changes
+        (kiosk.flows.assembly passes them); None: kept in memory."""
         self.settings = s = settings or RemoteSettings()
         self._store = store
         self._bank = bank
@@ -83,6 +99,8 @@ class RemoteExecutor:
         # Counted in kiosk time, saved before the door opens: no restart or clock
         # change opens a fresh hour.
         self._cap = cap or Limits.in_memory(clock).cap("remote_opens", s.max_opens_per_hour)
+        self._state_cap = state_cap or Limits.in_memory(clock).cap(
+            "remote_state_changes", s.max_state_changes_per_hour)
         self._job: tuple[RemoteCommand, DoorJob] | None = None
         self._results: deque[CommandResult] = deque(maxlen=s.results_kept)
 
@@ -100,12 +118,17 @@ class RemoteExecutor:
         if self._job is not None:
             self._follow()
             return
+        budget = self.settings.commands_per_step
         for cmd in self._store.pending_commands():
+            if budget <= 0:
+                return  # the rest waits for the next step: the runner serves customers
             if cmd.type not in HANDLED:
                 continue
-            if cmd.type == CommandType.OPEN_COMPARTMENT and self._busy():
-                log.info("remote open %s waits: a customer door is in use", cmd.command_id)
+            if cmd.type in _WAIT_FOR_CUSTOMER and self._busy():
+                log.info("remote %s %s waits: a customer door is in use", cmd.type,
+                         cmd.command_id)
                 continue
+            budget -= 1
             self._run(cmd)
             if self._job is not None:
                 return  # one door at a time; follow it on the next steps
@@ -119,6 +142,12 @@ class RemoteExecutor:
         if comp is None:
             self._finish(cmd, False, f"compartment {cmd.compartment_id!r} is not in this "
                                      "locker's layout")
+            return
+        if cmd.type in (CommandType.SET_OUT_OF_SERVICE, CommandType.SET_IN_SERVICE) and \
+                not self._state_cap.take():
+            self._finish(cmd, False, f"local limit: at most "
+                                     f"{self.settings.max_state_changes_per_hour} remote "
+                                     "service changes per hour")
             return
         if cmd.type == CommandType.SET_OUT_OF_SERVICE:
             self._store.set_compartment_state(comp.compartment_id,
@@ -152,7 +181,7 @@ class RemoteExecutor:
         reading = readings.get(cmd.compartment_id or "")
         job = self._doors.open(
             comp, actor=OPERATOR, reason=f"remote command {cmd.command_id}: {cmd.reason}",
-            before=reading.door if reading else DoorState.UNKNOWN, command_id=cmd.command_id)
+            before=reading.door if reading else DoorState.UNKNOWN)
         if job.phase is DoorPhase.not_sent:
             self._finish(cmd, False, "lock board unreachable: the unlock was not sent")
             return

@@ -3,8 +3,8 @@
 nothing. Compartment states are recomputed from their parcels by the one rule
 (`sync.cache.contents`), which earlier versions did not apply to pulled parcels.
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 """
 
 from collections.abc import Sequence
@@ -14,8 +14,8 @@ from alembic import op
 
 from sync.cache.models import UTCDateTime
 
-revision: str = "0005"
-down_revision: str | Sequence[str] | None = "0004"
+revision: str = "0006"
+down_revision: str | Sequence[str] | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
