@@ -77,8 +77,6 @@ def run(work: Path, commands: int, steps: int, *, capped: bool) -> Figures:
             t0 = time.perf_counter()
             executor.step()
             longest = max(longest, time.perf_counter() - t0)
-            if executor.opening:
-                bank.close_door("A01")  # the operator's door is shut again
             if not cache.pending_commands() and not executor.opening:
                 break
         failed = sum(1 for e in _events(cache) if e == EventType.COMMAND_FAILED)

@@ -130,7 +130,7 @@ def test_the_running_worker_picks_up_a_replaced_token_and_stops_on_sigterm(
     cfg = _write_config(tmp_path, kiosk, central_service.base_url)
     cfg.write_text(cfg.read_text().replace(
         "[sync]\npush_batch = 100\n",
-        "[sync]\npush_batch = 100\npush_interval_s = 0.2\nbackoff_max_s = 0.5\n"))
+        "[sync]\npush_batch = 100\npush_interval_s = 0.2\nbackoff_max_s = 1\n"))
     proc = subprocess.Popen(
         [sys.executable, "-m", "kiosk", "sync", "--config", str(cfg)],
         cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -165,7 +165,7 @@ def test_kiosk_writes_while_the_worker_process_syncs(
     cfg = _write_config(tmp_path, kiosk, central_service.base_url)
     cfg.write_text(cfg.read_text().replace(
         "[sync]\npush_batch = 100\n",
-        "[sync]\npush_batch = 20\npush_interval_s = 0.05\npull_interval_s = 0.1\n"
+        "[sync]\npush_batch = 20\npush_interval_s = 0.1\npull_interval_s = 0.1\n"
         "heartbeat_interval_s = 0.2\n"))
     proc = subprocess.Popen(
         [sys.executable, "-m", "kiosk", "sync", "--config", str(cfg)],

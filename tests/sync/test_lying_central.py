@@ -114,16 +114,16 @@ def test_a_rebuilt_kiosk_takes_claims_as_unverified_only(rig: Rig) -> None:
 # -- the KDF and the salt ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("n", "error", "says"), [
-    (2, ProfileRefused, "below the kiosk's floor"),
-    (2**20, ProfileRefused, "above the kiosk's ceiling"),  # r=8: 1 GiB, minutes a check
-    (2**24, MalformedResponse, "code_kdf.n"),  # outside what the contract allows at all
+@pytest.mark.parametrize(("kdf", "error", "says"), [
+    ({"n": 2}, ProfileRefused, "below the kiosk's floor"),
+    ({"n": 2**16, "p": 8}, ProfileRefused, "above the kiosk's ceiling"),  # 32x the cost
+    ({"n": 2**24}, MalformedResponse, "code_kdf"),  # outside what the contract allows
 ])
 def test_an_unsafe_kdf_is_refused_and_the_old_profile_kept(
-        rig: Rig, n: int, error: type[Exception], says: str) -> None:
+        rig: Rig, kdf: dict[str, int], error: type[Exception], says: str) -> None:
     rig.liar.add_parcel("P1", state="expected", code="55556666")
     assert rig.round().ok
-    rig.liar.profile["code_kdf"] = {**rig.liar.profile["code_kdf"], "n": n}
+    rig.liar.profile["code_kdf"] = {**rig.liar.profile["code_kdf"], **kdf}
     result = rig.round()
     assert not result.ok and isinstance(result.error, error)
     assert says in str(result.error)
