@@ -17,8 +17,9 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 
-from central import cursor, lockers
+from central import cursor, lockers, outbox
 from central.errors import Conflict, Invalid, NotFound
+from central.rows import to_model
 from central.schema import parcels
 from contract.codes import hash_code, new_code, qr_payload
 from contract.wire import (
@@ -42,28 +43,11 @@ OPERATOR_TRANSITIONS: dict[ParcelState, tuple[ParcelState, ...]] = {
 
 
 def _to_wire(row: Any) -> Parcel:
-    return Parcel(
-        parcel_id=row.parcel_id,
-        order_ref=row.order_ref,
-        state=ParcelState(row.state),
-        size=row.size,
-        compartment_id=row.compartment_id,
-        barcode=row.barcode,
-        pickup_code_hash=row.pickup_code_hash,
-        pickup_deadline=row.pickup_deadline,
-        recipient_hint=row.recipient_hint,
-        accessible=bool(row.accessible),
-        version=row.version,
-    )
+    return to_model(Parcel, row, accessible=bool(row.accessible))
 
 
 def _to_record(row: Any) -> ParcelRecord:
-    return ParcelRecord(
-        **_to_wire(row).model_dump(),
-        locker_id=row.locker_id,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-    )
+    return to_model(ParcelRecord, row, accessible=bool(row.accessible))
 
 
 def new_code_and_hash(keys: lockers.LockerKeys, code: str | None = None) -> tuple[str, str]:
@@ -142,21 +126,11 @@ def get(conn: Connection, parcel_id: str) -> ParcelRecord:
 
 def page(conn: Connection, locker_id: str, after: str | None, limit: int) -> ParcelPage:
     """Parcels of `locker_id` changed after the cursor, in change order."""
-    start = cursor.decode(after, CURSOR_KIND, locker_id)
-    rows = conn.execute(
-        select(parcels)
-        .where(parcels.c.locker_id == locker_id, parcels.c.change_seq > start)
-        .order_by(parcels.c.change_seq)
-        .limit(limit + 1)
-    ).all()
-    has_more = len(rows) > limit
-    rows = rows[:limit]
-    last = rows[-1].change_seq if rows else start
-    return ParcelPage(
-        parcels=[_to_wire(r) for r in rows],
-        next_cursor=cursor.encode(CURSOR_KIND, locker_id, last),
-        has_more=has_more,
-    )
+    rows, next_cursor, has_more = cursor.page(
+        conn, select(parcels).where(parcels.c.locker_id == locker_id), parcels.c.change_seq,
+        CURSOR_KIND, locker_id, after, limit)
+    return ParcelPage(parcels=[_to_wire(r) for r in rows], next_cursor=next_cursor,
+                      has_more=has_more)
 
 
 def set_state(conn: Connection, parcel_id: str, target: ParcelState, now: datetime) -> ParcelRecord:
@@ -176,6 +150,7 @@ def set_state(conn: Connection, parcel_id: str, target: ParcelState, now: dateti
         .where(parcels.c.parcel_id == parcel_id)
         .values(state=target.value, version=parcels.c.version + 1, change_seq=seq, updated_at=now)
     )
+    outbox.parcel_changed(conn, [parcel_id], now)
     log.info("parcel %s set to %s by the operator", parcel_id, target)
     return get(conn, parcel_id)
 
@@ -205,6 +180,7 @@ def apply_physical(
         .where(parcels.c.parcel_id == parcel_id)
         .values(**values, version=parcels.c.version + 1, change_seq=seq, updated_at=now)
     )
+    outbox.parcel_changed(conn, [parcel_id], now)
 
 
 def rows_by_id(conn: Connection, parcel_ids: set[str]) -> dict[str, Any]:
@@ -241,6 +217,7 @@ def sweep_expired(conn: Connection, locker_id: str, now: datetime) -> int:
                 updated_at=now,
             )
         )
+    outbox.parcel_changed(conn, [pid for (pid,) in due], now)
     log.info("%d parcel(s) of locker %s passed their deadline and expired", len(due), locker_id)
     return len(due)
 
@@ -265,3 +242,34 @@ def has_due(conn: Connection, locker_id: str, now: datetime) -> bool:
         .limit(1)
     )
     return found.first() is not None
+
+
+def extend_deadline(
+    conn: Connection, parcel_id: str, deadline: datetime, now: datetime
+) -> ParcelRecord:
+    """A later pickup deadline for a parcel that can still be picked up (the locker
+    pulls the new version; a parcel already expired stays expired)."""
+    locker_id = _get_row(conn, parcel_id).locker_id
+    seq = lockers.next_seq(conn, locker_id)
+    row = _get_row(conn, parcel_id)
+    if row.state not in (ParcelState.EXPECTED.value, ParcelState.STORED.value):
+        raise Conflict(
+            f"parcel {parcel_id} is {row.state}; only an expected or stored parcel gets a "
+            "new deadline",
+            code="invalid_transition",
+        )
+    if deadline <= max(now, row.pickup_deadline):
+        raise Invalid(
+            "the new deadline must be later than the current one and than now",
+            code="deadline_in_past",
+        )
+    conn.execute(
+        update(parcels)
+        .where(parcels.c.parcel_id == parcel_id)
+        .values(
+            pickup_deadline=deadline, version=parcels.c.version + 1, change_seq=seq, updated_at=now
+        )
+    )
+    outbox.parcel_changed(conn, [parcel_id], now)
+    log.info("parcel %s: deadline moved to %s", parcel_id, deadline.isoformat())
+    return get(conn, parcel_id)
