@@ -61,16 +61,15 @@ def test_the_speaker_plays_the_latest_screen_on_its_own_thread(
         while time.monotonic() < deadline and not any(
                 t == PHRASES["ru"] for t, _ in speaker.spoken):
             time.sleep(0.05)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and len(list(tmp_path.iterdir())) < len(
-                speaker.spoken):
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and speaker.busy():
             time.sleep(0.05)
     finally:
         speaker.stop()
     assert speaker.spoken[-1] == (PHRASES["ru"], "ru")
-    played = sorted(tmp_path.iterdir())
-    assert played
-    assert loudness(played[-1].read_bytes())[1] > 500
+    # Earlier phrases may have been cut short; the last one was played to the end.
+    last = max(tmp_path.iterdir(), key=lambda f: f.stat().st_mtime_ns)
+    assert loudness(last.read_bytes())[1] > 500
 
 
 def test_accessibility_mode_reads_each_screen_in_the_chosen_language(
