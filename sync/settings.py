@@ -392,7 +392,7 @@ class SyncSection:
     pull_interval_s: float = field(10.0, range=Range(0.1, 3600))
     push_interval_s: float = field(2.0, range=Range(0.1, 3600))
     heartbeat_interval_s: float = field(30.0, range=Range(0.1, 3600))
-    page_size: int = field(500, range=Range(1, 1000))
+    page_size: int = field(1000, range=Range(1, 1000))
     push_batch: int = field(200, range=Range(1, 500))
     backoff_max_s: float = field(300.0, range=Range(1, 3600))
 
