@@ -8,11 +8,12 @@ bench/decode.py it decodes the most frames in every condition and is the fastest
 empty frames, which are most of what a kiosk camera sees (figures in docs/scanning.md).
 
 Crumpled and curved paper codes defeat zxing-cpp's local binarizer now and then. When
-its full pass reads nothing, `ZxingDecoder` tries one more pass for QR and Data Matrix
-with the global-histogram binarizer and none of the rotated, downscaled or inverted
-passes: it reads such photos and costs about 1 % of the first pass on an empty frame
-(0.09 ms against 11-13 ms on the bench's empty frames), so the camera, which sees empty
-frames all day, is not slowed down. pyzbar behind zxing-cpp was tried too: on the real
+its full pass reads nothing, `ZxingDecoder` tries one more pass for QR codes with the
+global-histogram binarizer and none of the rotated, downscaled or inverted passes: it
+reads such photos and costs under 1 % of the first pass on an empty frame (0.06 ms
+against 8 ms on the bench's empty frames; Data Matrix in that pass would cost 0.14 ms
+more for no photo read), so the camera, which sees empty frames all day, is not slowed
+down. pyzbar behind zxing-cpp was tried too: on the real
 photos and the generated set it read nothing the second pass missed, and zxing-cpp's
 "symbol seen but not decoded" signal fires on busy empty frames, where pyzbar costs 5x
 a zxing-cpp pass (bench/decode.py).
@@ -92,7 +93,7 @@ _FROM_ZXING: dict[str, Symbology] = {v: k for k, v in _ZXING_NAMES.items()} | {
 
 class ZxingDecoder:
     """zxing-cpp (`zxingcpp.read_barcodes`): all kiosk symbologies, rotation, inversion;
-    with `second_pass`, a global-histogram pass for matrix codes when the first reads
+    with `second_pass`, a global-histogram pass for QR codes when the first reads
     nothing (see the module docstring)."""
 
     name = "zxing"
@@ -116,12 +117,9 @@ class ZxingDecoder:
         if not formats:
             raise ValueError(f"zxing-cpp reads none of {sorted(self.symbologies)}")
         self._formats = zxingcpp.BarcodeFormats(formats)
-        matrix = [
-            getattr(zxingcpp.BarcodeFormat, _ZXING_NAMES[s])
-            for s in (Symbology.QR, Symbology.DATA_MATRIX)
-            if s in self.symbologies
-        ]
-        self._second = zxingcpp.BarcodeFormats(matrix) if second_pass and matrix else None
+        wants_qr = second_pass and Symbology.QR in self.symbologies
+        self._second = zxingcpp.BarcodeFormats([zxingcpp.BarcodeFormat.QRCode]) if wants_qr \
+            else None
 
     def decode(self, frame: np.ndarray) -> list[Decoded]:
         gray = to_gray(frame)
