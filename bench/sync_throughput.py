@@ -1,7 +1,10 @@
 """Sync throughput over loopback against the real central service (a separate process).
 
 Side by side in one run:
-- first pull of 100,000 parcels into an empty cache, for several page sizes;
+- the cache write alone (pages of pulled parcels applied to an empty cache), through
+  SQLAlchemy Core's executemany (the way before) and through sqlite3's own executemany;
+- first pull of 100,000 parcels into an empty cache, the way before (Core, page 500)
+  against the driver path at several page sizes (1000 is the default);
 - push of a 10,000-event backlog, for several batch sizes;
 - idle cost of the worker loop (CPU seconds per wall second) with the shipped intervals.
 
@@ -27,7 +30,14 @@ from sqlalchemy import insert  # noqa: E402
 from central import lockers as central_lockers  # noqa: E402
 from central.db import Database  # noqa: E402
 from central.schema import parcels as central_parcels  # noqa: E402
+from contract import wire  # noqa: E402
 from sync.cache import Cache, EventType, journal  # noqa: E402
+from sync.cache.sync_store import (  # noqa: E402
+    ParcelUpsert,
+    SyncStore,
+    upsert_parcels_with_core,
+    upsert_parcels_with_driver,
+)
 from sync.client import CentralClient  # noqa: E402
 from sync.worker import SyncWorker, WorkerSettings  # noqa: E402
 from tests.central_service import CentralService  # noqa: E402
@@ -55,10 +65,28 @@ def seed_parcels(central: CentralService, n: int) -> None:
     db.dispose()
 
 
+WRITERS: dict[str, ParcelUpsert] = {
+    "core": upsert_parcels_with_core, "driver": upsert_parcels_with_driver,
+}
+
+
+def cache_pages(n: int) -> list[wire.ParcelPage]:
+    deadline = datetime.now(UTC) + timedelta(days=7)
+    parcels = [
+        wire.Parcel(parcel_id=f"w{i:07d}", order_ref=f"ORD{i:07d}", state="expected", size="M",
+                    barcode=f"JJD{i:012d}", pickup_code_hash=uuid.uuid4().hex * 2,
+                    pickup_deadline=deadline, recipient_hint="A. B.", version=1)
+        for i in range(n)
+    ]
+    return [wire.ParcelPage(parcels=parcels[i : i + 1000], next_cursor=f"c{i}", has_more=False)
+            for i in range(0, n, 1000)]
+
+
 def timed_round(cache: Cache, url: str, locker: str, token: str,
-                settings: WorkerSettings) -> tuple[float, int, int]:
+                settings: WorkerSettings, writer: str = "driver") -> tuple[float, int, int]:
     client = CentralClient(url, locker, token, timeout=(5, 120), deadline_s=300)
-    worker = SyncWorker(cache, client, settings)
+    worker = SyncWorker(cache, client, settings,
+                        store=SyncStore(cache, upsert=WRITERS[writer]))
     t0 = time.perf_counter()
     result = worker.run_round(force=True)
     elapsed = time.perf_counter() - t0
@@ -83,20 +111,41 @@ def main() -> None:
         central.start()
         url = central.base_url
 
-        print(f"first pull of {args.parcels:,} parcels (profile + parcels + couriers + heartbeat)")
-        print(f"{'page size':>10}{'seconds':>10}{'parcels/s':>12}{'vs best':>9}")
+        print(f"cache write of {args.parcels:,} pulled parcels in pages of 1000 (no HTTP)")
+        print(f"{'writer':>10}{'seconds':>10}{'parcels/s':>12}{'vs core':>9}")
+        pages = cache_pages(args.parcels)
+        writes = []
+        for writer in ("core", "driver", "core", "driver"):  # twice each, best kept
+            cache = Cache.open(tmp / f"write-{writer}-{len(writes)}.db")
+            store = SyncStore(cache, upsert=WRITERS[writer])
+            t0 = time.perf_counter()
+            for page in pages:
+                store.apply_parcels(page)
+            writes.append((writer, time.perf_counter() - t0))
+            cache.close()
+        best_write = {w: min(e for x, e in writes if x == w) for w in ("core", "driver")}
+        for writer, elapsed in best_write.items():
+            print(f"{writer:>10}{elapsed:>10.2f}{args.parcels / elapsed:>12,.0f}"
+                  f"{elapsed / best_write['core']:>8.2f}x")
+
+        print(f"\nfirst pull of {args.parcels:,} parcels (profile + heartbeat + parcels + "
+              "couriers)")
+        print(f"{'writer':>10}{'page size':>10}{'seconds':>10}{'parcels/s':>12}{'vs before':>10}")
         pulls = []
-        for page in (100, 500, 1000):
-            cache = Cache.open(tmp / f"pull-{page}.db")
+        for writer, page in (("core", 500), ("driver", 500), ("driver", 1000)):
+            cache = Cache.open(tmp / f"pull-{writer}-{page}.db")
             elapsed, pulled, _ = timed_round(cache, url, central.locker_id, central.device_token,
-                                             WorkerSettings(page_size=page))
+                                             WorkerSettings(page_size=page), writer)
             assert pulled == args.parcels, pulled
             cache.close()
-            pulls.append((page, elapsed))
-        best = min(e for _, e in pulls)
-        for page, elapsed in pulls:
-            print(f"{page:>10}{elapsed:>10.2f}{args.parcels / elapsed:>12,.0f}"
-                  f"{elapsed / best:>8.2f}x")
+            pulls.append((writer, page, elapsed))
+        before = pulls[0][2]
+        for writer, page, elapsed in pulls:
+            label = f"{writer}{' (before)' if (writer, page) == ('core', 500) else ''}"
+            print(f"{label:>16}{page:>4}{elapsed:>10.2f}{args.parcels / elapsed:>12,.0f}"
+                  f"{elapsed / before:>9.2f}x")
+        print(f"first pull of {args.parcels:,} parcels: {pulls[-1][2]:.2f} s "
+              f"(driver, page 1000) against {before:.2f} s before")
 
         print(f"\npush of a {args.events:,}-event backlog")
         print(f"{'batch':>10}{'seconds':>10}{'events/s':>12}{'vs best':>9}")
@@ -126,7 +175,7 @@ def main() -> None:
 
         print(f"\nidle worker loop for {args.idle_seconds:.0f} s "
               "(push 2 s, pull 10 s, heartbeat 30 s)")
-        cache = Cache.open(tmp / "pull-1000.db")
+        cache = Cache.open(tmp / "pull-driver-1000.db")
         client = CentralClient(url, central.locker_id, central.device_token)
         worker = SyncWorker(cache, client, WorkerSettings())
         worker.run_round(force=True)

@@ -97,7 +97,9 @@ class Database:
         else:
             kwargs["pool_size"] = pool_size
             kwargs["max_overflow"] = pool_size
-            kwargs["pool_pre_ping"] = True
+            # No pre-ping: it costs a round trip on every checkout. A connection that
+            # died with the server fails its first statement (503 for that request)
+            # and SQLAlchemy then drops the whole pool, so the next request reconnects.
         self.engine: Engine = create_engine(self.url, **kwargs)
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)

@@ -2,19 +2,24 @@
 
 A locker is `online` when its last heartbeat is younger than ONLINE_WINDOW. Alarms
 are derived, not stored: no heartbeat lately, a board fault, compartments in `fault`,
-and alarm events of the last ALARM_WINDOW that no later close/in-service event of the
-same compartment cleared.
+alarm events of the last ALARM_WINDOW that no later close/in-service event of the
+same compartment cleared, and what `central.anomalies` finds in the event stream of
+that window (history that does not add up, guessing at the keypad).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, select, update
 
-from central.schema import events, locker_status, lockers
-from contract.wire import Alarm, EventType, Fleet, FleetEntry, Heartbeat
+from central import anomalies
+from central.schema import commands, courier_lockers, events, locker_status, lockers, parcels
+from contract.wire import Alarm, CommandType, EventType, Fleet, FleetEntry, Heartbeat
+
+COMMAND_TTL_MAX = timedelta(days=7)
 
 ONLINE_WINDOW = timedelta(minutes=3)
 ALARM_WINDOW = timedelta(hours=24)
@@ -32,19 +37,24 @@ CLEARING_EVENTS = {
 }
 
 
+def status_values(beat: Heartbeat, now: datetime) -> dict[str, Any]:
+    """The locker_status columns one heartbeat sets."""
+    return {
+        "last_heartbeat_at": now,
+        "sent_at": beat.sent_at,
+        "software_version": beat.software_version,
+        "outbox_depth": beat.outbox_depth,
+        "last_event_seq": beat.last_event_seq,
+        "board_ok": beat.board_ok,
+        "compartments": [c.model_dump(mode="json") for c in beat.compartments],
+    }
+
+
 def record_heartbeat(conn: Connection, locker_id: str, beat: Heartbeat, now: datetime) -> None:
     conn.execute(
         update(locker_status)
         .where(locker_status.c.locker_id == locker_id)
-        .values(
-            last_heartbeat_at=now,
-            sent_at=beat.sent_at,
-            software_version=beat.software_version,
-            outbox_depth=beat.outbox_depth,
-            last_event_seq=beat.last_event_seq,
-            board_ok=beat.board_ok,
-            compartments=[c.model_dump(mode="json") for c in beat.compartments],
-        )
+        .values(**status_values(beat, now))
     )
 
 
@@ -75,10 +85,94 @@ def view(conn: Connection, now: datetime) -> Fleet:
                 del per_locker[key]
         else:
             per_locker[(ev.compartment_id, ev.type)] = ev
-    return Fleet(lockers=[_entry(r, open_alarms.get(r.locker_id, {}), now) for r in rows])
+    found = _anomalies(conn, now)
+    return Fleet(
+        lockers=[
+            _entry(r, open_alarms.get(r.locker_id, {}), now, found.get(r.locker_id, []))
+            for r in rows
+        ]
+    )
 
 
-def _entry(row: Any, event_alarms: dict[tuple[str | None, str], Any], now: datetime) -> FleetEntry:
+def _anomalies(conn: Connection, now: datetime) -> dict[str, list[Alarm]]:
+    window_start = now - ALARM_WINDOW
+    rows = conn.execute(
+        select(
+            events.c.locker_id,
+            events.c.type,
+            events.c.compartment_id,
+            events.c.parcel_id,
+            events.c.actor_kind,
+            events.c.actor_id,
+            events.c.data,
+            events.c.occurred_at,
+            events.c.received_at,
+        )
+        .where(
+            events.c.received_at > window_start - anomalies.LOOKBACK,
+            events.c.type.in_(anomalies.TYPES),
+        )
+        .order_by(events.c.locker_id, events.c.change_seq)
+    ).all()
+    if not rows:
+        return {}
+    by_locker: dict[str, list[Any]] = {}
+    for row in rows:
+        by_locker.setdefault(row.locker_id, []).append(row)
+    referenced = {p for row in rows for p in anomalies.parcels_of(row)}
+    stored_in = _parcel_compartments(conn, referenced)
+    open_commands: dict[str, dict[str, str | None]] = {}
+    for cmd in conn.execute(
+        select(commands.c.command_id, commands.c.locker_id, commands.c.compartment_id).where(
+            commands.c.type == CommandType.OPEN_COMPARTMENT.value,
+            commands.c.created_at > window_start - anomalies.LOOKBACK - COMMAND_TTL_MAX,
+            commands.c.locker_id.in_(list(by_locker)),
+        )
+    ):
+        open_commands.setdefault(cmd.locker_id, {})[cmd.command_id] = cmd.compartment_id
+    assigned: dict[str, set[str]] = {}
+    for link in conn.execute(
+        select(courier_lockers.c.courier_id, courier_lockers.c.locker_id).where(
+            courier_lockers.c.assigned.is_(True),
+            courier_lockers.c.locker_id.in_(list(by_locker)),
+        )
+    ):
+        assigned.setdefault(link.locker_id, set()).add(link.courier_id)
+    found: dict[str, list[Alarm]] = {}
+    for locker_id, stream in by_locker.items():
+        facts = anomalies.LockerFacts(
+            parcel_compartments=stored_in.get(locker_id, {}),
+            open_commands=open_commands.get(locker_id, {}),
+            couriers=frozenset(assigned.get(locker_id, set())),
+        )
+        alarms = anomalies.find(stream, facts, report_after=window_start)
+        if alarms:
+            found[locker_id] = alarms
+    return found
+
+
+def _parcel_compartments(
+    conn: Connection, parcel_ids: Iterable[str]
+) -> dict[str, dict[str, str | None]]:
+    """locker id -> parcel id -> compartment, for the parcels the events name."""
+    out: dict[str, dict[str, str | None]] = {}
+    ids: Sequence[str] = sorted(parcel_ids)
+    for start in range(0, len(ids), 500):
+        for row in conn.execute(
+            select(parcels.c.parcel_id, parcels.c.locker_id, parcels.c.compartment_id).where(
+                parcels.c.parcel_id.in_(ids[start : start + 500])
+            )
+        ):
+            out.setdefault(row.locker_id, {})[row.parcel_id] = row.compartment_id
+    return out
+
+
+def _entry(
+    row: Any,
+    event_alarms: dict[tuple[str | None, str], Any],
+    now: datetime,
+    stream_alarms: Sequence[Alarm] = (),
+) -> FleetEntry:
     alarms: list[Alarm] = []
     online = row.last_heartbeat_at is not None and now - row.last_heartbeat_at < ONLINE_WINDOW
     if not online:
@@ -110,6 +204,7 @@ def _entry(row: Any, event_alarms: dict[tuple[str | None, str], Any], now: datet
                 since=ev.occurred_at,
             )
         )
+    alarms.extend(stream_alarms)
     skew = None
     if row.sent_at is not None and row.last_heartbeat_at is not None:
         skew = round((row.sent_at - row.last_heartbeat_at).total_seconds(), 3)

@@ -15,7 +15,7 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 
 from central import cursor, lockers
 from central.errors import Conflict, Invalid, NotFound
@@ -243,6 +243,14 @@ def sweep_expired(conn: Connection, locker_id: str, now: datetime) -> int:
         )
     log.info("%d parcel(s) of locker %s passed their deadline and expired", len(due), locker_id)
     return len(due)
+
+
+def last_change(conn: Connection, locker_id: str) -> int:
+    """The change sequence of the locker's latest parcel change (0 for none)."""
+    found = conn.execute(
+        select(func.max(parcels.c.change_seq)).where(parcels.c.locker_id == locker_id)
+    ).scalar()
+    return int(found or 0)
 
 
 def has_due(conn: Connection, locker_id: str, now: datetime) -> bool:

@@ -7,7 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query
 from sqlalchemy import Connection
 
-from central import commands, couriers, events, fleet, lockers, parcels
+from central import couriers, events, lockers, parcels
+from central import heartbeat as central_heartbeat
 from central.auth import Ctx, LockerId, Token, require_device, require_reader
 from central.errors import NotFound
 from central.http_errors import ERROR_RESPONSES
@@ -99,11 +100,4 @@ def push_events(
     "/{locker_id}/heartbeat", response_model=HeartbeatReply, summary="Heartbeat; get commands"
 )
 def heartbeat(locker_id: LockerId, beat: Heartbeat, token: Token, ctx: Ctx) -> HeartbeatReply:
-    now = ctx.clock()
-    # not durable: a heartbeat lost to a power cut is replaced 10 s later, and the
-    # command deliveries it records are repeated until the kiosk reports a result
-    with ctx.db.write(durable=False) as conn:
-        require_device(conn, token, locker_id)
-        fleet.record_heartbeat(conn, locker_id, beat, now)
-        pending = commands.for_delivery(conn, locker_id, now)
-    return HeartbeatReply(server_time=now, commands=pending)
+    return central_heartbeat.handle(ctx, locker_id, token, beat)

@@ -27,6 +27,9 @@ class PortUnavailable(RuntimeError):
     """The service cannot listen on the requested address."""
 
 
+MAX_TOKEN_FILE_BYTES = 4096
+
+
 class TokenFileError(ValueError):
     """The operator token file cannot be read or written."""
 
@@ -34,7 +37,15 @@ class TokenFileError(ValueError):
 def load_or_create_token(path: Path) -> str:
     """Read a token file; create it (mode 0600) with a fresh token when missing."""
     if path.exists():
-        token = path.read_text(encoding="utf-8").strip()
+        # A path to a device or a huge file must end in one line, not in reading forever.
+        if not path.is_file():
+            raise TokenFileError(f"{path} is not a regular file: give the token file's path")
+        if path.stat().st_size > MAX_TOKEN_FILE_BYTES:
+            raise TokenFileError(f"{path} is larger than a token file: give the right path")
+        try:
+            token = path.read_text(encoding="utf-8").strip()
+        except UnicodeDecodeError:
+            raise TokenFileError(f"{path} is not UTF-8 text: give the token file's path") from None
         if not token:
             raise TokenFileError(f"{path} is empty: put a token in it or delete it")
         return token

@@ -56,6 +56,10 @@ class EventType(StrEnum):
     COMPARTMENT_JAMMED = "compartment.jammed"
     COMPARTMENT_OUT_OF_SERVICE = "compartment.out_of_service"
     COMPARTMENT_IN_SERVICE = "compartment.in_service"
+    # A customer at the door reports a problem (docs/central-api.md).
+    COMPARTMENT_REPORTED_NOT_OPEN = "compartment.reported_not_open"
+    PARCEL_REPORTED_MISSING = "parcel.reported_missing"
+    PARCEL_REPORTED_DAMAGED = "parcel.reported_damaged"
     CODE_DENIED = "code.denied"
     CODE_LOCKOUT = "code.lockout"
     SECURITY_ALARM = "security.alarm"  # someone is guessing secrets (docs/central-api.md)

@@ -35,6 +35,7 @@ from pydantic import (
     Field,
     StrictBool,
     StrictInt,
+    model_validator,
 )
 
 from contract.codes import ID_PATTERN, KdfParams
@@ -59,6 +60,7 @@ MAX_BODY_BYTES = 1024 * 1024
 MAX_COMPARTMENTS = 512
 INT64_MAX = 2**63 - 1
 INT32_MAX = 2**31 - 1
+MAX_KDF_MEMORY_BYTES = 64 * 1024 * 1024
 
 
 def _to_utc(value: datetime) -> datetime:
@@ -76,6 +78,10 @@ def _clean_text(value: str) -> str:
     except UnicodeEncodeError:
         raise ValueError("must be valid Unicode text (it holds an unpaired surrogate)") from None
     return value
+
+
+def _distinct(values: list[str]) -> list[str]:
+    return list(dict.fromkeys(values))
 
 
 def _walk_strings(value: Any) -> None:
@@ -159,6 +165,16 @@ class CodeKdf(WireModel):
     r: Annotated[StrictInt, Field(ge=1, le=32)] = 8
     p: Annotated[StrictInt, Field(ge=1, le=16)] = 1
     dklen: Annotated[StrictInt, Field(ge=16, le=64)] = 32
+
+    @model_validator(mode="after")
+    def _affordable(self) -> CodeKdf:
+        # Each hash holds 128 * n * r bytes: a profile must not make a code check a DoS.
+        if 128 * self.n * self.r > MAX_KDF_MEMORY_BYTES:
+            raise ValueError(
+                f"scrypt n * r needs {128 * self.n * self.r} bytes per hash; "
+                f"at most {MAX_KDF_MEMORY_BYTES} are allowed"
+            )
+        return self
 
     def to_params(self) -> KdfParams:
         """The parameters for `contract.codes.hash_code`; raises ValueError if unusable."""
@@ -294,6 +310,10 @@ class Command(WireModel):
 class HeartbeatReply(WireModel):
     server_time: UtcDateTime
     commands: list[Command]
+    # The cursors a pull from the start would end at now. A locker whose own cursor is
+    # equal has nothing to pull; absent (an older service), the locker pulls as before.
+    parcels_cursor: Annotated[str, Field(max_length=200)] | None = None
+    couriers_cursor: Annotated[str, Field(max_length=200)] | None = None
 
 
 # --------------------------------------------------------------------------- operator side
@@ -370,7 +390,9 @@ class CourierUpsert(WireModel):
     ) = None
     active: StrictBool = True
     # Each listed locker costs a slow hash of the PIN and badge: keep a request bounded.
-    locker_ids: list[Identifier] = Field(default_factory=list, max_length=100)
+    locker_ids: Annotated[list[Identifier], AfterValidator(_distinct)] = Field(
+        default_factory=list, max_length=100
+    )
 
 
 class CourierRecord(WireModel):

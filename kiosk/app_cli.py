@@ -36,7 +36,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run_kiosk(args: argparse.Namespace) -> int:
     from kiosk.app import KioskApp, KioskStartError, has_display
     from kiosk.config import load_config
-    from kiosk.config_checks import central_problem, port_problem
+    from kiosk.config_checks import central_problem, port_problem, token_file_problem
     from sync.settings import ConfigError
 
     try:
@@ -46,17 +46,18 @@ def run_kiosk(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if args.check:
-        problems = [p for p in (port_problem(config), central_problem(config, token)) if p]
+        checks = (port_problem(config), central_problem(config, token), token_file_problem(config))
+        problems = [p for p in checks if p]
         for problem in problems:
             print(f"warning: {problem}", file=sys.stderr)
         print(f"{config.source}: {'valid, with warnings' if problems else 'ok'} "
               f"({len(config.compartments())} compartments, "
               f"{config.board.protocol} on {config.board.port})")
         return 1 if problems else 0
-    port_missing = port_problem(config)
-    if port_missing:
-        # The kiosk starts anyway (out of service until the port appears).
-        logging.getLogger(__name__).warning("%s", port_missing)
+    for warning in (port_problem(config), token_file_problem(config)):
+        if warning:
+            # The kiosk starts anyway (out of service until the port appears).
+            logging.getLogger(__name__).warning("%s", warning)
     if not has_display():
         print("error: no display: run under the cage compositor (see docs/install.md) or "
               "set QT_QPA_PLATFORM", file=sys.stderr)

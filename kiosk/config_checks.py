@@ -1,5 +1,5 @@
 """Checks of a valid config against the machine: is the board's port there, does the
-central service know this locker and its token?
+central service know this locker and its token, is the token file private?
 
 They are warnings, not start-up errors: an appliance must come up (and serve what it
 can) with the USB cable out or the network down. `expresspoint kiosk --check` prints
@@ -12,6 +12,11 @@ import os
 from pathlib import Path
 
 from kiosk.config import KioskConfig
+
+
+def token_file_problem(config: KioskConfig) -> str | None:
+    """The device token file readable by other users than its owner."""
+    return config.central.token_file_warning(config.source)
 
 
 def port_problem(config: KioskConfig) -> str | None:

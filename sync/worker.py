@@ -1,8 +1,11 @@
 """The sync worker: keeps the cache and the central service in step.
 
 One *round* pushes the whole outbox (batches of `push_batch`, oldest first), then, when
-due, pulls the locker profile, parcels and couriers page by page, then, when due, sends a
-heartbeat and stores the commands it brings back. The first failure ends the round;
+a pull or a heartbeat is due, sends a heartbeat and stores the commands it brings back,
+then pulls (page by page) only the parcels or couriers whose current cursor, which the
+heartbeat's answer carries, differs from the cache's: an idle locker makes one request
+per cycle. The profile is fetched every `PROFILE_EVERY_N_PULLS` cycles. A central
+service that sends no cursors gets both pulls every cycle. The first failure ends the round;
 what was applied before it stays applied (each page together with its cursor, each
 push result together with its acks), nothing of the failing call is applied.
 
@@ -28,6 +31,7 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from contract.wire import HeartbeatReply
 from sync.cache import Cache, CommandType, CompartmentState
 from sync.cache.models import utcnow
 from sync.cache.sync_store import SyncStore
@@ -56,7 +60,7 @@ class WorkerSettings:
     pull_interval_s: float = 10.0
     push_interval_s: float = 2.0
     heartbeat_interval_s: float = 30.0
-    page_size: int = 500
+    page_size: int = 1000
     push_batch: int = 200
     backoff_base_s: float = 1.0
     backoff_max_s: float = 300.0
@@ -90,9 +94,10 @@ class SyncWorker:
         clock: Callable[[], datetime] = utcnow,
         monotonic: Callable[[], float] | None = None,
         rng: Callable[[], float] = random.random,
+        store: SyncStore | None = None,
     ) -> None:
         self._cache = cache
-        self._store = SyncStore(cache)
+        self._store = store or SyncStore(cache)
         self._client = client
         self.settings = settings
         self._clock = clock
@@ -115,13 +120,16 @@ class SyncWorker:
         pushed = parcels = couriers = commands = 0
         try:
             pushed = self.push_outbox()
-            if force or now >= self._next_pull:
-                parcels, couriers = self._pull_all()
-                self._next_pull = now + self.settings.pull_interval_s
+            pull_due = force or now >= self._next_pull
             skew = None
-            if force or now >= self._next_heartbeat:
-                commands, skew = self._heartbeat()
+            if pull_due or now >= self._next_heartbeat:
+                # The heartbeat says which cursors moved, so it comes first and the
+                # pulls that would find nothing are never made.
+                commands, skew, reply = self._heartbeat()
                 self._next_heartbeat = now + self.settings.heartbeat_interval_s
+                parcels, couriers = self._pull_changed(reply, due=pull_due, force=force)
+                if pull_due:
+                    self._next_pull = now + self.settings.pull_interval_s
         except SyncError as exc:
             self._on_failure(exc)
             return RoundResult(False, pushed, parcels, couriers, commands, exc)
@@ -156,35 +164,50 @@ class SyncWorker:
                             outcome.unanswered)
                 return total
 
-    def _pull_all(self) -> tuple[int, int]:
-        if not self._store.has_profile() or self._pulls % PROFILE_EVERY_N_PULLS == 0:
+    def _pull_changed(
+        self, reply: HeartbeatReply, *, due: bool, force: bool
+    ) -> tuple[int, int]:
+        """Pull what the heartbeat says moved (everything with `force`). A service that
+        sends no cursors gets both pulls whenever they are due, as before."""
+        if due and (not self._store.has_profile() or self._pulls % PROFILE_EVERY_N_PULLS == 0):
             self._store.apply_profile(self._client.profile(), self._clock())
             pruned = self._store.prune_sent(self._clock() - OUTBOX_RETENTION)
             if pruned:
                 log.info("pruned %d acknowledged event(s) older than %s", pruned,
                          OUTBOX_RETENTION)
-        self._pulls += 1
-        parcels = couriers = 0
+        if due:
+            self._pulls += 1
         parcel_cursor, courier_cursor = self._store.cursors()
-        while True:
-            page = self._client.parcels(parcel_cursor, self.settings.page_size)
-            _check_progress("GET parcels", page.has_more, len(page.parcels),
-                            parcel_cursor, page.next_cursor)
-            parcels += self._store.apply_parcels(page)
-            parcel_cursor = page.next_cursor
-            if not page.has_more:
-                break
-        while True:
-            cpage = self._client.couriers(courier_cursor, self.settings.page_size)
-            _check_progress("GET couriers", cpage.has_more, len(cpage.couriers),
-                            courier_cursor, cpage.next_cursor)
-            couriers += self._store.apply_couriers(cpage)
-            courier_cursor = cpage.next_cursor
-            if not cpage.has_more:
-                break
+        parcels = couriers = 0
+        if force or _moved(reply.parcels_cursor, parcel_cursor, due):
+            parcels = self._pull_parcels(parcel_cursor)
+        if force or _moved(reply.couriers_cursor, courier_cursor, due):
+            couriers = self._pull_couriers(courier_cursor)
         return parcels, couriers
 
-    def _heartbeat(self) -> tuple[int, float]:
+    def _pull_parcels(self, cursor: str | None) -> int:
+        applied = 0
+        while True:
+            page = self._client.parcels(cursor, self.settings.page_size)
+            _check_progress("GET parcels", page.has_more, len(page.parcels),
+                            cursor, page.next_cursor)
+            applied += self._store.apply_parcels(page)
+            cursor = page.next_cursor
+            if not page.has_more:
+                return applied
+
+    def _pull_couriers(self, cursor: str | None) -> int:
+        applied = 0
+        while True:
+            cpage = self._client.couriers(cursor, self.settings.page_size)
+            _check_progress("GET couriers", cpage.has_more, len(cpage.couriers),
+                            cursor, cpage.next_cursor)
+            applied += self._store.apply_couriers(cpage)
+            cursor = cpage.next_cursor
+            if not cpage.has_more:
+                return applied
+
+    def _heartbeat(self) -> tuple[int, float, HeartbeatReply]:
         comps, depth, last_seq = self._store.heartbeat_snapshot()
         sent = self._clock()
         body: dict[str, Any] = {
@@ -214,7 +237,7 @@ class SyncWorker:
         if added:
             log.info("received %d remote command(s)", added)
         self._run_resync_commands()
-        return added, skew
+        return added, skew, reply
 
     def _run_resync_commands(self) -> None:
         """`resync` concerns the worker alone: pull everything again from the start."""
@@ -291,6 +314,13 @@ class SyncWorker:
                 if requested is not None and requested():
                     force = True
                     break
+
+
+def _moved(server: str | None, ours: str | None, due: bool) -> bool:
+    """Whether a pull can bring anything: the service's current cursor differs from
+    ours. Our cursor only advances by pulling, so a change committed after this
+    heartbeat makes them differ at the next one; nothing is skipped."""
+    return due if server is None else server != ours
 
 
 def _check_progress(

@@ -111,6 +111,9 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    exposed = None if args.status else cfg.central.token_file_warning(cfg.source)
+    if exposed:
+        log.warning("%s", exposed)
     from sync.cache.health import check_file, unusable_cache
 
     try:

@@ -7,6 +7,7 @@ new `PickupView`. Calls are not thread-safe: the `FlowRunner` makes them one at 
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,7 +15,13 @@ from datetime import datetime
 from contract.codes import CODE_LENGTH, MalformedCode, ScannedCode, hash_code, parse_scan
 from kiosk.flows.clock import Clock
 from kiosk.flows.door import DoorJob, DoorOperator, DoorPhase
-from kiosk.flows.pickup_view import MalformedReason, PickupScreen, PickupSettings, PickupView
+from kiosk.flows.pickup_view import (
+    DoorProblem,
+    MalformedReason,
+    PickupScreen,
+    PickupSettings,
+    PickupView,
+)
 from kiosk.flows.ports import (
     Actor,
     ActorKind,
@@ -73,6 +80,14 @@ def _malformed_reason(err: MalformedCode, text: str) -> MalformedReason:
     return MalformedReason.wrong_length
 
 
+_REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud
+
+
+def new_reference() -> str:
+    """A short reference a customer quotes to support for a reported problem."""
+    return "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(6))
+
+
 class PickupFlow:
     def __init__(
         self,
@@ -84,6 +99,7 @@ class PickupFlow:
         *,
         limiter: Lockout | None = None,
         hasher: Callable[[str, str], str] | None = None,
+        reference: Callable[[], str] | None = None,
     ) -> None:
         self.settings = s = settings or PickupSettings()
         self._store = store
@@ -94,6 +110,8 @@ class PickupFlow:
         # its own gets one that lives as long as it does.
         self._limiter = limiter or lockout_for(LockoutKind.pickup, s, Limits.in_memory(clock))
         self._hasher = hasher
+        self._new_reference = reference or new_reference
+        self._retry_digits = ""  # a wrong typed code, offered back by "try again"
         # Set by the runner to publish an intermediate view (checking, door_opening)
         # while a long call is still running.
         self.on_change: Callable[[], None] | None = None
@@ -121,6 +139,7 @@ class PickupFlow:
         self._reminded = False
         self._alarmed = False
         self._malformed: MalformedReason | None = None
+        self._problem: tuple[DoorProblem, str] | None = None
         self._other_locker: tuple[str, str | None] | None = None
         self._deadline_param: datetime | None = None
 
@@ -131,6 +150,7 @@ class PickupFlow:
             self.on_change()
 
     def _to_idle(self) -> None:
+        self._retry_digits = ""
         self._reset(PickupScreen.out_of_service if not self._board_ok else PickupScreen.idle)
         self._go(self._screen)
 
@@ -144,8 +164,51 @@ class PickupFlow:
             if self._limiter.remaining_s() > 0:
                 self._show_lockout()
             else:
+                self._retry_digits = ""
                 self._reset(PickupScreen.code_entry)
                 self._go(PickupScreen.code_entry, self.settings.code_entry_timeout_s)
+        return self.view()
+
+    def retry_entry(self) -> PickupView:
+        """"Try again" after a wrong typed code: the keypad comes back with the digits
+        that were typed, so one wrong digit is fixed, not all eight typed again. They
+        are kept only while the error screen is up (its timeout forgets them)."""
+        if self._screen is PickupScreen.unknown_code and self._retry_digits:
+            digits = self._retry_digits
+            self._retry_digits = ""
+            if self._limiter.remaining_s() > 0:
+                self._show_lockout()
+                return self.view()
+            self._reset(PickupScreen.code_entry)
+            self._entry = digits
+            self._go(PickupScreen.code_entry, self.settings.code_entry_timeout_s)
+        return self.view()
+
+    def report_problem(self, problem: DoorProblem | str) -> PickupView:
+        """The customer at an open door says the door did not open, the parcel is not
+        there, or it is damaged: one event for the central service, and a screen that
+        says what happens next. The door is still followed until it closes."""
+        if self._screen not in (PickupScreen.door_open, PickupScreen.door_left_open) or \
+                not self._queue:
+            return self.view()
+        problem = DoorProblem(problem)
+        item = self._queue[self._index]
+        cid = item.compartment.compartment_id
+        reference = self._new_reference()
+        event = {DoorProblem.door_didnt_open: EventType.COMPARTMENT_REPORTED_NOT_OPEN,
+                 DoorProblem.parcel_missing: EventType.PARCEL_REPORTED_MISSING,
+                 DoorProblem.parcel_damaged: EventType.PARCEL_REPORTED_DAMAGED}[problem]
+        intent = self._job.intent_id if self._job is not None else None
+        self._store.record_event(
+            event, actor=CUSTOMER, compartment_id=cid,
+            parcel_id=item.parcel_ids[0] if item.parcel_ids else None,
+            data={"reference": reference, "parcels": list(item.parcel_ids),
+                  "intent_id": intent})
+        self._problem = (problem, reference)
+        # While the door stands open the screen stays (the door has to close first);
+        # once it is closed, the usual error timeout takes the kiosk back home.
+        self._go(PickupScreen.problem_reported,
+                 None if self._job is not None else self.settings.error_timeout_s)
         return self.view()
 
     def press_digit(self, digit: str) -> PickupView:
@@ -179,7 +242,8 @@ class PickupFlow:
     def cancel(self) -> PickupView:
         """Back to idle, except while a door is moving or open (it must close first)."""
         if self._screen not in (PickupScreen.door_opening, PickupScreen.door_open,
-                                PickupScreen.door_left_open):
+                                PickupScreen.door_left_open) and not (
+                self._screen is PickupScreen.problem_reported and self._job is not None):
             self._to_idle()
         return self.view()
 
@@ -237,7 +301,8 @@ class PickupFlow:
     def tick(self) -> PickupView:
         now = self._clock.monotonic()
         if self._job is not None and self._screen in (
-                PickupScreen.door_opening, PickupScreen.door_open, PickupScreen.door_left_open):
+                PickupScreen.door_opening, PickupScreen.door_open, PickupScreen.door_left_open,
+                PickupScreen.problem_reported):
             self._follow_door(None)
         if self._screen is PickupScreen.locked_out and self._limiter.remaining_s() <= 0:
             self._to_idle()
@@ -280,6 +345,7 @@ class PickupFlow:
     def _submit(self, text: str, *, source: str) -> PickupView:
         if self._screen not in _ACCEPTS_CODE:
             return self.view()
+        self._retry_digits = ""  # only the code just typed is ever offered back
         if self._limiter.remaining_s() > 0:
             self._show_lockout()
             return self.view()
@@ -375,6 +441,8 @@ class PickupFlow:
             self._show_lockout()
         else:
             self._error(screen)
+            if source == "keypad" and screen is PickupScreen.unknown_code:
+                self._retry_digits = scanned.code
 
     def _show_lockout(self) -> None:
         # Back to idle when the lockout ends or after the error timeout, whichever is
@@ -426,7 +494,11 @@ class PickupFlow:
             self._check_left_open(job)
         elif phase is DoorPhase.closed:
             self._job = None
-            if self._index + 1 < len(self._queue) and job.reason != "pickup_reopen":
+            last = not (self._index + 1 < len(self._queue) and job.reason != "pickup_reopen")
+            if self._screen is PickupScreen.problem_reported and last:
+                # The report's screen stays up to be read, then times out home.
+                self._go(PickupScreen.problem_reported, self.settings.error_timeout_s)
+            elif not last:
                 self._index += 1
                 self._retries = 0
                 self._open_current(reason="pickup")
@@ -456,11 +528,14 @@ class PickupFlow:
                 data={"open_s": round(open_for), "intent_id": job.intent_id},
             )
             # The alarm is raised; the kiosk goes back to serving after a while and the
-            # door monitor keeps watching the open door.
-            self._go(PickupScreen.door_left_open, s.error_timeout_s)
+            # door monitor keeps watching the open door. A reported problem's screen
+            # stays: it already asks to close the door.
+            if self._screen is not PickupScreen.problem_reported:
+                self._go(PickupScreen.door_left_open, s.error_timeout_s)
         elif open_for >= s.left_open_reminder_s and not self._reminded:
             self._reminded = True
-            self._go(PickupScreen.door_left_open)
+            if self._screen is not PickupScreen.problem_reported:
+                self._go(PickupScreen.door_left_open)
 
     def _retry_available(self) -> bool:
         return self._screen is PickupScreen.door_failed and \
@@ -495,6 +570,12 @@ class PickupFlow:
             deadline=self._deadline_param,
             lockout_remaining_s=(int(lockout + 0.999) if self._screen is
                                  PickupScreen.locked_out and lockout > 0 else None),
+            attempts_left=self._limiter.attempts_left() if self._screen in (
+                PickupScreen.unknown_code, PickupScreen.wrong_locker) else None,
+            retry_entry=bool(self._retry_digits) and
+            self._screen is PickupScreen.unknown_code,
+            problem=self._problem[0] if self._problem else None,
+            problem_reference=self._problem[1] if self._problem else "",
             retry_available=self._retry_available(),
             left_open_alarm=self._alarmed,
             reopen_remaining_s=reopen_left,

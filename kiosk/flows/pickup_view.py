@@ -32,6 +32,9 @@ class PickupScreen(StrEnum):
     door_left_open = "door_left_open"  # open too long: reminder; `left_open_alarm` after
     locked_out = "locked_out"  # too many wrong codes (`lockout_remaining_s`)
     out_of_service = "out_of_service"  # lock board unavailable
+    # The customer reported a problem at the door (`problem`); the central service has
+    # been told and the screen says what happens next (`problem_reference`).
+    problem_reported = "problem_reported"
 
     @property
     def is_error(self) -> bool:
@@ -44,6 +47,14 @@ _ERROR_SCREENS = frozenset({
     PickupScreen.wrong_locker, PickupScreen.door_failed, PickupScreen.door_left_open,
     PickupScreen.locked_out, PickupScreen.out_of_service,
 })
+
+
+class DoorProblem(StrEnum):
+    """What a customer can report from the door screen."""
+
+    door_didnt_open = "door_didnt_open"
+    parcel_missing = "parcel_missing"
+    parcel_damaged = "parcel_damaged"
 
 
 class MalformedReason(StrEnum):
@@ -75,6 +86,11 @@ class PickupView:
     support_contact: str = ""
     deadline: datetime | None = None  # expired: when the pickup window ended
     lockout_remaining_s: int | None = None  # locked_out: whole seconds to wait
+    # unknown_code / wrong_locker: wrong codes still allowed before a pause.
+    attempts_left: int | None = None
+    retry_entry: bool = False  # unknown_code: "try again" brings the typed digits back
+    problem: DoorProblem | None = None  # problem_reported: what was reported
+    problem_reference: str = ""  # ... and the reference to quote to support
     retry_available: bool = False  # door_failed: a "try again" button is offered
     left_open_alarm: bool = False  # door_left_open: the alarm has been raised
     reopen_remaining_s: int | None = None  # done: "reopen door" offered this long

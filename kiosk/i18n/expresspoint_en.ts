@@ -75,17 +75,10 @@
 <context>
     <name>ErrorScreen</name>
     <message numerus="yes">
-        <source>Please try again in %n minute(s).</source>
+        <source>%n more wrong code(s) before a short pause.</source>
         <translation>
-            <numerusform>Please try again in %n minute.</numerusform>
-            <numerusform>Please try again in %n minutes.</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>Please try again in %n second(s).</source>
-        <translation>
-            <numerusform>Please try again in %n second.</numerusform>
-            <numerusform>Please try again in %n seconds.</numerusform>
+            <numerusform>%n more wrong code before a short pause.</numerusform>
+            <numerusform>%n more wrong codes before a short pause.</numerusform>
         </translation>
     </message>
 </context>

@@ -521,6 +521,26 @@ Last error: %8</source>
         <source>Map of the locker with your door marked</source>
         <translation>Схема постамата, ваша ячейка отмечена</translation>
     </message>
+    <message>
+        <source>Door didn&apos;t open</source>
+        <translation>Дверца не открылась</translation>
+    </message>
+    <message>
+        <source>Parcel is not here</source>
+        <translation>Посылки нет</translation>
+    </message>
+    <message>
+        <source>Parcel is damaged</source>
+        <translation>Посылка повреждена</translation>
+    </message>
+    <message>
+        <source>Problem?</source>
+        <translation>Проблема?</translation>
+    </message>
+    <message>
+        <source>Back to my door</source>
+        <translation>Назад к моей дверце</translation>
+    </message>
 </context>
 <context>
     <name>DoorPosition</name>
@@ -660,29 +680,9 @@ Last error: %8</source>
         <source>Open my next door</source>
         <translation>Открыть следующую ячейку</translation>
     </message>
-    <message numerus="yes">
-        <source>Please try again in %n minute(s).</source>
-        <translation>
-            <numerusform>Попробуйте снова через %n минуту.</numerusform>
-            <numerusform>Попробуйте снова через %n минуты.</numerusform>
-            <numerusform>Попробуйте снова через %n минут.</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>Please try again in %n second(s).</source>
-        <translation>
-            <numerusform>Попробуйте снова через %n секунду.</numerusform>
-            <numerusform>Попробуйте снова через %n секунды.</numerusform>
-            <numerusform>Попробуйте снова через %n секунд.</numerusform>
-        </translation>
-    </message>
     <message>
         <source>Too many wrong codes</source>
         <translation>Слишком много неверных кодов</translation>
-    </message>
-    <message>
-        <source>For your security, code entry is paused. %1</source>
-        <translation>В целях безопасности ввод кода временно приостановлен. %1</translation>
     </message>
     <message>
         <source>We could not find this code</source>
@@ -691,6 +691,42 @@ Last error: %8</source>
     <message>
         <source>Check the 8 digits in your parcel message and try again.</source>
         <translation>Проверьте 8 цифр в сообщении о посылке и попробуйте снова.</translation>
+    </message>
+    <message>
+        <source>For your security, code entry is paused after several wrong codes. You can try again in %1. If you cannot find your code, call support.</source>
+        <translation>Для вашей безопасности ввод кода приостановлен после нескольких неверных кодов. Попробуйте снова через %1. Если не можете найти код, позвоните в поддержку.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n more wrong code(s) before a short pause.</source>
+        <translation>
+            <numerusform>Ещё %n неверный код — и ввод ненадолго приостановится.</numerusform>
+            <numerusform>Ещё %n неверных кода — и ввод ненадолго приостановится.</numerusform>
+            <numerusform>Ещё %n неверных кодов — и ввод ненадолго приостановится.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Thank you: we were told door %1 did not open</source>
+        <translation>Спасибо: мы получили сообщение, что дверца %1 не открылась</translation>
+    </message>
+    <message>
+        <source>Your parcel stays in the locker. Support will contact you to arrange a new pickup. Your reference: %1</source>
+        <translation>Посылка остаётся в постамате. Поддержка свяжется с вами, чтобы договориться о новом получении. Номер обращения: %1</translation>
+    </message>
+    <message>
+        <source>Thank you: we were told your parcel is not in door %1</source>
+        <translation>Спасибо: мы получили сообщение, что посылки нет в ячейке %1</translation>
+    </message>
+    <message>
+        <source>Please close the door. Support will look into it and contact you. Your reference: %1</source>
+        <translation>Закройте дверцу. Поддержка разберётся и свяжется с вами. Номер обращения: %1</translation>
+    </message>
+    <message>
+        <source>Thank you: we were told your parcel is damaged</source>
+        <translation>Спасибо: мы получили сообщение, что посылка повреждена</translation>
+    </message>
+    <message>
+        <source>Take the parcel if you want it, or leave it inside, and close the door. Support will contact you about a claim. Your reference: %1</source>
+        <translation>Заберите посылку, если хотите, или оставьте её внутри и закройте дверцу. Поддержка свяжется с вами по поводу претензии. Номер обращения: %1</translation>
     </message>
     <message>
         <source>Need help? %1</source>
@@ -764,6 +800,13 @@ Last error: %8</source>
     <message>
         <source>Label typed so far</source>
         <translation>Введённая этикетка</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Help: %1</source>
+        <translation>Помощь: %1</translation>
     </message>
 </context>
 <context>

@@ -505,6 +505,26 @@ Last error: %8</source>
         <source>Map of the locker with your door marked</source>
         <translation>快递柜示意图（已标出您的格口）</translation>
     </message>
+    <message>
+        <source>Door didn&apos;t open</source>
+        <translation>柜门没有打开</translation>
+    </message>
+    <message>
+        <source>Parcel is not here</source>
+        <translation>包裹不在这里</translation>
+    </message>
+    <message>
+        <source>Parcel is damaged</source>
+        <translation>包裹已损坏</translation>
+    </message>
+    <message>
+        <source>Problem?</source>
+        <translation>遇到问题？</translation>
+    </message>
+    <message>
+        <source>Back to my door</source>
+        <translation>返回我的柜门</translation>
+    </message>
 </context>
 <context>
     <name>DoorPosition</name>
@@ -644,25 +664,9 @@ Last error: %8</source>
         <source>Open my next door</source>
         <translation>打开下一个格口</translation>
     </message>
-    <message numerus="yes">
-        <source>Please try again in %n minute(s).</source>
-        <translation>
-            <numerusform>请在 %n 分钟后重试。</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>Please try again in %n second(s).</source>
-        <translation>
-            <numerusform>请在 %n 秒后重试。</numerusform>
-        </translation>
-    </message>
     <message>
         <source>Too many wrong codes</source>
         <translation>错误次数过多</translation>
-    </message>
-    <message>
-        <source>For your security, code entry is paused. %1</source>
-        <translation>为保障安全，已暂停输入取件码。%1</translation>
     </message>
     <message>
         <source>We could not find this code</source>
@@ -671,6 +675,40 @@ Last error: %8</source>
     <message>
         <source>Check the 8 digits in your parcel message and try again.</source>
         <translation>请核对包裹通知中的8位数字后重试。</translation>
+    </message>
+    <message>
+        <source>For your security, code entry is paused after several wrong codes. You can try again in %1. If you cannot find your code, call support.</source>
+        <translation>为了您的安全，多次输错后已暂停输入取件码。%1 后可以再试。如果找不到取件码，请致电客服。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n more wrong code(s) before a short pause.</source>
+        <translation>
+            <numerusform>再输错 %n 次将暂停输入片刻。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Thank you: we were told door %1 did not open</source>
+        <translation>谢谢：已收到 %1 号柜门未打开的反馈</translation>
+    </message>
+    <message>
+        <source>Your parcel stays in the locker. Support will contact you to arrange a new pickup. Your reference: %1</source>
+        <translation>您的包裹仍在柜中。客服将联系您另约取件。反馈编号：%1</translation>
+    </message>
+    <message>
+        <source>Thank you: we were told your parcel is not in door %1</source>
+        <translation>谢谢：已收到 %1 号格口内没有包裹的反馈</translation>
+    </message>
+    <message>
+        <source>Please close the door. Support will look into it and contact you. Your reference: %1</source>
+        <translation>请关好柜门。客服将核查并联系您。反馈编号：%1</translation>
+    </message>
+    <message>
+        <source>Thank you: we were told your parcel is damaged</source>
+        <translation>谢谢：已收到包裹损坏的反馈</translation>
+    </message>
+    <message>
+        <source>Take the parcel if you want it, or leave it inside, and close the door. Support will contact you about a claim. Your reference: %1</source>
+        <translation>您可以取走包裹或留在柜中，然后关好柜门。客服将就索赔事宜联系您。反馈编号：%1</translation>
     </message>
     <message>
         <source>Need help? %1</source>
@@ -744,6 +782,13 @@ Last error: %8</source>
     <message>
         <source>Label typed so far</source>
         <translation>已输入的标签</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Help: %1</source>
+        <translation>帮助：%1</translation>
     </message>
 </context>
 <context>

@@ -21,6 +21,8 @@ class PickupActions(Protocol):
     def retry_door(self) -> None: ...
     def next_door(self) -> None: ...
     def cancel(self) -> None: ...
+    def retry_entry(self) -> None: ...
+    def report_problem(self, problem: str) -> None: ...
 
 
 class RunnerActions:
@@ -78,3 +80,9 @@ class RunnerActions:
 
     def cancel(self) -> None:
         self._call("cancel")
+
+    def retry_entry(self) -> None:
+        self._call("retry_entry")
+
+    def report_problem(self, problem: str) -> None:
+        self._call("report_problem", problem)

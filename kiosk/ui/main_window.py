@@ -41,6 +41,10 @@ ERROR_TONE_PAGES = frozenset({"error"})
 WORKING_SCREEN = "checking"
 IDLE_SCREEN = "idle"
 LOGGED_OUT = "logged_out"
+# Customer pages that carry the help line at the bottom (the error page has the contact
+# in its own text; staff pages have no use for it).
+HELP_PAGES = frozenset({"idle", "scan", "code_entry", "checking", "door_open", "done",
+                        "out_of_service"})
 
 
 class BrandLabel(QLabel):
@@ -97,9 +101,9 @@ class MainWindow(QWidget):
         header = self._header_layout = QHBoxLayout(self.header)
         header.addWidget(self.brand, 0, Qt.AlignmentFlag.AlignVCenter)
         header.addStretch(1)
-        header.addWidget(self.countdown, 0, Qt.AlignmentFlag.AlignVCenter)
-        header.addStretch(1)
         header.addWidget(self.offline_badge, 0, Qt.AlignmentFlag.AlignVCenter)
+        # The countdown lies over the top of the screen (placed in _place_countdown), so
+        # it appearing never moves the keypad or the buttons underneath.
         self.stack = QStackedWidget(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -109,6 +113,12 @@ class MainWindow(QWidget):
         layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         layout.addWidget(self.header)
         layout.addWidget(self.stack, 1)
+        self.help_line = QLabel(self)
+        self.help_line.setObjectName("help_line")
+        self.help_line.setProperty("role", "small")
+        self.help_line.setTextFormat(Qt.TextFormat.PlainText)
+        self.help_line.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.help_line)
         self.shield = InputShield(self)
 
         self.pages: dict[str, Screen] = {}
@@ -175,6 +185,7 @@ class MainWindow(QWidget):
             self.stack.setCurrentWidget(page)
             page.setFocus()
             page.on_enter()
+            self._show_help_line()
             self.page_changed.emit(page.name)
         self._restart_timeout()
 
@@ -292,6 +303,17 @@ class MainWindow(QWidget):
         if self.countdown.seconds != seconds or not self.countdown.isVisible():
             self.countdown.set_seconds(seconds)
             self.countdown.show()
+            self._place_countdown()
+
+    def _place_countdown(self) -> None:
+        m = self._metrics
+        width = min(self.width() - 2 * m.margin, max(m.px(760), self.width() // 2))
+        self.countdown.setFixedWidth(width)
+        height = self.countdown.heightForWidth(width) if \
+            self.countdown.hasHeightForWidth() else self.countdown.sizeHint().height()
+        height = max(height, self.countdown.sizeHint().height())
+        self.countdown.setGeometry((self.width() - width) // 2, m.px(6), width, height)
+        self.countdown.raise_()
 
     def time_out(self) -> None:
         """A UI page ran out of time: back to the attract screen, default language."""
@@ -346,8 +368,19 @@ class MainWindow(QWidget):
     def set_language(self, code: str) -> None:
         self.languages.set_language(code)
 
+    def support_contact(self) -> str:
+        s = self.settings
+        return " · ".join(part for part in (s.support_phone, s.support_site) if part)
+
+    def _show_help_line(self) -> None:
+        contact = self.support_contact()
+        page = self._current.name if self._current is not None else IDLE_SCREEN
+        self.help_line.setVisible(bool(contact) and page in HELP_PAGES)
+
     def _retranslate(self) -> None:
         self.brand.setText(self.settings.locker_name)
+        self.help_line.setText(self.tr("Help: %1").replace("%1", self.support_contact()))
+        self._show_help_line()
         self.offline_badge.retranslate()
         self.countdown.retranslate()
 
@@ -360,6 +393,8 @@ class MainWindow(QWidget):
         super().resizeEvent(event)
         self._apply_style()
         self.shield.setGeometry(self.rect())
+        if self.countdown.isVisible():
+            self._place_countdown()
 
     def _apply_style(self, force: bool = False) -> None:
         m = theme.Metrics.for_size(self.width(), self.height(), self.large_text)
@@ -371,6 +406,7 @@ class MainWindow(QWidget):
         self.setStyleSheet(theme.style_sheet(m))
         self._header_layout.setContentsMargins(m.margin, m.px(10), m.margin, 0)
         self.header.setMinimumHeight(max(44, m.px(64)))
+        self.help_line.setContentsMargins(m.margin, 0, m.margin, m.px(8))
         self.offline_badge.apply_metrics(m.px(32))
         self.countdown.apply_metrics(m.px(32))
         for page in self.pages.values():

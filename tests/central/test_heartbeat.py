@@ -122,3 +122,52 @@ def test_clock_skew_is_visible(locker: Locker, service: CentralService) -> None:
     locker.heartbeat(sent_at=(datetime.now(UTC) - timedelta(hours=2)).isoformat())
     seen = next(e for e in service.operator.fleet().lockers if e.locker_id == locker.locker_id)
     assert seen.clock_skew_s is not None and -7300 < seen.clock_skew_s < -7100
+
+
+def _pull_to_end(locker: Locker, path: str) -> str:
+    cursor: str | None = None
+    while True:
+        params = {"limit": 2, **({"cursor": cursor} if cursor else {})}
+        resp = locker.get(path, **params)
+        assert resp.status_code == 200, resp.text
+        body = resp.json()
+        cursor = body["next_cursor"]
+        if not body["has_more"]:
+            return cursor
+
+
+def test_heartbeat_carries_the_cursors_a_full_pull_ends_at(
+    service: CentralService, locker: Locker
+) -> None:
+    reply = locker.heartbeat()
+    assert reply.parcels_cursor == _pull_to_end(locker, "/parcels")  # nothing yet
+    assert reply.couriers_cursor == _pull_to_end(locker, "/couriers")
+    for _ in range(3):
+        locker.announce()
+    service.put_courier(f"c-{locker.locker_id}", locker_ids=[locker.locker_id])
+    locker.deposit(locker.announce().parcel.parcel_id)  # events move the counter too
+    moved = locker.heartbeat()
+    assert moved.parcels_cursor != reply.parcels_cursor
+    assert moved.couriers_cursor != reply.couriers_cursor
+    assert moved.parcels_cursor == _pull_to_end(locker, "/parcels")
+    assert moved.couriers_cursor == _pull_to_end(locker, "/couriers")
+    # the same cursor from a pull ends at an empty page: nothing was left behind
+    page = locker.pull(moved.parcels_cursor)
+    assert page.parcels == [] and page.next_cursor == moved.parcels_cursor
+
+
+def test_heartbeat_token_check_gives_the_same_answers_inside_the_update(
+    service: CentralService, locker: Locker
+) -> None:
+    body = {
+        "sent_at": "2030-01-01T00:00:00Z", "software_version": "x", "outbox_depth": 0,
+        "last_event_seq": 0, "board_ok": True,
+    }
+    _profile, other = service.add_locker(locker.locker_id + "-hb")
+    assert error_of(locker.post("/heartbeat", body, token="xpt_nope")) == (401, "invalid_token")
+    assert error_of(locker.post("/heartbeat", body, token=other)) == (403, "wrong_locker")
+    service.revoke_device_token(locker.locker_id)
+    assert error_of(locker.post("/heartbeat", body)) == (401, "invalid_token")
+    # a refused heartbeat records nothing
+    entry = next(e for e in service.operator.fleet().lockers if e.locker_id == locker.locker_id)
+    assert entry.last_heartbeat_at is None

@@ -29,6 +29,15 @@ SIZES = ("S", "S", "M", "M", "M", "L", "L", "XL")  # rows 1-8 of columns A, B, C
 PIN = "2468"
 
 
+def stream_alarms(central: CentralService) -> list[str]:
+    from central.anomalies import SUBJECT_ALARMS
+
+    stream = {"pickup_without_opening", "opening_without_command_or_code", "denied_codes"}
+    stream |= {code for code, _message in SUBJECT_ALARMS.values()}
+    entry = next(e for e in central.operator.fleet().lockers if e.locker_id == central.locker_id)
+    return [a.code for a in entry.alarms if a.code in stream]
+
+
 def test_twenty_parcels_deposited_half_picked_up_half_collected(tmp_path: Path) -> None:
     central = CentralService(tmp_path / "central").start()
     cache = Cache.open(tmp_path / "kiosk.db")
@@ -108,6 +117,8 @@ def test_twenty_parcels_deposited_half_picked_up_half_collected(tmp_path: Path) 
         assert events["courier.login"] == 2
         assert events["compartment.opened"] == 40
         assert_converged(cache, central)
+        # An honest stream raises none of the event-stream anomalies of the fleet view.
+        assert stream_alarms(central) == []
     finally:
         bank.shutdown()
         kiosk.close()
@@ -147,6 +158,7 @@ def test_remote_commands_from_the_operator_run_once_and_are_reported(tmp_path: P
         for _ in range(3):
             executor.step()
         assert bank.unlocks() == ["A02"]
+        assert stream_alarms(central) == []
     finally:
         bank.shutdown()
         kiosk.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -130,7 +131,9 @@ def test_a_known_code_that_opens_nothing_is_a_wrong_code_in_every_way(
     flow = world.pickup(free_attempts=3, lockout_base_s=30)
     known = flow.submit_scan(CODE)
     wrong = flow.submit_scan("11111111")
-    assert known == wrong  # the same screen, with the same parameters
+    # The same screen, with the same parameters; only the count of tries goes down.
+    assert (known.attempts_left, wrong.attempts_left) == (2, 1)
+    assert replace(known, attempts_left=None) == replace(wrong, attempts_left=None)
     assert known.screen is PickupScreen.unknown_code
     data = world.event_data("code.denied")
     assert [{k: v for k, v in d.items() if k != "denied"} for d in data] == [
@@ -467,3 +470,76 @@ def test_a_pickup_the_cache_refuses_still_serves_the_customer(world: World) -> N
     assert any("pickup not recorded" in a.detail for a in world.audits("alarm"))
     world.close("A02")
     assert world.poll(flow).screen is PickupScreen.done
+
+
+# -- fairness and problems at the door -------------------------------------------------
+
+def test_a_wrong_typed_code_says_what_is_left_and_try_again_keeps_the_digits(
+        world: World) -> None:
+    world.add_parcel(CODE, "A01")
+    flow = world.pickup(free_attempts=3, lockout_base_s=30)
+    view = type_code(flow, "12345679")  # one digit wrong
+    assert (view.screen, view.attempts_left, view.retry_entry) == (
+        PickupScreen.unknown_code, 2, True)
+    view = flow.retry_entry()
+    assert (view.screen, view.entry) == (PickupScreen.code_entry, "12345679")
+    flow.backspace()
+    flow.press_digit("8")
+    assert flow.submit_code().screen is PickupScreen.door_opening
+
+
+def test_typed_digits_are_forgotten_when_the_error_times_out_or_a_scan_comes(
+        world: World) -> None:
+    flow = world.pickup(free_attempts=5)
+    type_code(flow, "11112222")
+    world.clock.advance(flow.settings.error_timeout_s)
+    assert flow.tick().screen is PickupScreen.idle
+    assert flow.retry_entry().screen is PickupScreen.idle  # nothing to bring back
+    type_code(flow, "11112222")
+    view = flow.submit_scan("33334444")  # the next code from the camera
+    assert (view.screen, view.retry_entry, view.attempts_left) == (
+        PickupScreen.unknown_code, False, 2)
+    assert flow.retry_entry().screen is PickupScreen.unknown_code
+    assert "11112222" not in world.everything_written()
+
+
+def test_the_last_wrong_code_before_a_pause_says_so_and_the_pause_counts_down(
+        world: World) -> None:
+    flow = world.pickup(free_attempts=2, lockout_base_s=30)
+    assert type_code(flow, "11111111").attempts_left == 1
+    view = flow.retry_entry()
+    view = flow.submit_code()
+    assert (view.screen, view.lockout_remaining_s) == (PickupScreen.locked_out, 30)
+    assert flow.retry_entry().screen is PickupScreen.locked_out
+    world.clock.advance(10)
+    assert flow.tick().lockout_remaining_s == 20
+
+
+@pytest.mark.parametrize(("problem", "event"), [
+    ("door_didnt_open", "compartment.reported_not_open"),
+    ("parcel_missing", "parcel.reported_missing"),
+    ("parcel_damaged", "parcel.reported_damaged"),
+])
+def test_a_problem_reported_at_the_door_is_one_event_and_says_what_next(
+        world: World, problem: str, event: str) -> None:
+    pid = world.add_parcel(CODE, "B02")
+    flow = world.pickup()
+    type_code(flow, CODE)
+    assert world.poll(flow).screen is PickupScreen.door_open
+    view = flow.report_problem(problem)
+    assert (view.screen, str(view.problem)) == (PickupScreen.problem_reported, problem)
+    assert len(view.problem_reference) == 6
+    assert flow.report_problem(problem).screen is PickupScreen.problem_reported  # once
+    assert world.event_types().count(event) == 1
+    (sent,) = [e for e in world.events() if e.type == event]
+    assert (sent.compartment_id, sent.parcel_id) == ("B02", pid)
+    data = world.event_data(event)[0]
+    assert data["reference"] == view.problem_reference and data["parcels"] == [pid]
+    # The door still has to close; the screen stays until it has, then times out home.
+    assert flow.cancel().screen is PickupScreen.problem_reported
+    world.run(flow, 120, step=30)
+    world.close("B02")
+    assert world.poll(flow).screen is PickupScreen.problem_reported
+    assert "compartment.closed" in world.event_types()
+    world.clock.advance(flow.settings.error_timeout_s)
+    assert flow.tick().screen is PickupScreen.idle

@@ -9,6 +9,7 @@ faults; each fault applies to the next request whose path contains `match`:
     proxy.fail("stall")
     proxy.fail("forward_then_drop", match="/events")    # server applied it, no answer
     proxy.before_forward = callback                     # e.g. change parcels mid-page
+    proxy.after_forward = callback                      # answered, not yet delivered
 
 It is a real socket and a real HTTP exchange, so the client's timeouts, size cap and
 JSON handling are exercised exactly as in the field.
@@ -41,6 +42,9 @@ class FaultProxy:
         self._faults: list[Fault] = []
         self._lock = threading.Lock()
         self.before_forward: Callable[[str, str], None] | None = None
+        # called once the service answered, before the answer goes on: a change made
+        # here lands after the service read its data and before the client applies it
+        self.after_forward: Callable[[str, str], None] | None = None
         self.seen: list[tuple[str, str, str | None]] = []  # (method, path, fault kind)
         proxy = self
 
@@ -149,6 +153,8 @@ class FaultProxy:
                 fault.on_forwarded()
             h.close_connection = True  # the server applied it; the answer never arrives
             return None
+        if self.after_forward is not None:
+            self.after_forward(method, h.path)
         payload = upstream.content
         if kind == "wrong_types":
             payload = _wrong_types(upstream.json())

@@ -47,6 +47,12 @@ class RecordedActions:
     def next_door(self) -> None:
         self._record("next_door")
 
+    def retry_entry(self) -> None:
+        self._record("retry_entry")
+
+    def report_problem(self, problem: str) -> None:
+        self._record("report_problem", problem)
+
     def cancel(self) -> None:
         self._record("cancel")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from kiosk.flows.pickup_view import MalformedReason, PickupScreen, PickupView
+from kiosk.flows.pickup_view import DoorProblem, MalformedReason, PickupScreen, PickupView
 from kiosk.flows.views import DoorPlace, LockerMap
 
 BANK = LockerMap.of([])  # replaced below with a 4x6 bank
@@ -37,7 +37,16 @@ SAMPLES: dict[str, PickupView] = {
                          door_number=1, door_count=1, left_open_alarm=True),
     "done": _v(PickupScreen.done, locker_map=BANK, doors=(A06,), door=A06, door_number=1,
                door_count=1, reopen_remaining_s=12, timeout_remaining_s=9),
-    "unknown_code": _v(PickupScreen.unknown_code),
+    "unknown_code": _v(PickupScreen.unknown_code, attempts_left=3, retry_entry=True),
+    "problem_not_open": _v(PickupScreen.problem_reported, doors=(A06,), door=A06,
+                           door_number=1, door_count=1,
+                           problem=DoorProblem.door_didnt_open, problem_reference="K7Q2MX"),
+    "problem_missing": _v(PickupScreen.problem_reported, doors=(A06,), door=A06,
+                          door_number=1, door_count=1,
+                          problem=DoorProblem.parcel_missing, problem_reference="K7Q2MX"),
+    "problem_damaged": _v(PickupScreen.problem_reported, doors=(A06,), door=A06,
+                          door_number=1, door_count=1,
+                          problem=DoorProblem.parcel_damaged, problem_reference="K7Q2MX"),
     "malformed_code": _v(PickupScreen.malformed_code,
                          malformed_reason=MalformedReason.wrong_length),
     "malformed_qr": _v(PickupScreen.malformed_code, malformed_reason=MalformedReason.foreign_qr),

@@ -14,9 +14,12 @@ import pytest
 import qrcode
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
+from sqlmodel import select
 
+from kiosk.flows.pickup_view import DoorProblem
 from kiosk.flows.ports import ParcelState
 from kiosk.scanning import FileSource, ScanPipeline
+from sync import cache as c
 from tests.ui.live import LOCKER_ID, LiveKiosk
 
 pytestmark = [pytest.mark.ui, pytest.mark.integration]
@@ -229,3 +232,48 @@ def test_the_screen_answers_while_the_flow_thread_is_busy(qtbot, kiosk) -> None:
     finally:
         gate.set()
     wait_page(qtbot, kiosk, "code_entry")  # the queued touch reaches the flow afterwards
+
+
+def test_one_wrong_digit_is_fixed_and_a_damaged_parcel_reported(qtbot, kiosk) -> None:
+    kiosk.add_parcel(CODE, "B03")
+    assert kiosk.window.help_line.isVisible()  # the help contact on the attract screen
+    assert kiosk.window.help_line.text() == "Help: +1 555 0100 · expresspoint.example/help"
+    type_code(qtbot, kiosk, CODE[:-1] + "0")
+    wait_screen(qtbot, kiosk, "unknown_code")
+    error = kiosk.window.pages["error"]
+    assert "4 more wrong codes before a short pause." in error.body.text()
+    assert error.help.isVisible()
+    click(qtbot, error.primary)  # try again: the typed digits come back
+    wait_page(qtbot, kiosk, "code_entry")
+    entry = kiosk.window.pages["code_entry"]
+    qtbot.waitUntil(lambda: entry.digits == CODE[:-1] + "0", timeout=WAIT_MS)
+    assert kiosk.window.help_line.isVisible()
+    click(qtbot, entry.keypad.keys["backspace"])
+    click(qtbot, entry.keypad.keys[CODE[-1]])
+    qtbot.waitUntil(lambda: entry.digits == CODE, timeout=WAIT_MS)
+    click(qtbot, entry.submit)
+    wait_screen(qtbot, kiosk, "door_open")
+    door = kiosk.window.pages["door_open"]
+    assert door.problem_toggle.isVisible()
+    click(qtbot, door.problem_toggle)
+    assert door.problem_panel.isVisible() and not door.door_area.isVisible()
+    click(qtbot, door.problems[DoorProblem.parcel_damaged])
+    wait_screen(qtbot, kiosk, "problem_reported")
+    assert error.title.text() == "Thank you: we were told your parcel is damaged"
+    reference = error.view.problem_reference
+    assert reference and reference in error.body.text()
+    with kiosk.cache.read() as session:
+        events = [e for e in session.exec(select(c.OutboxEvent))
+                  if e.type == "parcel.reported_damaged"]
+    assert len(events) == 1 and events[0].compartment_id == "B03"
+    kiosk.close_door("B03")
+    # Once the door has closed, the report's screen stays to be read, then goes home.
+    qtbot.waitUntil(lambda: "compartment.closed" in _outbox_types(kiosk), timeout=WAIT_MS)
+    assert page(kiosk) == "error"
+    kiosk.clock.advance(kiosk.flow.settings.error_timeout_s + 1)
+    wait_page(qtbot, kiosk, "idle")
+
+
+def _outbox_types(k: LiveKiosk) -> list[str]:
+    with k.cache.read() as session:
+        return [str(e.type) for e in session.exec(select(c.OutboxEvent))]

@@ -123,15 +123,23 @@ def test_language_buttons_retranslate_visible_screens(qtbot, window) -> None:
 
 
 def test_plural_forms_follow_the_language(qtbot, window) -> None:
-    window.show_view(SAMPLES["locked_out"])  # 270 s -> 5 minutes
+    window.show_view(SAMPLES["unknown_code"])  # 3 more wrong codes before a pause
     page = window.pages["error"]
-    assert "5 minutes" in page.body.text()
+    assert "3 more wrong codes before a short pause." in page.body.text()
     window.set_language("ru")
     QApplication.processEvents()
-    assert "5 минут." in page.body.text()
+    assert "Ещё 3 неверных кода" in page.body.text()
     window.set_language("zh_CN")
     QApplication.processEvents()
-    assert "5 分钟" in page.body.text()
+    assert "再输错 3 次" in page.body.text()
+    window.set_language("en")
+
+
+def test_the_pause_counts_down_in_minutes_and_seconds(qtbot, window) -> None:
+    window.show_view(SAMPLES["locked_out"])  # 270 s
+    page = window.pages["error"]
+    assert "try again in 4:30" in page.body.text()
+    assert page.help.isVisible() and "+1 555 0100" in page.help.text()
 
 
 def _left() -> Qt.MouseButton:

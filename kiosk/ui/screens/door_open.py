@@ -9,12 +9,13 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QBoxLayout, QVBoxLayout, QWidget
 
-from kiosk.flows.pickup_view import PickupScreen, PickupView
+from kiosk.flows.pickup_view import DoorProblem, PickupScreen, PickupView
 from kiosk.ui.screens.base import Screen, ScreenContext, make_label
 from kiosk.ui.theme import Metrics
 from kiosk.ui.widgets.door_panel import Grid, position_text
 from kiosk.ui.widgets.locker_map import LockerMap
 from kiosk.ui.widgets.status_icon import IconKind
+from kiosk.ui.widgets.touch_button import TouchButton
 
 
 class DoorOpenScreen(Screen):
@@ -50,9 +51,55 @@ class DoorOpenScreen(Screen):
         self.body = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self.body.addLayout(left, 1)
         self.body.addWidget(self.map, 1)
+        # Something wrong at the door: "Problem?" in the title row shows the three
+        # reports in place of the door and map; each tells the central service and the
+        # next screen says what happens next.
+        self.problem_toggle = TouchButton("", "secondary", self)
+        self.problem_toggle.setObjectName("problem_toggle")
+        self.problem_toggle.clicked.connect(lambda: self.show_problems(True))
+        title_row.addWidget(self.problem_toggle, 0, Qt.AlignmentFlag.AlignTop)
+        self.door_area = QWidget(self)
+        self.door_area.setLayout(self.body)
+        self.body.setContentsMargins(0, 0, 0, 0)
+        self.problem_panel = QWidget(self)
+        self.problem_panel.setObjectName("problem_panel")
+        panel = QVBoxLayout(self.problem_panel)
+        panel.setContentsMargins(0, 0, 0, 0)
+        panel.setProperty("gapped", True)
+        panel.addStretch(1)
+        self.problems: dict[DoorProblem, TouchButton] = {}
+        for problem in DoorProblem:
+            button = TouchButton("", "secondary", self.problem_panel)
+            button.setObjectName(f"problem_{problem}")
+            button.clicked.connect(lambda _=False, p=problem: self._report(p))
+            panel.addWidget(button)
+            self.problems[problem] = button
+        self.problem_back = TouchButton("", "primary", self.problem_panel)
+        self.problem_back.setObjectName("problem_back")
+        self.problem_back.clicked.connect(lambda: self.show_problems(False))
+        panel.addWidget(self.problem_back)
+        self.problem_panel.setVisible(False)
         outer.addLayout(title_row)
-        outer.addLayout(self.body, 1)
+        outer.addWidget(self.door_area, 1)
+        outer.addWidget(self.problem_panel, 1)
         self.retranslate()
+
+    def show_problems(self, on: bool) -> None:
+        self.problem_panel.setVisible(on)
+        self.door_area.setVisible(not on)
+        self.problem_toggle.setVisible(not on and self._at_door())
+
+    def _report(self, problem: DoorProblem) -> None:
+        self.show_problems(False)
+        self.ctx.actions.report_problem(str(problem))
+
+    def _at_door(self) -> bool:
+        view: PickupView | None = self.view
+        return view is not None and view.screen in (PickupScreen.door_open,
+                                                    PickupScreen.door_left_open)
+
+    def on_leave(self) -> None:
+        self.show_problems(False)
 
     def show_view(self, view: PickupView) -> None:
         door = view.door
@@ -104,6 +151,17 @@ class DoorOpenScreen(Screen):
                 self.tr("Take your parcel and close the door when you are done.")
             )
         self.map.setAccessibleName(self.tr("Map of the locker with your door marked"))
+        texts = {DoorProblem.door_didnt_open: self.tr("Door didn't open"),
+                 DoorProblem.parcel_missing: self.tr("Parcel is not here"),
+                 DoorProblem.parcel_damaged: self.tr("Parcel is damaged")}
+        for problem, button in self.problems.items():
+            button.setText(texts[problem])
+        self.problem_toggle.setText(self.tr("Problem?"))
+        self.problem_back.setText(self.tr("Back to my door"))
+        if not self._at_door():
+            self.show_problems(False)
+        self.problem_toggle.setVisible(self._at_door() and not self.problem_panel.isVisibleTo(
+            self))
 
     def apply_metrics(self, m: Metrics) -> None:
         super().apply_metrics(m)
@@ -111,7 +169,10 @@ class DoorOpenScreen(Screen):
         # The door label is the one thing to read from a step back: as big as the
         # height allows next to the title, the map and the instruction.
         # Larger text elsewhere leaves less height for the label on short screens.
-        size = min(m.huge, int(m.height * (0.18 if m.text_scale == 1.0 else 0.16)))
+        factor = 0.18 if m.text_scale == 1.0 else 0.16
+        if m.height < 600:
+            factor -= 0.015  # the help line takes its share of a short screen
+        size = min(m.huge, int(m.height * factor))
         self.door_label.setStyleSheet(f"font-size: {size}px;")
         instruction = m.px(34) if m.height >= 700 else m.body
         self.instruction.setStyleSheet(f"font-size: {instruction}px; font-weight: bold;")
@@ -121,5 +182,6 @@ class DoorOpenScreen(Screen):
             self.body.setStretch(1, 1)
         else:
             self.body.setDirection(QBoxLayout.Direction.LeftToRight)
-            self.body.setStretch(0, 3)
-            self.body.setStretch(1, 2)
+            # A short screen gives the words more width, so they keep to one line each.
+            self.body.setStretch(0, 2 if m.height < 600 else 3)
+            self.body.setStretch(1, 1 if m.height < 600 else 2)

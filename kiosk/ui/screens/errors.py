@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QDate, QLocale
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from kiosk.flows.pickup_view import MalformedReason, PickupScreen, PickupView
+from kiosk.flows.pickup_view import DoorProblem, MalformedReason, PickupScreen, PickupView
 from kiosk.ui.screens.base import Screen, ScreenContext, make_label
 from kiosk.ui.widgets.status_icon import IconKind
 from kiosk.ui.widgets.touch_button import TouchButton
@@ -26,6 +26,7 @@ ERROR_SCREENS: tuple[str, ...] = (
     PickupScreen.wrong_locker,
     PickupScreen.door_failed,
     PickupScreen.locked_out,
+    PickupScreen.problem_reported,
 )
 
 
@@ -160,27 +161,55 @@ class ErrorScreen(Screen):
         if screen is PickupScreen.locked_out:
             seconds = view.lockout_remaining_s if view is not None else None
             seconds = seconds or 0
-            if seconds > 60:
-                wait = self.tr("Please try again in %n minute(s).", "", (seconds + 59) // 60)
-            else:
-                wait = self.tr("Please try again in %n second(s).", "", seconds)
+            clock = f"{seconds // 60}:{seconds % 60:02d}"
             return Message(
                 IconKind.LOCK,
                 self.tr("Too many wrong codes"),
-                self.tr("For your security, code entry is paused. %1").replace("%1", wait),
+                self.tr("For your security, code entry is paused after several wrong codes. "
+                        "You can try again in %1. If you cannot find your code, call "
+                        "support.").replace("%1", clock),
                 done)
+        if screen is PickupScreen.problem_reported:
+            return self._problem_message(view, label, done)
+        body = self.tr("Check the 8 digits in your parcel message and try again.")
+        left = view.attempts_left if view is not None else None
+        if left is not None:
+            body += " " + self.tr("%n more wrong code(s) before a short pause.", "", left)
+        if view is not None and view.retry_entry:
+            again = (self.tr("Try again"), "retry_entry")
         return Message(
             IconKind.ERROR,
             self.tr("We could not find this code"),
-            self.tr("Check the 8 digits in your parcel message and try again."),
-            again, done)
+            body, again, done)
+
+    def _problem_message(self, view: PickupView | None, label: str,
+                         done: tuple[str, str]) -> Message:
+        problem = view.problem if view is not None else None
+        ref = view.problem_reference if view is not None else ""
+        if problem is DoorProblem.door_didnt_open:
+            title = self.tr("Thank you: we were told door %1 did not open").replace(
+                "%1", label)
+            body = self.tr("Your parcel stays in the locker. Support will contact you to "
+                           "arrange a new pickup. Your reference: %1").replace("%1", ref)
+        elif problem is DoorProblem.parcel_missing:
+            title = self.tr("Thank you: we were told your parcel is not in door %1").replace(
+                "%1", label)
+            body = self.tr("Please close the door. Support will look into it and contact "
+                           "you. Your reference: %1").replace("%1", ref)
+        else:
+            title = self.tr("Thank you: we were told your parcel is damaged")
+            body = self.tr("Take the parcel if you want it, or leave it inside, and close "
+                           "the door. Support will contact you about a claim. Your "
+                           "reference: %1").replace("%1", ref)
+        return Message(IconKind.INFO, title, body, done)
 
     def retranslate(self) -> None:
         msg = self.message()
         self.icon.set_kind(msg.icon)
         self.title.setText(msg.title)
         self.body.setText(msg.body)
-        self.help.setVisible(msg.show_help)
+        # The help contact is on every customer screen (this page has it in its text).
+        self.help.setVisible(True)
         self.help.setText(self.tr("Need help? %1").replace("%1", self.support_contact()))
         self.primary.setText(msg.primary[0])
         self._primary_action = msg.primary[1]
