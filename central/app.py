@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
@@ -12,10 +11,11 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from starlette.concurrency import run_in_threadpool
 
-from central import lockers, parcels, routes_device, routes_operator
+from central import console, lockers, observe, parcels, routes_device, routes_operator
 from central.context import ServiceContext
 from central.edge import RequestEdge, TokenPrecheck
 from central.http_errors import install as install_error_handlers
+from central.worker import Worker
 from contract.wire import EventBatch
 
 log = logging.getLogger(__name__)
@@ -35,26 +35,17 @@ def sweep_all(ctx: ServiceContext) -> int:
     return expired
 
 
-async def _sweeper(ctx: ServiceContext) -> None:
-    while True:
-        await asyncio.sleep(ctx.sweep_interval_s)
-        try:
-            await run_in_threadpool(sweep_all, ctx)
-        except Exception:  # noqa: BLE001 - the timer must survive a bad pass; it is logged
-            log.exception("deadline sweep failed; retrying in %.0f s", ctx.sweep_interval_s)
-
-
 def create_app(ctx: ServiceContext) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        task = asyncio.create_task(_sweeper(ctx)) if ctx.sweep_interval_s > 0 else None
+        # Deadline sweeps, reminders, notices and webhooks (central/worker.py).
+        worker = Worker(ctx).start() if ctx.worker_interval_s > 0 else None
+        app.state.worker = worker
         try:
             yield
         finally:
-            if task is not None:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+            if worker is not None:
+                await run_in_threadpool(worker.stop)
             ctx.db.dispose()
 
     app = FastAPI(
@@ -71,6 +62,9 @@ def create_app(ctx: ServiceContext) -> FastAPI:
     app.add_middleware(RequestEdge, precheck=TokenPrecheck(ctx.db))
     app.include_router(routes_device.router)
     app.include_router(routes_operator.router)
+    console.install(app)
+    # Outermost: times every request and turns away addresses that guess tokens.
+    observe.install(app, ctx)
 
     @app.get("/healthz", tags=["service"], summary="Liveness and database check")
     def healthz() -> dict[str, str]:

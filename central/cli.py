@@ -53,6 +53,33 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         default=1,
         help="worker processes on one socket (default 1; more helps on PostgreSQL)",
     )
+    key_env = os.environ.get("EXPRESSPOINT_CENTRAL_KEY_FILE")
+    serve.add_argument(
+        "--secret-key-file",
+        type=Path,
+        default=Path(key_env) if key_env else None,
+        help="key that seals pickup codes waiting for the customer's notification; created "
+        "(mode 0600) if missing (default: $EXPRESSPOINT_CENTRAL_KEY_FILE; without it, parcels "
+        "announced with an e-mail or phone are refused)",
+    )
+    serve.add_argument("--smtp", metavar="HOST:PORT", help="SMTP server for customer e-mail")
+    serve.add_argument("--mail-from", default="ExpressPoint <no-reply@localhost>")
+    serve.add_argument("--smtp-starttls", action="store_true")
+    serve.add_argument("--sms-gateway", metavar="URL", help="HTTP SMS gateway (JSON POST)")
+    serve.add_argument("--sms-token-file", type=Path, help="bearer token of the SMS gateway")
+    serve.add_argument(
+        "--worker-interval",
+        type=float,
+        default=1.0,
+        help="seconds between background passes (notices, webhooks); 0 turns them off",
+    )
+    serve.add_argument(
+        "--retry-first",
+        type=float,
+        default=30.0,
+        help="seconds before the first retry of a failed notice or webhook (doubles each time)",
+    )
+    serve.add_argument("--json-logs", action="store_true", help="one JSON object per log line")
     serve.set_defaults(func=_cmd_serve)
 
     migrate = sub.add_parser(
@@ -61,11 +88,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     _db_arg(migrate)
     migrate.set_defaults(func=_cmd_migrate)
 
+    from central.cli_accounts import register_accounts
     from central.cli_operator import register_operator
     from central.cli_seed import register_seed
 
     register_seed(sub, _db_arg)
     register_operator(sub)
+    register_accounts(sub, _db_arg)
 
 
 def _db_arg(parser: argparse.ArgumentParser) -> None:
@@ -80,7 +109,22 @@ def _db_arg(parser: argparse.ArgumentParser) -> None:
 def _cmd_serve(args: argparse.Namespace) -> int:
     from central.db import DatabaseUnavailable, DatabaseUrlError
     from central.server import PortUnavailable, TokenFileError, serve
+    from central.service_options import OptionError, ServiceOptions
 
+    if args.json_logs:
+        from central.jsonlog import use_json_logs
+
+        use_json_logs()
+    options = ServiceOptions(
+        secret_key_file=str(args.secret_key_file) if args.secret_key_file else None,
+        smtp=args.smtp,
+        mail_from=args.mail_from,
+        smtp_starttls=args.smtp_starttls,
+        sms_gateway=args.sms_gateway,
+        sms_token_file=str(args.sms_token_file) if args.sms_token_file else None,
+        worker_interval_s=max(0.0, args.worker_interval),
+        retry_first_s=max(0.1, args.retry_first),
+    )
     try:
         return serve(
             args.db,
@@ -90,8 +134,15 @@ def _cmd_serve(args: argparse.Namespace) -> int:
             sweep_interval_s=args.sweep_interval,
             access_log=args.access_log,
             workers=max(1, args.workers),
+            options=options,
         )
-    except (DatabaseUrlError, DatabaseUnavailable, PortUnavailable, TokenFileError) as exc:
+    except (
+        DatabaseUrlError,
+        DatabaseUnavailable,
+        PortUnavailable,
+        TokenFileError,
+        OptionError,
+    ) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

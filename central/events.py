@@ -22,7 +22,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy import Connection, func, insert, select, update
 
-from central import cursor, lockers, parcels
+from central import cursor, lockers, outbox, parcels
 from central.errors import Invalid
 from central.http_errors import describe_errors, excerpt
 from central.schema import commands, events
@@ -159,6 +159,7 @@ def ingest(
         accepted.append(ev.event_id)
     if rows:
         conn.execute(insert(events), rows)  # one executemany for the batch
+        outbox.events_stored(conn, locker_id, rows, now)
     if regressions:
         log.warning(
             "locker %s sent %d event(s) with a seq not above earlier ones: accepted; "

@@ -58,13 +58,17 @@ def record_heartbeat(conn: Connection, locker_id: str, beat: Heartbeat, now: dat
     )
 
 
-def view(conn: Connection, now: datetime) -> Fleet:
-    rows = conn.execute(
+def view(conn: Connection, now: datetime, locker_id: str | None = None) -> Fleet:
+    """Every locker, or just `locker_id` (the console's locker page)."""
+    locker_query = (
         select(lockers.c.locker_id, lockers.c.name, lockers.c.layout, locker_status)
         .join(locker_status, locker_status.c.locker_id == lockers.c.locker_id)
         .order_by(lockers.c.locker_id)
-    ).all()
-    recent = conn.execute(
+    )
+    if locker_id is not None:
+        locker_query = locker_query.where(lockers.c.locker_id == locker_id)
+    rows = conn.execute(locker_query).all()
+    alarm_query = (
         select(
             events.c.locker_id,
             events.c.type,
@@ -76,7 +80,10 @@ def view(conn: Connection, now: datetime) -> Fleet:
             events.c.type.in_(list(ALARM_EVENTS) + list(CLEARING_EVENTS)),
         )
         .order_by(events.c.locker_id, events.c.change_seq)
-    ).all()
+    )
+    if locker_id is not None:
+        alarm_query = alarm_query.where(events.c.locker_id == locker_id)
+    recent = conn.execute(alarm_query).all()
     open_alarms: dict[str, dict[tuple[str | None, str], Any]] = {}
     for ev in recent:
         per_locker = open_alarms.setdefault(ev.locker_id, {})
@@ -85,7 +92,7 @@ def view(conn: Connection, now: datetime) -> Fleet:
                 del per_locker[key]
         else:
             per_locker[(ev.compartment_id, ev.type)] = ev
-    found = _anomalies(conn, now)
+    found = _anomalies(conn, now, locker_id)
     return Fleet(
         lockers=[
             _entry(r, open_alarms.get(r.locker_id, {}), now, found.get(r.locker_id, []))
@@ -94,9 +101,11 @@ def view(conn: Connection, now: datetime) -> Fleet:
     )
 
 
-def _anomalies(conn: Connection, now: datetime) -> dict[str, list[Alarm]]:
+def _anomalies(
+    conn: Connection, now: datetime, locker_id: str | None = None
+) -> dict[str, list[Alarm]]:
     window_start = now - ALARM_WINDOW
-    rows = conn.execute(
+    query = (
         select(
             events.c.locker_id,
             events.c.type,
@@ -113,7 +122,10 @@ def _anomalies(conn: Connection, now: datetime) -> dict[str, list[Alarm]]:
             events.c.type.in_(anomalies.TYPES),
         )
         .order_by(events.c.locker_id, events.c.change_seq)
-    ).all()
+    )
+    if locker_id is not None:
+        query = query.where(events.c.locker_id == locker_id)
+    rows = conn.execute(query).all()
     if not rows:
         return {}
     by_locker: dict[str, list[Any]] = {}

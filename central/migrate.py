@@ -29,10 +29,18 @@ log = logging.getLogger(__name__)
 SCRIPT_LOCATION = "central:migrations"
 BASELINE = "0001"
 # The tables the service created by itself before it had migrations (= revision 0001).
-PRE_MIGRATION_TABLES = frozenset({
-    "central_locker", "central_locker_status", "central_token", "central_parcel",
-    "central_courier", "central_courier_locker", "central_event", "central_command",
-})
+PRE_MIGRATION_TABLES = frozenset(
+    {
+        "central_locker",
+        "central_locker_status",
+        "central_token",
+        "central_parcel",
+        "central_courier",
+        "central_courier_locker",
+        "central_event",
+        "central_command",
+    }
+)
 # Any fixed 64-bit number all central processes agree on ("EXPP" "MIGR").
 ADVISORY_LOCK_KEY = 0x45585050_4D494752
 
@@ -75,8 +83,11 @@ def upgrade(db: Database, target: str = "head") -> tuple[str | None, str]:
             cfg.attributes["connection"] = conn
             if before is None and _has_pre_migration_schema(conn, db):
                 command.stamp(cfg, BASELINE)
-                log.info("central schema %s: tables of the pre-migration release stamped %s",
-                         redact(db.url), BASELINE)
+                log.info(
+                    "central schema %s: tables of the pre-migration release stamped %s",
+                    redact(db.url),
+                    BASELINE,
+                )
                 before = BASELINE
             if before is not None and before not in known_revisions():
                 raise MigrationFailed(

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
 
-from central import cursor, lockers
+from central import cursor, lockers, outbox
 from central.errors import Conflict, Invalid, NotFound
 from central.schema import parcels
 from contract.codes import hash_code, new_code, qr_payload
@@ -176,6 +176,7 @@ def set_state(conn: Connection, parcel_id: str, target: ParcelState, now: dateti
         .where(parcels.c.parcel_id == parcel_id)
         .values(state=target.value, version=parcels.c.version + 1, change_seq=seq, updated_at=now)
     )
+    outbox.parcel_changed(conn, [parcel_id], now)
     log.info("parcel %s set to %s by the operator", parcel_id, target)
     return get(conn, parcel_id)
 
@@ -205,6 +206,7 @@ def apply_physical(
         .where(parcels.c.parcel_id == parcel_id)
         .values(**values, version=parcels.c.version + 1, change_seq=seq, updated_at=now)
     )
+    outbox.parcel_changed(conn, [parcel_id], now)
 
 
 def rows_by_id(conn: Connection, parcel_ids: set[str]) -> dict[str, Any]:
@@ -241,6 +243,7 @@ def sweep_expired(conn: Connection, locker_id: str, now: datetime) -> int:
                 updated_at=now,
             )
         )
+    outbox.parcel_changed(conn, [pid for (pid,) in due], now)
     log.info("%d parcel(s) of locker %s passed their deadline and expired", len(due), locker_id)
     return len(due)
 
@@ -265,3 +268,34 @@ def has_due(conn: Connection, locker_id: str, now: datetime) -> bool:
         .limit(1)
     )
     return found.first() is not None
+
+
+def extend_deadline(
+    conn: Connection, parcel_id: str, deadline: datetime, now: datetime
+) -> ParcelRecord:
+    """A later pickup deadline for a parcel that can still be picked up (the locker
+    pulls the new version; a parcel already expired stays expired)."""
+    locker_id = _get_row(conn, parcel_id).locker_id
+    seq = lockers.next_seq(conn, locker_id)
+    row = _get_row(conn, parcel_id)
+    if row.state not in (ParcelState.EXPECTED.value, ParcelState.STORED.value):
+        raise Conflict(
+            f"parcel {parcel_id} is {row.state}; only an expected or stored parcel gets a "
+            "new deadline",
+            code="invalid_transition",
+        )
+    if deadline <= max(now, row.pickup_deadline):
+        raise Invalid(
+            "the new deadline must be later than the current one and than now",
+            code="deadline_in_past",
+        )
+    conn.execute(
+        update(parcels)
+        .where(parcels.c.parcel_id == parcel_id)
+        .values(
+            pickup_deadline=deadline, version=parcels.c.version + 1, change_seq=seq, updated_at=now
+        )
+    )
+    outbox.parcel_changed(conn, [parcel_id], now)
+    log.info("parcel %s: deadline moved to %s", parcel_id, deadline.isoformat())
+    return get(conn, parcel_id)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
 
-from central import commands, couriers, events, fleet, lockers, parcels, tokens
+from central import announce, commands, couriers, events, fleet, lockers, parcels, tokens
 from central.auth import Ctx, LockerId, Token, require_operator
 from central.http_errors import ERROR_RESPONSES
 from central.tokens import TokenKind
@@ -78,10 +78,7 @@ def revoke_device_tokens(locker_id: LockerId, token: Token, ctx: Ctx) -> Respons
 def announce_parcel(spec: ParcelAnnounce, token: Token, ctx: Ctx) -> ParcelAnnounced:
     with ctx.db.read() as conn:
         require_operator(conn, token)
-        keys = lockers.keys(conn, spec.locker_id)
-    code, code_hash = parcels.new_code_and_hash(keys)
-    with ctx.db.write() as conn:
-        return parcels.announce(conn, spec, ctx.clock(), code=code, code_hash=code_hash)
+    return announce.announce(ctx, spec)
 
 
 @router.get("/parcels/{parcel_id}", response_model=ParcelRecord, summary="One parcel")

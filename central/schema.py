@@ -191,3 +191,159 @@ commands = Table(
     Column("result", JSON),
     Index("ix_central_command_open", "locker_id", "status"),
 )
+
+# --------------------------------------------------------------------------- console
+# Operator accounts of the web console, their sessions and the audit trail of what
+# they did. Passwords are scrypt hashes (central/operators.py); session tokens are
+# stored as sha256 like bearer tokens.
+
+operators = Table(
+    "central_operator",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("role", String(16), nullable=False),  # admin | support | viewer
+    Column("password_hash", String(256), nullable=False),
+    Column("failed_logins", Integer, nullable=False, default=0),
+    Column("locked_until", UtcDateTime),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("last_login_at", UtcDateTime),
+)
+
+operator_sessions = Table(
+    "central_operator_session",
+    metadata,
+    Column("session_hash", String(64), primary_key=True),
+    Column(
+        "operator", String(64), ForeignKey(operators.c.name, ondelete="CASCADE"), nullable=False
+    ),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("last_seen_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Index("ix_central_operator_session_operator", "operator"),
+)
+
+audit = Table(
+    "central_audit",
+    metadata,
+    Column("audit_id", Integer, primary_key=True, autoincrement=True),
+    Column("at", UtcDateTime, nullable=False),
+    Column("operator", String(64)),  # None: an unknown name at sign-in
+    Column("action", String(64), nullable=False),
+    Column("target", String(200)),
+    Column("detail", JSON, nullable=False),
+    Column("client", String(64)),
+    Index("ix_central_audit_at", "at"),
+)
+
+# An acknowledged alarm: the alarm itself stays derived (central/fleet.py); this row
+# says who acknowledged that occurrence (locker, code, compartment, since) and why.
+alarm_acks = Table(
+    "central_alarm_ack",
+    metadata,
+    Column("ack_id", Integer, primary_key=True, autoincrement=True),
+    Column("alarm_key", String(300), nullable=False, unique=True),
+    Column("locker_id", String(64), nullable=False),
+    Column("code", String(64), nullable=False),
+    Column("compartment_id", String(32)),
+    Column("since", UtcDateTime),
+    Column("operator", String(64), nullable=False),
+    Column("note", Text, nullable=False),
+    Column("acked_at", UtcDateTime, nullable=False),
+)
+
+# Wrong operator passwords and wrong bearer tokens, counted per client address.
+throttles = Table(
+    "central_throttle",
+    metadata,
+    Column("scope", String(16), nullable=False),  # "login" | "token"
+    Column("client", String(64), nullable=False),
+    Column("failures", Integer, nullable=False),
+    Column("window_start", UtcDateTime, nullable=False),
+    Column("blocked_until", UtcDateTime),
+    Column("blocked_since", UtcDateTime),
+    Column("last_subject", String(200)),
+    PrimaryKeyConstraint("scope", "client"),
+)
+
+# --------------------------------------------------------------------------- notifications
+# The customer's contact and, while the parcel can still be picked up, its pickup code
+# sealed with the server's key (AES-GCM, central/secretbox.py): the plain code exists
+# only in the announce answer, yet the customer must get it when the parcel is stored,
+# in the reminder, and when support resends it. The sealed code is erased when the
+# parcel leaves `expected`/`stored` (picked up, expired, cancelled, collected).
+parcel_contacts = Table(
+    "central_parcel_contact",
+    metadata,
+    Column("parcel_id", String(64), ForeignKey(parcels.c.parcel_id), primary_key=True),
+    Column("email", String(254)),
+    Column("phone", String(16)),
+    Column("sealed_code", Text),
+    Column("erased_at", UtcDateTime),
+    Index("ix_central_parcel_contact_phone", "phone"),
+)
+
+notifications = Table(
+    "central_notification",
+    metadata,
+    Column("notification_id", String(36), primary_key=True),
+    Column("parcel_id", String(64), ForeignKey(parcels.c.parcel_id), nullable=False),
+    Column("kind", String(16), nullable=False),  # stored | reminder | expired
+    Column("channel", String(8), nullable=False),  # email | sms
+    Column("status", String(16), nullable=False),  # waiting | due | sent | failed | dropped
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_at", UtcDateTime),
+    Column("last_error", Text),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("sent_at", UtcDateTime),
+    Index("ix_central_notification_due", "status", "next_at"),
+    Index("ix_central_notification_parcel", "parcel_id"),
+)
+
+# --------------------------------------------------------------------------- webhooks
+webhook_endpoints = Table(
+    "central_webhook_endpoint",
+    metadata,
+    Column("endpoint_id", String(36), primary_key=True),
+    Column("url", String(2000), nullable=False),
+    Column("secret", String(128), nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+# One row per (event, endpoint): the event id is stable across retries, so a receiver
+# that saw it before can drop the repeat (delivery is at least once).
+webhook_deliveries = Table(
+    "central_webhook_delivery",
+    metadata,
+    Column("delivery_id", Integer, primary_key=True, autoincrement=True),
+    Column("event_id", String(36), nullable=False),
+    Column(
+        "endpoint_id",
+        String(36),
+        ForeignKey(webhook_endpoints.c.endpoint_id, ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("type", String(64), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("status", String(16), nullable=False),  # due | sent | failed
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_at", UtcDateTime, nullable=False),
+    Column("last_status", Integer),
+    Column("last_error", Text),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("sent_at", UtcDateTime),
+    UniqueConstraint("event_id", "endpoint_id", name="uq_central_webhook_delivery"),
+    Index("ix_central_webhook_due", "status", "next_at"),
+)
+
+# Periodic work (deadline sweep, reminders) is done by one process of the deployment at
+# a time: the one holding this lease. Queued work (notifications, webhook deliveries) is
+# claimed row by row (FOR UPDATE SKIP LOCKED on PostgreSQL), so any process may send.
+leases = Table(
+    "central_lease",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("holder", String(64), nullable=False),
+    Column("until", UtcDateTime, nullable=False),
+)

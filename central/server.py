@@ -18,6 +18,7 @@ from central import tokens
 from central.app import create_app
 from central.context import ServiceContext, utc_now
 from central.db import Database, redact
+from central.service_options import ServiceOptions
 from central.tokens import TokenKind
 
 log = logging.getLogger(__name__)
@@ -90,7 +91,8 @@ def app_from_env() -> FastAPI:
     parent hands its settings over in the environment.
     """
     db = Database(os.environ[ENV_DB])
-    return create_app(ServiceContext(db=db, sweep_interval_s=float(os.environ[ENV_SWEEP])))
+    ctx = ServiceContext(db=db, sweep_interval_s=float(os.environ[ENV_SWEEP]))
+    return create_app(ServiceOptions.from_env().apply(ctx))
 
 
 def _announce_when_ready(host: str, port: int, label: str, stop: threading.Event) -> None:
@@ -137,9 +139,13 @@ def serve(
     access_log: bool = False,
     log_level: str = "warning",
     workers: int = 1,
+    options: ServiceOptions | None = None,
 ) -> int:
     """Run until SIGTERM/SIGINT. `workers > 1` runs that many processes on one socket
     (worth it on PostgreSQL with spare cores; SQLite writers queue on one lock anyway)."""
+    options = options or ServiceOptions()
+    # Checked here, in the parent: a bad option is one clear error before anything runs.
+    options.apply(ServiceContext(db=Database("sqlite://")))
     db = Database(db_url)
     db.create_schema()
     if operator_token_file is not None:
@@ -164,6 +170,7 @@ def serve(
         db.dispose()
         os.environ[ENV_DB] = db.url
         os.environ[ENV_SWEEP] = str(sweep_interval_s)
+        options.to_env()
         config = uvicorn.Config(
             "central.server:app_from_env", factory=True, workers=workers, **config_kwargs
         )
@@ -182,7 +189,7 @@ def serve(
             sock.close()
         return 0
     sock = _listening_socket(host, port)
-    ctx = ServiceContext(db=db, sweep_interval_s=sweep_interval_s)
+    ctx = options.apply(ServiceContext(db=db, sweep_interval_s=sweep_interval_s))
     server = _AnnouncingServer(uvicorn.Config(create_app(ctx), **config_kwargs), redact(db.url))
     try:
         server.run(sockets=[sock])

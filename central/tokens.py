@@ -113,3 +113,9 @@ def revoke(conn: Connection, token: str, now: datetime) -> bool:
         .values(revoked_at=now)
     )
     return result.rowcount > 0
+
+
+def was_issued(conn: Connection, token: str) -> bool:
+    """Known to the service, revoked or not (a revoked token is not a guess)."""
+    row = conn.execute(select(tokens.c.token_hash).where(tokens.c.token_hash == token_hash(token)))
+    return row.first() is not None

@@ -123,6 +123,8 @@ EventId = Annotated[str, AfterValidator(_canonical_uuid)]
 NonNegativeInt = Annotated[StrictInt, Field(ge=0, le=INT64_MAX)]
 Count = Annotated[StrictInt, Field(ge=0, le=INT32_MAX)]
 Version = Annotated[StrictInt, Field(ge=1, le=INT32_MAX)]
+EMAIL_PATTERN = r"^[^@\s]{1,64}@[A-Za-z0-9.-]{1,188}\.[A-Za-z]{2,24}$"
+PHONE_PATTERN = r"^\+[0-9]{7,15}$"  # E.164
 Identifier = Annotated[str, Field(min_length=1, max_length=64, pattern=ID_PATTERN)]
 CompartmentId = Annotated[str, Field(min_length=1, max_length=32, pattern=ID_PATTERN)]
 HexString = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[0-9a-f]+$")]
@@ -355,6 +357,10 @@ class ParcelAnnounce(WireModel):
     pickup_deadline: UtcDateTime | None = None
     pickup_days: Annotated[StrictInt, Field(ge=1, le=60)] = 7
     parcel_id: Identifier | None = None
+    # Where the customer hears from the service (code and QR once the parcel is in the
+    # locker, a reminder, the expiry notice); both optional.
+    recipient_email: Annotated[str, Field(max_length=254, pattern=EMAIL_PATTERN)] | None = None
+    recipient_phone: Annotated[str, Field(max_length=16, pattern=PHONE_PATTERN)] | None = None
 
 
 class ParcelAnnounced(WireModel):

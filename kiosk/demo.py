@@ -35,6 +35,8 @@ def print_banner(world: DemoWorld) -> None:
         f"  work folder      {world.workdir}",
         f"  central service  {world.central_url}  (operator token in "
         f"{world.tokens / 'operator.token'})",
+        f"  operator console {world.central_url}/console/  (sign in as "
+        f"{world.console_login[0]} / {world.console_login[1]})",
         f"  lock board       simulated Kerong CU16 x2 on {world.workdir / 'lock-board'}",
         f"  kiosk config     {world.config_path}",
         "",

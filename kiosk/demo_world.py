@@ -32,6 +32,7 @@ DEMO_COLUMNS = (
     ("C", 1, 1, ("S", "S", "M", "M", "L", "XL")),
 )
 STORED = ("A01", "A02", "B01")
+CONSOLE_OPERATOR = "demo"
 TECHNICIAN = ("T01", "Demo Technician", "1357")
 START_TIMEOUT_S = 30.0
 
@@ -67,6 +68,7 @@ class DemoWorld:
     _procs: list[subprocess.Popen[str]] = field(init=False, default_factory=list)
     _stop: threading.Event = field(init=False, default_factory=threading.Event)
     config: KioskConfig | None = field(init=False, default=None)
+    console_login: tuple[str, str] = field(init=False, default=("", ""))
 
     # -- start and stop -------------------------------------------------------------
 
@@ -137,6 +139,7 @@ class DemoWorld:
         if done.returncode != 0:
             raise DemoError(f"seeding the central service failed: {done.stderr.strip()[-800:]}")
         self.seed = json.loads(done.stdout)
+        self._add_console_operator()
         # Imported here, not at the top: every `expresspoint` start (the kiosk's too)
         # imports this module to build the parser, and qrcode pulls in Pillow.
         import qrcode
@@ -154,6 +157,25 @@ class DemoWorld:
         badge = self.seed["courier"]["badge"]
         qrcode.make(badge).save(qr_dir / "courier-badge.png")
 
+    def _add_console_operator(self) -> None:
+        """An admin account for the web console (a fresh password each demo)."""
+        import secrets
+
+        name, password = CONSOLE_OPERATOR, "demo-" + secrets.token_urlsafe(9)
+        secret = self.tokens / "console.password"
+        secret.parent.mkdir(parents=True, exist_ok=True)
+        secret.touch(mode=0o600)
+        secret.write_text(password + "\n", encoding="utf-8")
+        done = subprocess.run(
+            self._cli("--log-level", "WARNING", "central", "operator", "add", "--db",
+                      self._central_db, "--name", name, "--role", "admin",
+                      "--password-file", str(secret)),
+            capture_output=True, text=True, timeout=120,
+        )
+        if done.returncode != 0:
+            raise DemoError(f"adding the console operator failed: {done.stderr.strip()[-800:]}")
+        self.console_login = (name, password)
+
     def _spawn(self, args: list[str], name: str) -> subprocess.Popen[str]:
         log_file = (self.workdir / f"{name}.log").open("a", encoding="utf-8")
         proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=log_file, text=True,
@@ -164,7 +186,8 @@ class DemoWorld:
     def _serve_central(self) -> None:
         proc = self._spawn(
             self._cli("central", "serve", "--db", self._central_db, "--host", "127.0.0.1",
-                      "--port", "0", "--operator-token-file", str(self.tokens / "operator.token")),
+                      "--port", "0", "--operator-token-file", str(self.tokens / "operator.token"),
+                      "--secret-key-file", str(self.tokens / "secret.key")),
             "central",
         )
         line = _first_line(proc, START_TIMEOUT_S)

@@ -110,6 +110,7 @@ class CentralService:
         device_token: str | None = None,
         create_locker: bool = True,
         workers: int = 1,
+        extra_args: list[str] | None = None,
     ) -> None:
         """`create_locker=False` with the tokens of an already seeded database (for
         example from `expresspoint central seed`) skips the locker set-up."""
@@ -122,6 +123,7 @@ class CentralService:
         self.sweep_interval_s = sweep_interval_s
         self.extra_env = extra_env or {}
         self.workers = workers
+        self.extra_args = list(extra_args or [])
         self.operator_token_file = self.workdir / "operator.token"
         self.operator_token = operator_token or f"xpt_op_{uuid.uuid4().hex}"
         self.operator_token_file.write_text(self.operator_token + "\n", encoding="utf-8")
@@ -166,6 +168,7 @@ class CentralService:
             str(self.sweep_interval_s),
             "--workers",
             str(self.workers),
+            *self.extra_args,
         ]
 
     def start(self, timeout_s: float = START_TIMEOUT_S) -> CentralService:

@@ -96,9 +96,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("locker_id", "order_ref", name="uq_central_parcel_order_ref"),
     )
     op.create_index("ix_central_parcel_pull", "central_parcel", ["locker_id", "change_seq"])
-    op.create_index(
-        "ix_central_parcel_deadline", "central_parcel", ["state", "pickup_deadline"]
-    )
+    op.create_index("ix_central_parcel_deadline", "central_parcel", ["state", "pickup_deadline"])
     op.create_index("ix_central_parcel_barcode", "central_parcel", ["locker_id", "barcode"])
     op.create_table(
         "central_courier_locker",
