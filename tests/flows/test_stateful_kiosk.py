@@ -3,13 +3,14 @@
 The real flows as the app assembles them (`KioskFlows`), on the real cache (a SQLite
 file) and the real lock bank driving simulated CU16 boards (occupancy sensors) over a
 pseudo-terminal. The machine plays everyone at once: customers typing and scanning
-right, wrong, old, foreign and garbage codes, a courier depositing, the sync worker
+right, wrong, old, foreign and garbage codes, a courier depositing, a technician
+opening doors with right and wrong PINs, the sync worker
 bringing parcels stored, cancelled and expired and remote commands, thieves forcing
 doors, jammed locks, time passing, and restarts with the wall clock moved either way.
 
 After every step it checks what must always hold:
 - no unlock frame reaches a board except for a stored parcel's code, a courier's
-  deposit, or a remote command within the hourly cap;
+  deposit, a technician's login, or a remote command within the hourly cap;
 - every frame's intent was committed to the cache before the board saw the frame;
 - compartment states follow from the parcels inside, and agree with the occupancy
   sensor where no one broke in;
@@ -39,13 +40,14 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from contract import wire
-from contract.codes import hash_code
+from contract.codes import hash_code, make_pin_record
 from kiosk.flows.assembly import FlowSettings, KioskFlows
 from kiosk.flows.clock import ManualClock
 from kiosk.flows.courier_view import CourierScreen
 from kiosk.flows.pickup import PickupScreen, PickupSettings
 from kiosk.flows.ratelimit import LockoutPolicy
 from kiosk.flows.remote import RemoteSettings
+from kiosk.flows.technician_view import TechnicianScreen, TechnicianSettings
 from locker_driver import LockerBank, Timeouts
 from sync import cache as c
 from sync.cache.sync_store import SyncStore
@@ -55,6 +57,8 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 SOAK = int(os.environ.get("EXPRESSPOINT_STATEFUL_EXAMPLES", "0"))
 COURIER, PIN = "C1", "4711"
+TECHNICIAN, TECH_PIN = "T1", "908172"
+TECH_RECORD = make_pin_record(TECH_PIN, TEST_KDF)
 PICKUP = PickupSettings()
 REMOTE = RemoteSettings()
 INSIDE = {c.ParcelState.STORED, c.ParcelState.EXPIRED, c.ParcelState.CANCELLED}
@@ -177,7 +181,9 @@ class KioskMachine(RuleBasedStateMachine):
     def _assemble(self) -> KioskFlows:
         flows = KioskFlows(
             self.world.cache, self.world.bank.bank, lambda _view: None,
-            FlowSettings(pickup=PICKUP, remote=REMOTE),
+            FlowSettings(pickup=PICKUP, remote=REMOTE, technician=TechnicianSettings(
+                technicians=((TECHNICIAN, TECH_RECORD),), scan_addresses=(1,),
+                scan_timeout_s=0.05)),
             clock=self.clock, boot_id=f"boot-{self.boot}",
         )
         flows.recovery.load()
@@ -208,8 +214,9 @@ class KioskMachine(RuleBasedStateMachine):
 
     def _poll(self, flow: Any = None) -> Any:
         readings = self.world.bank.read_states()
-        self.flows.watch.on_door_states(readings)
-        self.flows.recovery.on_door_states(readings)
+        # Every observer the app's runner shows each poll to (door watch, recovery, ...).
+        for observe in self.flows.runner._observers:
+            observe(readings)
         return (flow or self.flows.pickup).on_door_states(readings)
 
     def _pass(self, seconds: float, flow: Any = None) -> None:
@@ -425,6 +432,27 @@ class KioskMachine(RuleBasedStateMachine):
                 self.world.bank.close(cid)
         self._poll(courier)
         courier.logout()
+        self._poll()
+
+    # -- rules: the technician ----------------------------------------------------------
+
+    @precondition(lambda self: not self.flows.pickup.busy_with_door)
+    @rule(right_pin=st.booleans(), data=st.data())
+    def technician_opens_a_door(self, right_pin: bool, data: st.DataObject) -> None:
+        cid = data.draw(st.sampled_from(self.ids))
+        tech = self.flows.modes.technician()
+        view = tech.login(TECHNICIAN, TECH_PIN if right_pin else "000000")
+        if view.screen is not TechnicianScreen.map:
+            return
+        self._poll(tech)
+        view = tech.open_one(cid)
+        if view.screen is TechnicianScreen.confirm:
+            self.allowed.add(cid)  # a technician logged in with the right PIN
+            tech.confirm()
+            for _ in range(4):
+                self._poll(tech)
+                tech.tick()
+        tech.logout()
         self._poll()
 
     # -- rules: the physical world ------------------------------------------------------
