@@ -1,10 +1,14 @@
 """The central service under a simulated fleet of lockers, SQLite and PostgreSQL side by side.
 
-Every simulated locker, once per 10 s, sends a heartbeat, pulls its parcel changes and
-its courier changes (with the cursors it kept from last time) and, one cycle in ten,
-pushes a small batch of events. Time is compressed, not the load: N lockers start
-N/10 cycles per second in total, spread evenly (open loop), for a short window; a
-steady trickle of parcel announcements keeps the pulls non-empty.
+Every simulated locker makes, once per 10 s, exactly the requests the sync worker
+makes (tests/bench/test_fleet_locker.py pins it): one cycle in ten it pushes a small
+batch of events, then it sends a heartbeat and pulls only the parcels or couriers whose
+cursor the heartbeat shows moved, and the profile on its first cycle and every 30th.
+The `legacy-` backends drive the protocol before cursors in the heartbeat (both pulls
+every cycle, a heartbeat every third) for the side-by-side ratio. Time is compressed,
+not the load: N lockers start N/10 cycles per second in total, spread evenly (open
+loop), for a short window; a steady trickle of parcel announcements keeps some pulls
+non-empty.
 
 For each backend the script searches the largest N for which p99 request latency
 stays under 100 ms with no errors and the offered rate is met, doubling N while it
@@ -13,7 +17,12 @@ holds and then bisecting. It prints one line per step and a summary with the rat
 Client and server share this machine's cores, so the figures are conservative; all
 traffic is on 127.0.0.1.
 
-    .venv/bin/python bench/central_fleet.py [--backends sqlite,postgresql] [--window 6]
+    .venv/bin/python bench/central_fleet.py [--backends sqlite,postgresql,postgresql:2]
+        [--window 6]
+
+Backends: `sqlite`, `postgresql`, `NAME:K` (one service, K worker processes), `NAME*H`
+(H services on one database, each on its own port as if on its own host; client
+connections are spread over them), `legacy-NAME`.
 """
 
 from __future__ import annotations
@@ -54,7 +63,9 @@ from tests.central_service import (  # noqa: E402
 CYCLE_S = 10.0
 P99_LIMIT_MS = 100.0
 MIN_RATE_SHARE = 0.95
-REQUESTS_PER_CYCLE = 3.1  # heartbeat, two pulls, and an event push one cycle in ten
+# requests per locker per cycle: a heartbeat, an event push one cycle in ten, the
+# profile one in thirty, and (legacy) two pulls every cycle with a heartbeat one in three
+REQUESTS_PER_CYCLE = {"current": 1 + 0.1 + 1 / 30, "legacy": 2 + 1 / 3 + 0.1 + 1 / 30}
 
 
 @dataclass
@@ -64,6 +75,7 @@ class SimLocker:
     parcel_cursor: str | None = None
     courier_cursor: str | None = None
     seq: int = 0
+    cycles: int = 0
 
 
 @dataclass
@@ -93,9 +105,13 @@ class StepResult:
 class Fleet:
     """Lockers created straight in the database (fast), then driven over HTTP."""
 
-    def __init__(self, service: CentralService, parcels_per_locker: int) -> None:
-        self.service = service
-        self.db = Database(service.db_url, pool_size=2)
+    def __init__(
+        self, services: list[CentralService], parcels_per_locker: int, protocol: str
+    ) -> None:
+        self.services = services
+        self.service = services[0]
+        self.protocol = protocol
+        self.db = Database(self.service.db_url, pool_size=2)
         self.parcels_per_locker = parcels_per_locker
         self.lockers: list[SimLocker] = []
 
@@ -145,7 +161,7 @@ class Fleet:
         # warm-up: each new locker does its first full pull once, unmeasured
         client = Client(self.service.port)
         for sim in new:
-            cycle(client, sim, push_events=False, record=None)
+            cycle(client, sim, push_events=False, record=None, protocol=self.protocol)
         client.close()
         self.lockers += new
 
@@ -179,59 +195,55 @@ class Client:
         self.conn.close()
 
 
+PAGE_LIMIT = 1000  # the sync worker's default page size
+PROFILE_EVERY = 30  # the worker fetches the profile on its first cycle and every 30th
+
+
+def _beat(sim: SimLocker, now: str) -> dict[str, object]:
+    return {
+        "sent_at": now,
+        "software_version": "bench",
+        "outbox_depth": 0,
+        "last_event_seq": sim.seq,
+        "compartments": [
+            {"compartment_id": f"A{i:02d}", "state": "free", "door": "closed", "occupied": False}
+            for i in range(8)
+        ],
+        "board_ok": True,
+    }
+
+
+def _events(sim: SimLocker, now: str) -> dict[str, object]:
+    events = []
+    for _ in range(2):
+        sim.seq += 1
+        events.append({
+            "event_id": str(uuid.uuid4()), "seq": sim.seq, "type": "code.denied",
+            "occurred_at": now, "parcel_id": None, "compartment_id": None,
+            "actor": {"kind": "customer", "id": None}, "data": {},
+        })
+    return {"events": events}
+
+
 def cycle(
     client: Client,
     sim: SimLocker,
     *,
     push_events: bool,
     record: list[tuple[float, bool]] | None,
+    protocol: str = "current",
 ) -> None:
-    """One locker's 10-second duty: heartbeat, pull parcels, pull couriers, maybe push."""
+    """One locker's 10-second duty, request for request what sync/worker.py sends.
+
+    current: push (when events wait), heartbeat, then only the pulls whose cursor the
+    heartbeat shows moved, page by page; the profile on the first cycle and every 30th.
+    legacy (the worker before cursors in the heartbeat): push, profile as above, both
+    pulls every cycle, then the heartbeat every third cycle (30 s).
+    """
     base = f"/v1/lockers/{sim.locker_id}"
-    now = datetime.now(UTC).isoformat()
-    calls: list[tuple[str, str, object | None]] = [
-        (
-            "POST",
-            f"{base}/heartbeat",
-            {
-                "sent_at": now,
-                "software_version": "bench",
-                "outbox_depth": 0,
-                "last_event_seq": sim.seq,
-                "compartments": [
-                    {"compartment_id": f"A{i:02d}", "state": "free", "door": "closed"}
-                    for i in range(8)
-                ],
-                "board_ok": True,
-            },
-        ),
-        (
-            "GET",
-            f"{base}/parcels" + (f"?cursor={sim.parcel_cursor}" if sim.parcel_cursor else ""),
-            None,
-        ),
-        (
-            "GET",
-            f"{base}/couriers" + (f"?cursor={sim.courier_cursor}" if sim.courier_cursor else ""),
-            None,
-        ),
-    ]
-    if push_events:
-        events = []
-        for _ in range(2):
-            sim.seq += 1
-            events.append(
-                {
-                    "event_id": str(uuid.uuid4()),
-                    "seq": sim.seq,
-                    "type": "code.denied",
-                    "occurred_at": now,
-                    "actor": {"kind": "customer"},
-                    "data": {},
-                }
-            )
-        calls.append(("POST", f"{base}/events", {"events": events}))
-    for method, path, body in calls:
+    now = datetime.now(UTC).isoformat().replace("+00:00", "Z")
+
+    def call(method: str, path: str, body: object | None = None) -> dict | None:
         start = time.perf_counter()
         try:
             status, data = client.call(method, path, sim.token, body)
@@ -240,10 +252,39 @@ def cycle(
             ok, data = False, {}
         if record is not None:
             record.append(((time.perf_counter() - start) * 1000.0, ok))
-        if ok and path.startswith(f"{base}/parcels"):
-            sim.parcel_cursor = data["next_cursor"]
-        elif ok and path.startswith(f"{base}/couriers"):
-            sim.courier_cursor = data["next_cursor"]
+        return data if ok else None
+
+    def pull(kind: str, cursor: str | None) -> str | None:
+        while True:
+            query = f"?limit={PAGE_LIMIT}" + (f"&cursor={cursor}" if cursor else "")
+            page = call("GET", f"{base}/{kind}{query}")
+            if page is None:
+                return cursor
+            cursor = page["next_cursor"]
+            if not page["has_more"]:
+                return cursor
+
+    if push_events and call("POST", f"{base}/events", _events(sim, now)) is None:
+        return  # the worker's round ends at the first failure
+    profile_due = sim.cycles % PROFILE_EVERY == 0
+    sim.cycles += 1
+    if protocol == "legacy":
+        if profile_due:
+            call("GET", base)
+        sim.parcel_cursor = pull("parcels", sim.parcel_cursor)
+        sim.courier_cursor = pull("couriers", sim.courier_cursor)
+        if (sim.cycles - 1) % 3 == 0:  # the heartbeat every 30 s, pulls every 10
+            call("POST", f"{base}/heartbeat", _beat(sim, now))
+        return
+    reply = call("POST", f"{base}/heartbeat", _beat(sim, now))
+    if reply is None:
+        return
+    if profile_due:
+        call("GET", base)
+    if reply.get("parcels_cursor") != sim.parcel_cursor:
+        sim.parcel_cursor = pull("parcels", sim.parcel_cursor)
+    if reply.get("couriers_cursor") != sim.courier_cursor:
+        sim.courier_cursor = pull("couriers", sim.courier_cursor)
 
 
 def run_step(fleet: Fleet, n: int, window_s: float, threads: int, rng: random.Random) -> StepResult:
@@ -262,15 +303,17 @@ def run_step(fleet: Fleet, n: int, window_s: float, threads: int, rng: random.Ra
     for _ in range(threads):
         jobs.put(None)
 
-    def worker() -> None:
-        client = Client(fleet.service.port)
+    def worker(index: int) -> None:
+        # with several instances each client connection goes to one of them, so a
+        # locker's successive cycles land on different processes
+        client = Client(fleet.services[index % len(fleet.services)].port)
         local: list[tuple[float, bool]] = []
         while (job := jobs.get()) is not None:
             when, sim, push = job
             delay = when - time.perf_counter()
             if delay > 0:
                 time.sleep(delay)
-            cycle(client, sim, push_events=push, record=local)
+            cycle(client, sim, push_events=push, record=local, protocol=fleet.protocol)
         client.close()
         with lock:
             records.extend(local)
@@ -285,7 +328,7 @@ def run_step(fleet: Fleet, n: int, window_s: float, threads: int, rng: random.Ra
             with contextlib.suppress(Exception):
                 fleet.service.announce(locker_id=sim.locker_id)
 
-    pool = [threading.Thread(target=worker, daemon=True) for _ in range(threads)]
+    pool = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(threads)]
     side = threading.Thread(target=trickle, daemon=True)
     side.start()
     for th in pool:
@@ -333,7 +376,7 @@ class Search:
 
 def report(label: str, res: StepResult) -> None:
     print(
-        f"  {label:<12} N={res.n:>6}  {res.achieved_rps:7.1f} req/s "
+        f"  {label:<18} N={res.n:>6}  {res.achieved_rps:7.1f} req/s "
         f"(offered {res.offered_rps:7.1f})  p50 {res.pct(0.5):6.1f} ms  "
         f"p95 {res.pct(0.95):6.1f} ms  p99 {res.pct(0.99):6.1f} ms  "
         f"max {max(res.latencies_ms, default=float('nan')):7.1f} ms  errors {res.errors:>3}  "
@@ -346,9 +389,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--backends",
-        default="sqlite,postgresql",
-        help="comma-separated; NAME:K runs the service with K worker processes, "
-        "e.g. sqlite,postgresql,postgresql:2",
+        default="sqlite,postgresql,postgresql:2,postgresql*2,legacy-postgresql",
+        help="comma-separated: sqlite, postgresql; NAME:K runs one service with K worker "
+        "processes; NAME*H runs H services on one database, each on its own port as if "
+        "on its own host; legacy-NAME drives NAME with the protocol before cursors",
     )
     parser.add_argument("--window", type=float, default=6.0, help="seconds measured per step")
     parser.add_argument("--start-n", type=int, default=100)
@@ -359,8 +403,8 @@ def main() -> int:
     args = parser.parse_args()
 
     print(
-        f"central fleet bench: heartbeat + parcel pull + courier pull per locker every "
-        f"{CYCLE_S:.0f} s (+ events 1 cycle in 10); pass = p99 < {P99_LIMIT_MS:.0f} ms, "
+        f"central fleet bench: each locker's sync cycle every {CYCLE_S:.0f} s (heartbeat, "
+        "the pulls it shows are needed, events 1 cycle in 10); pass = p99 < {P99_LIMIT_MS:.0f} ms, "
         f"no errors, >= {MIN_RATE_SHARE:.0%} of the offered rate; {args.window:.0f} s per step"
     )
     print(f"  load average at start: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
@@ -371,8 +415,11 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="xp-fleet-") as tmp:
         try:
             for label in [b.strip() for b in args.backends.split(",") if b.strip()]:
-                backend, _, workers_text = label.partition(":")
-                workers = int(workers_text or 1)
+                protocol = "legacy" if label.startswith("legacy-") else "current"
+                spec = label.removeprefix("legacy-")
+                spec, _, hosts_text = spec.partition("*")
+                backend, _, workers_text = spec.partition(":")
+                workers, hosts = int(workers_text or 1), int(hosts_text or 1)
                 db_url = None
                 if backend == "postgresql":
                     try:
@@ -385,11 +432,18 @@ def main() -> int:
                 elif backend != "sqlite":
                     print(f"  unknown backend {backend!r} skipped")
                     continue
-                service = CentralService(
-                    Path(tmp) / label.replace(":", "-"), db_url=db_url, workers=workers
-                )
-                services.append(service.start())
-                fleets[label] = Fleet(service, args.parcels_per_locker)
+                folder = Path(tmp) / label.replace(":", "-").replace("*", "x")
+                first = CentralService(folder / "0", db_url=db_url, workers=workers)
+                group = [first.start()]
+                for h in range(1, hosts):
+                    # the same database, operator token and locker; its own port
+                    group.append(CentralService(
+                        folder / str(h), db_url=first.db_url, workers=workers,
+                        operator_token=first.operator_token, device_token=first.device_token,
+                        locker_id=first.locker_id, create_locker=False,
+                    ).start())
+                services += group
+                fleets[label] = Fleet(group, args.parcels_per_locker, protocol)
             # Backends take turns step by step, so a burst of load from elsewhere on the
             # machine hits both alike and the ratio stays meaningful.
             searches = {b: Search(args.start_n, args.max_n, args.bisect) for b in fleets}
@@ -413,8 +467,8 @@ def main() -> int:
     print(f"  load average at end: {os.getloadavg()[0]:.2f}")
     print("\nlargest fleet holding p99 < 100 ms on this machine:")
     for backend, best in results.items():
-        rps = best / CYCLE_S * REQUESTS_PER_CYCLE
-        print(f"  {backend:<12} N = {best:>6} lockers  (~{rps:.0f} requests/s)")
+        rps = best / CYCLE_S * REQUESTS_PER_CYCLE[fleets[backend].protocol]
+        print(f"  {backend:<18} N = {best:>6} lockers  (~{rps:.0f} requests/s)")
     base = results.get("sqlite")
     for label, best in results.items():
         if base and label != "sqlite":

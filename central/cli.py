@@ -95,6 +95,41 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     register_seed(sub, _db_arg)
     register_operator(sub)
     register_accounts(sub, _db_arg)
+    _name_the_extra(central)
+
+
+# What only the `central` extra installs: the appliance's base install has none of it, so
+# `expresspoint central ...` registers everywhere and says what to install when needed.
+CENTRAL_EXTRA = frozenset({"fastapi", "starlette", "uvicorn", "psycopg", "psycopg_binary", "jinja2",
+                           "cryptography"})
+CENTRAL_EXTRA_HINT = ("this command needs the central service's libraries, which a locker's "
+                      "base install leaves out: pip install 'expresspoint[central]'")
+
+
+def _name_the_extra(parser: argparse.ArgumentParser) -> None:
+    """Every command under `parser`: a library of the central extra that is missing is
+    one clear line, never a traceback."""
+    func = parser.get_default("func")
+    if func is not None:
+        parser.set_defaults(func=_needing_extra(func))
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in set(action.choices.values()):
+                _name_the_extra(child)
+
+
+def _needing_extra(func: Any) -> Any:
+    def run(args: argparse.Namespace) -> Any:
+        try:
+            return func(args)
+        except ModuleNotFoundError as exc:
+            if (exc.name or "").split(".")[0] not in CENTRAL_EXTRA:
+                raise
+            print(f"error: {CENTRAL_EXTRA_HINT} ({exc.name} is not installed)",
+                  file=sys.stderr)
+            return 2
+
+    return run
 
 
 def _db_arg(parser: argparse.ArgumentParser) -> None:

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from central import lockers
 from central.errors import Invalid, NotFound
+from central.rows import to_model
 from central.schema import commands
 from contract.wire import (
     Command,
@@ -79,16 +80,7 @@ def for_delivery(conn: Connection, locker_id: str, now: datetime) -> list[Comman
             .where(commands.c.command_id.in_(fresh))
             .values(status=CommandStatus.DELIVERED.value, delivered_at=now)
         )
-    return [
-        Command(
-            command_id=r.command_id,
-            type=CommandType(r.type),
-            compartment_id=r.compartment_id,
-            reason=r.reason,
-            expires_at=r.expires_at,
-        )
-        for r in live
-    ]
+    return [to_model(Command, r) for r in live]
 
 
 def listing(conn: Connection, locker_id: str, limit: int = 100) -> CommandList:
@@ -102,16 +94,4 @@ def listing(conn: Connection, locker_id: str, limit: int = 100) -> CommandList:
 
 
 def _record(row: Any) -> CommandRecord:
-    return CommandRecord(
-        command_id=row.command_id,
-        type=CommandType(row.type),
-        compartment_id=row.compartment_id,
-        reason=row.reason,
-        expires_at=row.expires_at,
-        locker_id=row.locker_id,
-        status=CommandStatus(row.status),
-        created_at=row.created_at,
-        delivered_at=row.delivered_at,
-        result_at=row.result_at,
-        result=row.result,
-    )
+    return to_model(CommandRecord, row)

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from central import cursor, lockers
 from central.errors import Invalid, NotFound
+from central.rows import to_model
 from central.schema import courier_lockers, couriers
 from contract.codes import hash_secret
 from contract.wire import Courier, CourierPage, CourierRecord, CourierUpsert
@@ -114,18 +115,12 @@ def get(conn: Connection, courier_id: str) -> CourierRecord:
         .where(courier_lockers.c.courier_id == courier_id, courier_lockers.c.assigned.is_(True))
         .order_by(courier_lockers.c.locker_id)
     )
-    return CourierRecord(
-        courier_id=row.courier_id,
-        name=row.name,
-        active=row.active,
-        locker_ids=[r[0] for r in assigned],
-        version=row.version,
-    )
+    return to_model(CourierRecord, row, locker_ids=[r[0] for r in assigned])
 
 
 def page(conn: Connection, locker_id: str, after: str | None, limit: int) -> CourierPage:
-    start = cursor.decode(after, CURSOR_KIND, locker_id)
-    rows = conn.execute(
+    rows, next_cursor, has_more = cursor.page(
+        conn,
         select(
             couriers.c.courier_id,
             couriers.c.name,
@@ -137,25 +132,10 @@ def page(conn: Connection, locker_id: str, after: str | None, limit: int) -> Cou
             courier_lockers.c.change_seq,
         )
         .join(couriers, couriers.c.courier_id == courier_lockers.c.courier_id)
-        .where(courier_lockers.c.locker_id == locker_id, courier_lockers.c.change_seq > start)
-        .order_by(courier_lockers.c.change_seq)
-        .limit(limit + 1)
-    ).all()
-    has_more = len(rows) > limit
-    rows = rows[:limit]
-    last = rows[-1].change_seq if rows else start
+        .where(courier_lockers.c.locker_id == locker_id),
+        courier_lockers.c.change_seq, CURSOR_KIND, locker_id, after, limit)
     return CourierPage(
-        couriers=[
-            Courier(
-                courier_id=r.courier_id,
-                name=r.name,
-                pin_hash=r.pin_hash,
-                badge_hash=r.badge_hash,
-                active=bool(r.active and r.assigned),
-                version=r.version,
-            )
-            for r in rows
-        ],
-        next_cursor=cursor.encode(CURSOR_KIND, locker_id, last),
+        couriers=[to_model(Courier, r, active=bool(r.active and r.assigned)) for r in rows],
+        next_cursor=next_cursor,
         has_more=has_more,
     )

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Column, Connection, Select
 
 from central.errors import Invalid
 
@@ -41,3 +45,16 @@ def decode(cursor: str | None, kind: str, locker_id: str) -> int:
             code="invalid_cursor",
         )
     return seq
+
+
+def page(conn: Connection, query: Select[Any], seq: Column[Any], kind: str, locker_id: str,
+         after: str | None, limit: int) -> tuple[Sequence[Any], str, bool]:
+    """One page of `query`'s rows changed after the cursor, in `seq` order: (rows, the
+    cursor that follows them, whether more rows wait). Every pull and log page of the
+    service is cut this way."""
+    start = decode(after, kind, locker_id)
+    rows = conn.execute(query.where(seq > start).order_by(seq).limit(limit + 1)).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    last = getattr(rows[-1], seq.name) if rows else start
+    return rows, encode(kind, locker_id, last), more

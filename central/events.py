@@ -25,6 +25,7 @@ from sqlalchemy import Connection, func, insert, select, update
 from central import cursor, lockers, outbox, parcels
 from central.errors import Invalid
 from central.http_errors import describe_errors, excerpt
+from central.rows import to_model
 from central.schema import commands, events
 from contract.wire import (
     MAX_EVENTS_PER_BATCH,
@@ -232,31 +233,15 @@ def page(
     types: Sequence[str] = (),
 ) -> EventLog:
     """The operator's view: events of one locker in the order they were received."""
-    start = cursor.decode(after, CURSOR_KIND, locker_id)
-    query = select(events).where(events.c.locker_id == locker_id, events.c.change_seq > start)
+    query = select(events).where(events.c.locker_id == locker_id)
     if types:
         query = query.where(events.c.type.in_(list(types)))
-    rows = conn.execute(query.order_by(events.c.change_seq).limit(limit + 1)).all()
-    has_more = len(rows) > limit
-    rows = rows[:limit]
-    last = rows[-1].change_seq if rows else start
-    return EventLog(
-        events=[_record(r) for r in rows],
-        next_cursor=cursor.encode(CURSOR_KIND, locker_id, last),
-        has_more=has_more,
-    )
+    rows, next_cursor, has_more = cursor.page(conn, query, events.c.change_seq, CURSOR_KIND,
+                                              locker_id, after, limit)
+    return EventLog(events=[_record(r) for r in rows], next_cursor=next_cursor,
+                    has_more=has_more)
 
 
 def _record(row: Any) -> EventRecord:
-    return EventRecord(
-        event_id=row.event_id,
-        seq=row.seq,
-        type=EventType(row.type),
-        occurred_at=row.occurred_at,
-        parcel_id=row.parcel_id,
-        compartment_id=row.compartment_id,
-        actor=Actor(kind=row.actor_kind, id=row.actor_id),
-        data=row.data or {},
-        locker_id=row.locker_id,
-        received_at=row.received_at,
-    )
+    return to_model(EventRecord, row, actor=Actor(kind=row.actor_kind, id=row.actor_id),
+                    data=row.data or {})

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, func, insert, select, update
 
 from central import cursor, lockers, outbox
 from central.errors import Conflict, Invalid, NotFound
+from central.rows import to_model
 from central.schema import parcels
 from contract.codes import hash_code, new_code, qr_payload
 from contract.wire import (
@@ -42,28 +43,11 @@ OPERATOR_TRANSITIONS: dict[ParcelState, tuple[ParcelState, ...]] = {
 
 
 def _to_wire(row: Any) -> Parcel:
-    return Parcel(
-        parcel_id=row.parcel_id,
-        order_ref=row.order_ref,
-        state=ParcelState(row.state),
-        size=row.size,
-        compartment_id=row.compartment_id,
-        barcode=row.barcode,
-        pickup_code_hash=row.pickup_code_hash,
-        pickup_deadline=row.pickup_deadline,
-        recipient_hint=row.recipient_hint,
-        accessible=bool(row.accessible),
-        version=row.version,
-    )
+    return to_model(Parcel, row, accessible=bool(row.accessible))
 
 
 def _to_record(row: Any) -> ParcelRecord:
-    return ParcelRecord(
-        **_to_wire(row).model_dump(),
-        locker_id=row.locker_id,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-    )
+    return to_model(ParcelRecord, row, accessible=bool(row.accessible))
 
 
 def new_code_and_hash(keys: lockers.LockerKeys, code: str | None = None) -> tuple[str, str]:
@@ -142,21 +126,11 @@ def get(conn: Connection, parcel_id: str) -> ParcelRecord:
 
 def page(conn: Connection, locker_id: str, after: str | None, limit: int) -> ParcelPage:
     """Parcels of `locker_id` changed after the cursor, in change order."""
-    start = cursor.decode(after, CURSOR_KIND, locker_id)
-    rows = conn.execute(
-        select(parcels)
-        .where(parcels.c.locker_id == locker_id, parcels.c.change_seq > start)
-        .order_by(parcels.c.change_seq)
-        .limit(limit + 1)
-    ).all()
-    has_more = len(rows) > limit
-    rows = rows[:limit]
-    last = rows[-1].change_seq if rows else start
-    return ParcelPage(
-        parcels=[_to_wire(r) for r in rows],
-        next_cursor=cursor.encode(CURSOR_KIND, locker_id, last),
-        has_more=has_more,
-    )
+    rows, next_cursor, has_more = cursor.page(
+        conn, select(parcels).where(parcels.c.locker_id == locker_id), parcels.c.change_seq,
+        CURSOR_KIND, locker_id, after, limit)
+    return ParcelPage(parcels=[_to_wire(r) for r in rows], next_cursor=next_cursor,
+                      has_more=has_more)
 
 
 def set_state(conn: Connection, parcel_id: str, target: ParcelState, now: datetime) -> ParcelRecord:

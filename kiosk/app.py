@@ -195,12 +195,8 @@ class KioskApp:
         )
         signals.setParent(window)
 
-        def route(result: Any) -> None:
-            page = window.current_page
-            screen = str(getattr(getattr(page, "view", None), "screen", ""))
-            modes.submit_scan(result.text, screen)
-
-        signals.scanned.connect(route)
+        # The active flow decides what a code means where it is.
+        signals.scanned.connect(lambda result: modes.submit_scan(result.text))
         self.window = window
         return window
 

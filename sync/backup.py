@@ -69,13 +69,9 @@ def backup_cache(
             f"free; delete old files in {backup_dir} or free space (docs/runbook.md, disk full)"
         )
     final = backup_dir / f"{PREFIX}{now().strftime('%Y%m%dT%H%M%SZ')}{SUFFIX}"
-    partial = final.with_name(final.name + ".partial")
     try:
-        _copy(db_path, partial)
-        os.replace(partial, final)
-        _fsync_dir(backup_dir)
+        checked_copy(db_path, final)
     except (sqlite3.Error, OSError) as exc:
-        partial.unlink(missing_ok=True)
         raise BackupError(f"backup of {db_path} to {final} failed: {exc}") from exc
     removed = _prune(backup_dir, keep)
     return BackupResult(final, final.stat().st_size, removed)
@@ -84,6 +80,22 @@ def backup_cache(
 def _database_bytes(db_path: Path) -> int:
     wal = db_path.with_name(db_path.name + "-wal")
     return db_path.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
+
+
+def checked_copy(source: Path, target: Path) -> None:
+    """A consistent copy of a live SQLite file (the other process may be writing) at
+    `target`: written under a temporary name, checked with `PRAGMA quick_check`, flushed
+    and only then renamed into place, so a power cut never leaves a half file that
+    looks like a copy. Raises BackupError (a copy that fails its check), sqlite3.Error
+    or OSError; nothing is left at `target` then."""
+    partial = target.with_name(target.name + ".partial")
+    try:
+        _copy(source, partial)
+        os.replace(partial, target)
+        _fsync_dir(target.parent)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
 
 
 def _copy(source: Path, target: Path) -> None:

@@ -43,7 +43,7 @@ from kiosk.flows.ports import (
     StoreNotReady,
 )
 from kiosk.flows.ratelimit import Limits, Lockout, LockoutKind, lockout_for
-from kiosk.flows.views import EMPTY_MAP, LockerMap, countdown
+from kiosk.flows.views import EMPTY_MAP, FlowKind, LockerMap, countdown
 
 __all__ = ["CourierFlow", "CourierScreen", "CourierSettings", "CourierView"]
 
@@ -55,6 +55,7 @@ _DOOR_SCREENS = frozenset({
 })
 _LOGIN_SCREENS = frozenset({
     CourierScreen.login, CourierScreen.login_failed, CourierScreen.locked_out})
+_LOGIN_SCREENS = frozenset({CourierScreen.login, CourierScreen.login_failed})
 _DEPOSIT_READY = frozenset({
     CourierScreen.menu, CourierScreen.deposit_scan, CourierScreen.deposit_refused,
     CourierScreen.no_compartment, CourierScreen.check_result, CourierScreen.collect_done,
@@ -66,6 +67,7 @@ COLLECT_LABEL_SCREENS = frozenset({CourierScreen.collect_list})
 
 
 class CourierFlow:
+    kind = FlowKind.courier
     def __init__(
         self,
         store: Store,
@@ -131,6 +133,14 @@ class CourierFlow:
         return self._courier is not None and self._screen is not CourierScreen.logged_out
 
     # -- login -----------------------------------------------------------------------
+
+    def submit_scan(self, text: str) -> CourierView:
+        """A code read by the camera or a scanner: a badge while logging in, a label
+        afterwards (`read_label` decides: deposit or collect, or nothing on a screen
+        that takes no label)."""
+        if self._screen in _LOGIN_SCREENS:
+            return self.login_badge(text)
+        return self.read_label(text)
 
     def login_badge(self, payload: str) -> CourierView:
         """A badge QR read by the camera or scanner."""

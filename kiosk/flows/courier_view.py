@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from kiosk.flows.views import EMPTY_MAP, DoorPlace, LockerMap
+from kiosk.flows.views import EMPTY_MAP, DoorPlace, FlowKind, LockerMap
 
 
 class CourierScreen(StrEnum):
@@ -113,6 +113,14 @@ class CourierView:
     lockout_remaining_s: int | None = None
     timeout_remaining_s: int | None = None
     offline: bool = False
+
+    @property
+    def flow(self) -> FlowKind:
+        return FlowKind.courier
+
+    @property
+    def ended(self) -> bool:
+        return self.screen is CourierScreen.logged_out
 
 
 @dataclass(frozen=True)

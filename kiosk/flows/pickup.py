@@ -40,7 +40,7 @@ from kiosk.flows.ports import (
     StoreNotReady,
 )
 from kiosk.flows.ratelimit import Limits, Lockout, LockoutKind, Verdict, lockout_for
-from kiosk.flows.views import EMPTY_MAP, LockerMap, countdown
+from kiosk.flows.views import EMPTY_MAP, FlowKind, LockerMap, countdown
 
 __all__ = ["MalformedReason", "PickupFlow", "PickupScreen", "PickupSettings", "PickupView"]
 
@@ -89,6 +89,7 @@ def new_reference() -> str:
 
 
 class PickupFlow:
+    kind = FlowKind.pickup
     def __init__(
         self,
         store: Store,

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from kiosk.flows.views import EMPTY_MAP, DoorPlace, LockerMap
+from kiosk.flows.views import EMPTY_MAP, DoorPlace, FlowKind, LockerMap
 
 
 class PickupScreen(StrEnum):
@@ -97,6 +97,14 @@ class PickupView:
     # Chrome.
     timeout_remaining_s: int | None = None  # back to idle in N s (last 10 s only)
     offline: bool = False  # sync is down: small badge, pickup keeps working
+
+    @property
+    def flow(self) -> FlowKind:
+        return FlowKind.pickup
+
+    @property
+    def ended(self) -> bool:
+        return False  # the customer flow is the kiosk's home: it never ends
 
 
 @dataclass(frozen=True)

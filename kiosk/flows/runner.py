@@ -18,6 +18,7 @@ from functools import partial
 from typing import Any, Protocol
 
 from kiosk.flows.ports import DoorReading, DoorState
+from kiosk.flows.views import FlowKind, FlowView
 
 log = logging.getLogger(__name__)
 
@@ -26,8 +27,13 @@ class RunnableFlow(Protocol):
     """What the runner drives. Every flow of this package has these."""
 
     on_change: Callable[[], None] | None
+    kind: FlowKind
 
-    def view(self) -> Any: ...
+    def view(self) -> FlowView: ...
+
+    def submit_scan(self, text: str) -> Any:
+        """A scanned code: the flow decides what it means where it is."""
+        ...
 
     def tick(self) -> Any: ...
 
@@ -115,6 +121,11 @@ class FlowRunner:
             self._calls.put((future, fn, args))
         return future
 
+    def call_flow(self, name: str, *args: Any) -> Future[Any]:
+        """Run `<flow>.<name>(*args)` on the worker, on the flow active when the call is
+        handled (a switch queued before it has happened by then)."""
+        return self.call(lambda: getattr(self._flow, name)(*args))
+
     def switch(self, flow: RunnableFlow) -> Future[Any]:
         """Make `flow` the one driven from now on (pickup <-> courier <-> technician)."""
         return self.call(self._switch, flow)
@@ -157,8 +168,7 @@ class FlowRunner:
                 self._on_view(view)
             except Exception:
                 log.exception("the view callback failed; the flow goes on")
-        if self._home is not None and self._flow is not self._home and \
-                str(getattr(view, "screen", "")) == "logged_out":
+        if self._home is not None and self._flow is not self._home and view.ended:
             self._publish(self._switch(self._home))
 
     def _loop(self) -> None:

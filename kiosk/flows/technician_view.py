@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from kiosk.flows.views import EMPTY_MAP, DoorPlace, LockerMap
+from kiosk.flows.views import EMPTY_MAP, DoorPlace, FlowKind, LockerMap
 
 
 class TechnicianScreen(StrEnum):
@@ -103,6 +103,14 @@ class TechnicianView:
     lockout_remaining_s: int | None = None
     timeout_remaining_s: int | None = None
     offline: bool = False
+
+    @property
+    def flow(self) -> FlowKind:
+        return FlowKind.technician
+
+    @property
+    def ended(self) -> bool:
+        return self.screen is TechnicianScreen.logged_out
 
 
 @dataclass(frozen=True)

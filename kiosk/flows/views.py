@@ -8,8 +8,41 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol
 
 from kiosk.flows.ports import Compartment
+
+
+class FlowKind(StrEnum):
+    """Which flow a view comes from (and so which pages render its screens)."""
+
+    pickup = "pickup"  # customers: the kiosk's home flow
+    courier = "courier"
+    technician = "technician"
+
+
+class FlowView(Protocol):
+    """What every flow's view says besides its own fields: the UI needs only these to
+    pick a page, show the offline badge and the countdown, and end a visit."""
+
+    @property
+    def flow(self) -> FlowKind: ...
+
+    @property
+    def screen(self) -> StrEnum: ...
+
+    @property
+    def offline(self) -> bool: ...
+
+    @property
+    def timeout_remaining_s(self) -> int | None: ...
+
+    @property
+    def ended(self) -> bool:
+        """The visit is over (logged out): the kiosk goes back to its home flow."""
+        ...
+
 
 # The UI shows an idle-timeout countdown only in the last seconds of a screen.
 COUNTDOWN_VISIBLE_S = 10

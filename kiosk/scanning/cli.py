@@ -16,15 +16,16 @@ import queue
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import cv2
-
-from kiosk.scanning.decoders import available_decoders, decoder_names, make_decoder
 from kiosk.scanning.errors import ScanningError
-from kiosk.scanning.factory import frame_source_from_spec, scanner_from_spec
-from kiosk.scanning.model import KIOSK_SYMBOLOGIES, ScanResult, Symbology
-from kiosk.scanning.pipeline import ScanPipeline
+from kiosk.scanning.model import DECODER_NAMES, KIOSK_SYMBOLOGIES, ScanResult, Symbology
+
+if TYPE_CHECKING:
+    from kiosk.scanning.pipeline import ScanPipeline
+
+# OpenCV, numpy and the decoders load in the commands that use them: every
+# `expresspoint` start, the sync worker's too, builds this parser.
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,7 @@ def register(subparsers: Any) -> None:
     test = sub.add_parser("test", help="decode live from a camera/file and/or a scanner")
     test.add_argument("--source", help="camera index, /dev/videoN, or an image/video file")
     test.add_argument("--scanner", help='"serial:<port or URL>" or "hid:/dev/input/..."')
-    test.add_argument("--decoder", default="auto", choices=decoder_names())
+    test.add_argument("--decoder", default="auto", choices=DECODER_NAMES)
     test.add_argument(
         "--symbologies",
         default="all",
@@ -63,6 +64,8 @@ def register(subparsers: Any) -> None:
 
 
 def cmd_decoders(args: argparse.Namespace) -> int:
+    from kiosk.scanning.decoders import available_decoders, make_decoder
+
     report = available_decoders()
     for name, status in report.items():
         print(f"{name:14} {status}")
@@ -83,6 +86,10 @@ def cmd_test(args: argparse.Namespace) -> int:
     if not args.source and not args.scanner:
         print("give --source (camera or file) and/or --scanner", file=sys.stderr)
         return 2
+    from kiosk.scanning.decoders import make_decoder
+    from kiosk.scanning.factory import frame_source_from_spec, scanner_from_spec
+    from kiosk.scanning.pipeline import ScanPipeline
+
     results: queue.Queue[ScanResult] = queue.Queue()
     pipeline = scanner = None
     try:
@@ -142,8 +149,9 @@ def _report(pipeline: ScanPipeline | None, scanner: Any) -> None:
 
 
 def cmd_card(args: argparse.Namespace) -> int:
-    # Imported here: qrcode (and Pillow behind it) is for this command only, and every
-    # `expresspoint` start, the kiosk's too, imports this module to build the parser.
+    # Imported here: qrcode (and Pillow behind it) and OpenCV are for this command only.
+    import cv2
+
     from kiosk.scanning.synth import on_canvas, render_qr
 
     image = on_canvas(render_qr(args.text, module_px=args.module_px), background=255)

@@ -18,7 +18,7 @@ import cv2
 import numpy as np
 
 from kiosk.scanning.errors import DecoderUnavailable, InvalidFrame, UnknownDecoder
-from kiosk.scanning.model import KIOSK_SYMBOLOGIES, Decoded, Point, Symbology
+from kiosk.scanning.model import DECODER_NAMES, KIOSK_SYMBOLOGIES, Decoded, Point, Symbology
 
 log = logging.getLogger(__name__)
 
@@ -234,7 +234,7 @@ def _build(name: str, symbologies: Iterable[Symbology]) -> Decoder:
 
 
 def decoder_names() -> list[str]:
-    return ["auto", "zxing", "pyzbar", "opencv", "opencv-aruco"]
+    return list(DECODER_NAMES)
 
 
 def make_decoder(

@@ -8,10 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 Point = tuple[float, float]
+
+# Every decoder `make_decoder` knows; "auto" takes the first one installed.
+DECODER_NAMES = ("auto", "zxing", "pyzbar", "opencv", "opencv-aruco")
 
 
 class Symbology(StrEnum):

@@ -1,14 +1,14 @@
 """Schema migrations of the cache, run at start-up by `Cache.open`.
 
-Before an existing file is migrated it is copied with SQLite's online backup API (safe
-while the other process has it open) next to the original, so a migration that goes
+Before an existing file is migrated it is copied with the scheduled backups' checked
+copy (`sync.backup.checked_copy`: SQLite's online backup API, safe while the other
+process has it open, then an integrity check) next to the original, so a migration that goes
 wrong on a kiosk in the field can be undone by putting the copy back.
 """
 
 from __future__ import annotations
 
 import logging
-import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,6 +18,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
+from sync.backup import BackupError, checked_copy
 from sync.cache.engine import Engines
 
 log = logging.getLogger(__name__)
@@ -47,21 +48,13 @@ def current_revision(engines: Engines) -> str | None:
 
 
 def backup(path: Path, label: str, backup_dir: Path | None = None) -> Path:
-    """Online copy of the cache file to `<file>.bak-<label>-<UTC time>` next to it (or in
-    `backup_dir`); returns its path."""
+    """Checked online copy of the cache file to `<file>.bak-<label>-<UTC time>` next to
+    it (or in `backup_dir`), made the way the scheduled backups are; returns its path."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     folder = backup_dir or path.parent
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{path.name}.bak-{label}-{stamp}"
-    src = sqlite3.connect(path)
-    try:
-        dst = sqlite3.connect(target)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
+    checked_copy(path, target)
     return target
 
 
@@ -75,7 +68,11 @@ def upgrade(
         return None
     with engines.reader.connect() as conn:
         has_tables = bool(inspect(conn).get_table_names())
-    copy = backup(path, current or "unversioned", backup_dir) if has_tables else None
+    try:
+        copy = backup(path, current or "unversioned", backup_dir) if has_tables else None
+    except BackupError as exc:
+        raise MigrationFailed(f"the cache {path} was not migrated from {current} to {wanted}: "
+                              f"{exc}; nothing was changed") from exc
     if copy is not None:
         log.info("cache %s: backed up to %s before migrating %s -> %s", path, copy, current, wanted)
     cfg = alembic_config()

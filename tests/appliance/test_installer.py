@@ -261,3 +261,25 @@ def test_offline_install_from_a_wheelhouse(
     bad = run_installer(root, "--wheelhouse", str(empty), offline_wheel=False)
     assert bad.returncode != 0
     assert "holds no expresspoint-*.whl" in bad.output
+
+
+def test_the_central_unit_gets_the_central_extra(
+    tmp_path: Path, run_installer: Installer, wheel: Path
+) -> None:
+    """Offline with only ExpressPoint's own wheel, pip stops at the first dependency it
+    cannot find and says whose it is: the base package for a kiosk, the `central` extra
+    when the central unit is set up too."""
+    house = tmp_path / "wheelhouse"
+    house.mkdir()
+    shutil.copy(wheel, house)
+    outputs = {}
+    for name, extra in (("kiosk", []), ("central", ["--with-central"])):
+        root = tmp_path / name
+        root.mkdir()
+        run = run_installer(root, "--wheelhouse", str(house), "--python", sys.executable,
+                            *extra, offline_wheel=False)
+        assert run.returncode != 0  # the dependencies are not in the wheelhouse
+        outputs[name] = run.output
+    assert "expresspoint[central]" in outputs["central"], outputs["central"]
+    assert "expresspoint[central]" not in outputs["kiosk"], outputs["kiosk"]
+    assert "could not install ExpressPoint's dependencies" in outputs["kiosk"]

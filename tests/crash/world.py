@@ -144,14 +144,15 @@ class CrashWorld:
     cache_path: Path = field(init=False)
     sync: subprocess.Popen[bytes] | None = field(init=False, default=None)
 
-    def start(self) -> CrashWorld:
+    def start(self, *, sync_worker: bool = True) -> CrashWorld:
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.central = CentralService(self.workdir / "central").start()
         self.central.put_courier(COURIER, pin=PIN)
         self.sim = SimProcess(protocol="cu16", boards=1, link=self.workdir / "lock-board")
         self.cache_path = self.workdir / "cache.db"
         self.config = self.write_config(self.workdir / "kiosk.toml", self.cache_path)
-        self.start_sync()
+        if sync_worker:
+            self.start_sync()
         return self
 
     def write_config(self, path: Path, cache: Path) -> Path:

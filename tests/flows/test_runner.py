@@ -191,3 +191,40 @@ def test_the_offline_badge_follows_the_sync_status_across_flows(world: World) ->
         views.wait_for(lambda v: not v.offline)
     finally:
         runner.stop()
+
+
+def test_scans_go_to_the_active_flow_which_decides_what_they_mean(world: World) -> None:
+    """One owner of the active flow (the runner): the UI's modes only ask it, a scan
+    reaches whichever flow is active when it is handled, and the end of a visit sends
+    the kiosk home from one place."""
+    from kiosk.flows.courier_view import CourierScreen
+    from kiosk.flows.modes import FlowModes
+    from kiosk.flows.views import FlowKind
+    from kiosk.ui.modes import KioskModes
+    from locker_driver import OpenConfirmer
+
+    world.add_courier("C1", badge="BADGE:C1")
+    pid = world.add_parcel(None, None, state=c.ParcelState.EXPECTED, barcode="XP-LBL-1")
+    pickup = world.pickup(poll_interval_s=0.01, idle_poll_interval_s=0.01)
+    flows = FlowModes(world.store, world.bank, world.bank.bank, world.clock, OpenConfirmer)
+    views = Views()
+    runner = FlowRunner(pickup, world.bank, views, tick_s=0.01, home=pickup)
+    modes = KioskModes(runner, pickup, flows.courier, flows.technician)
+    runner.start()
+    try:
+        assert modes.mode is FlowKind.pickup
+        modes.enter(FlowKind.courier)
+        modes.submit_scan("BADGE:C1")  # queued behind the switch: the courier flow reads it
+        views.wait_for(lambda v: v.screen is CourierScreen.menu)
+        assert modes.mode is FlowKind.courier
+        modes.submit_scan("XP-LBL-1")  # the same call, now a parcel label to deposit
+        views.wait_for(lambda v: v.screen is CourierScreen.deposit_open)
+        world.close(views.seen[-1].door.label)
+        assert eventually(lambda: world.parcel_state(pid) is c.ParcelState.STORED, 30)
+        modes.call("logout")
+        views.wait_for(lambda v: v.screen is PickupScreen.idle)
+        assert eventually(lambda: modes.mode is FlowKind.pickup)
+        modes.submit_scan("XP-LBL-1")  # a label is no pickup code: the customer flow says so
+        views.wait_for(lambda v: v.screen is PickupScreen.malformed_code)
+    finally:
+        runner.stop()

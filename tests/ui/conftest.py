@@ -78,8 +78,8 @@ class RecordedModes:
     def call(self, name: str, *args: object) -> None:
         self.calls.append((name, args))
 
-    def submit_scan(self, text: str, screen: str = "") -> None:
-        self.calls.append(("submit_scan", (text, screen)))
+    def submit_scan(self, text: str) -> None:
+        self.calls.append(("submit_scan", (text,)))
 
 
 @pytest.fixture

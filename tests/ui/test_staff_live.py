@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
+from kiosk.flows.views import FlowKind
 from tests.ui.live import COURIER_BADGE, COURIER_ID, COURIER_PIN, TECH_ID, TECH_PIN, LiveKiosk
 
 pytestmark = [pytest.mark.ui, pytest.mark.integration]
@@ -73,14 +74,14 @@ def test_courier_visit_deposit_and_log_out(qtbot, kiosk) -> None:
     kiosk.window.set_language("en")
 
     # The badge, read by the camera, logs the courier in.
-    kiosk.modes.submit_scan(COURIER_BADGE, kiosk.window.last_screen)
+    kiosk.modes.submit_scan(COURIER_BADGE)
     on(qtbot, kiosk, "courier_menu", "menu")
     menu = kiosk.window.pages["courier_menu"]
     qtbot.waitUntil(lambda: menu.title.text() == "Hello, Demo Courier", timeout=WAIT_MS)
     click(qtbot, menu.deposit)
     on(qtbot, kiosk, "courier_deposit", "deposit_scan")
 
-    kiosk.modes.submit_scan("XP-LBL-7001", kiosk.window.last_screen)
+    kiosk.modes.submit_scan("XP-LBL-7001")
     on(qtbot, kiosk, "courier_deposit", "deposit_open")
     deposit = kiosk.window.pages["courier_deposit"]
     door = deposit.door.door_label.text()
@@ -93,7 +94,7 @@ def test_courier_visit_deposit_and_log_out(qtbot, kiosk) -> None:
     assert kiosk.parcel_state(pid) == "stored"
 
     # A label that was never announced is refused with what to do.
-    kiosk.modes.submit_scan("XP-LBL-9999", kiosk.window.last_screen)
+    kiosk.modes.submit_scan("XP-LBL-9999")
     on(qtbot, kiosk, "courier_deposit", "deposit_refused")
     assert deposit.title.text() == "This parcel is not announced for this locker"
 
@@ -102,7 +103,7 @@ def test_courier_visit_deposit_and_log_out(qtbot, kiosk) -> None:
     assert menu.summary.text() == "Deposited on this visit: 1 parcel."
     click(qtbot, menu.logout)
     on(qtbot, kiosk, "idle")
-    qtbot.waitUntil(lambda: kiosk.modes.mode == "customer", timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: kiosk.modes.mode is FlowKind.pickup, timeout=WAIT_MS)
 
 
 def test_technician_gesture_map_open_a_door_and_diagnostics(qtbot, kiosk) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from kiosk.flows.courier_view import CourierScreen
 from kiosk.flows.pickup_view import PickupScreen
 from kiosk.flows.technician_view import TechnicianScreen
+from kiosk.flows.views import FlowKind
 from kiosk.ui.main_window import MainWindow
-from kiosk.ui.modes import Mode
 from kiosk.ui.screens.base import ScreenContext
 from kiosk.ui.screens.camera_test import CameraTestScreen
 from kiosk.ui.screens.checking import CheckingScreen
@@ -55,27 +55,29 @@ def add_staff_pages(window: MainWindow, ctx: ScreenContext) -> None:
     """Courier and technician pages, and the entrances to them, when the kiosk has them."""
     modes = ctx.modes
     idle = window.pages["idle"]
-    courier = modes is not None and modes.available(Mode.courier)
-    technician = modes is not None and modes.available(Mode.technician)
+    courier = modes is not None and modes.available(FlowKind.courier)
+    technician = modes is not None and modes.available(FlowKind.technician)
     idle.service.setVisible(courier)  # type: ignore[attr-defined]
     out_of_service = StaffOutOfServiceScreen(ctx)
     window.add_page(out_of_service, (CourierScreen.out_of_service, CourierScreen.not_ready),
-                    flow="courier")
+                    flow=FlowKind.courier)
     if courier:
         assert modes is not None
-        window.service_requested.connect(lambda: modes.enter(Mode.courier))
-        window.add_page(CourierLoginScreen(ctx), LOGIN, flow="courier")
-        window.add_page(CourierMenuScreen(ctx), (CourierScreen.menu,), flow="courier")
-        window.add_page(DepositScreen(ctx), DEPOSIT_SCREENS, flow="courier")
-        window.add_page(CollectScreen(ctx), COLLECT_SCREENS, flow="courier")
-        window.add_page(CheckResultScreen(ctx), (CourierScreen.check_result,), flow="courier")
+        window.service_requested.connect(lambda: modes.enter(FlowKind.courier))
+        window.add_page(CourierLoginScreen(ctx), LOGIN, flow=FlowKind.courier)
+        window.add_page(CourierMenuScreen(ctx), (CourierScreen.menu,), flow=FlowKind.courier)
+        window.add_page(DepositScreen(ctx), DEPOSIT_SCREENS, flow=FlowKind.courier)
+        window.add_page(CollectScreen(ctx), COLLECT_SCREENS, flow=FlowKind.courier)
+        window.add_page(CheckResultScreen(ctx), (CourierScreen.check_result,),
+                        flow=FlowKind.courier)
     if technician:
         assert modes is not None
-        window.technician_requested.connect(lambda: modes.enter(Mode.technician))
-        window.add_page(TechnicianLoginScreen(ctx), LOGIN, flow="technician")
-        window.add_page(TechnicianMapScreen(ctx), (TechnicianScreen.map,), flow="technician")
-        window.add_page(TechnicianDoorsScreen(ctx), DOOR_SCREENS, flow="technician")
-        window.add_page(TechnicianInfoScreen(ctx), INFO_SCREENS, flow="technician")
+        window.technician_requested.connect(lambda: modes.enter(FlowKind.technician))
+        window.add_page(TechnicianLoginScreen(ctx), LOGIN, flow=FlowKind.technician)
+        window.add_page(TechnicianMapScreen(ctx), (TechnicianScreen.map,), flow=FlowKind.technician)
+        window.add_page(TechnicianDoorsScreen(ctx), DOOR_SCREENS, flow=FlowKind.technician)
+        window.add_page(TechnicianInfoScreen(ctx), INFO_SCREENS, flow=FlowKind.technician)
         window.add_page(CameraTestScreen(ctx))
         # The out-of-service page serves both staff flows.
-        window.add_page(out_of_service, (TechnicianScreen.out_of_service,), flow="technician")
+        window.add_page(out_of_service, (TechnicianScreen.out_of_service,),
+                        flow=FlowKind.technician)
