@@ -764,6 +764,14 @@ Last error: %8</source>
         <translation>A+ Крупнее</translation>
     </message>
     <message>
+        <source>Speak to me</source>
+        <translation>Озвучивать</translation>
+    </message>
+    <message>
+        <source>Accessibility mode: larger text and spoken guidance</source>
+        <translation>Режим доступности: крупный текст и голосовые подсказки</translation>
+    </message>
+    <message>
         <source>The camera is here</source>
         <translation>Камера находится здесь</translation>
     </message>

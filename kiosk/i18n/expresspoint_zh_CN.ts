@@ -746,6 +746,14 @@ Last error: %8</source>
         <translation>A+ 大字</translation>
     </message>
     <message>
+        <source>Speak to me</source>
+        <translation>语音提示</translation>
+    </message>
+    <message>
+        <source>Accessibility mode: larger text and spoken guidance</source>
+        <translation>无障碍模式：大字体和语音引导</translation>
+    </message>
+    <message>
         <source>The camera is here</source>
         <translation>摄像头在这里</translation>
     </message>
