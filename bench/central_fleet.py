@@ -471,8 +471,12 @@ def main() -> int:
         print(f"  {backend:<18} N = {best:>6} lockers  (~{rps:.0f} requests/s)")
     base = results.get("sqlite")
     for label, best in results.items():
-        if base and label != "sqlite":
+        if base and label != "sqlite" and not label.startswith("legacy-"):
             print(f"  {label} / sqlite = {best / base:.2f}")
+    for label, best in results.items():  # the protocol change on the same backend
+        current = results.get(label.removeprefix("legacy-"))
+        if label.startswith("legacy-") and best and current is not None:
+            print(f"  {label.removeprefix('legacy-')} / {label} = {current / best:.2f}")
     return 0
 
 

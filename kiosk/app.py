@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -118,6 +119,13 @@ class KioskApp:
         return cache
 
     def _deliver(self, view: Any) -> None:
+        # Runs on the flow runner's thread after every change of view, so also right
+        # after it switches between the pickup flow and a courier or technician visit.
+        if self.pipeline is not None and self.flows is not None:
+            from kiosk.scanning import ScanPurpose  # loaded with the pipeline already
+
+            customer = self.flows.runner.flow is self.flows.pickup
+            self.pipeline.set_purpose(ScanPurpose.CUSTOMER if customer else ScanPurpose.STAFF)
         if self._bridge is not None:
             self._bridge.deliver(view)
 
@@ -129,12 +137,14 @@ class KioskApp:
         cam = self.config.camera
         if not cam.enabled or not cam.source:
             return
-        from kiosk.scanning import ScanningError, ScanPipeline, make_decoder
+        from kiosk.scanning import ScanningError, ScanPipeline, ScanPurpose, make_decoder
         from kiosk.scanning.factory import frame_source_from_spec
 
         try:
             source = frame_source_from_spec(cam.source)
-            self.pipeline = ScanPipeline(source, on_scan, make_decoder(cam.decoder))
+            # The start screen is the customers': QR codes only until a visit begins.
+            self.pipeline = ScanPipeline(source, on_scan, purpose=ScanPurpose.CUSTOMER,
+                                         decoders=partial(make_decoder, cam.decoder))
         except ScanningError as exc:
             # No camera is not a reason to stop: the keypad still works.
             log.error("camera %s not started: %s", cam.source, exc)

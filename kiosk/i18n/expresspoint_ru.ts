@@ -764,6 +764,14 @@ Last error: %8</source>
         <translation>A+ Крупнее</translation>
     </message>
     <message>
+        <source>Speak to me</source>
+        <translation>Озвучивать</translation>
+    </message>
+    <message>
+        <source>Accessibility mode: larger text and spoken guidance</source>
+        <translation>Режим доступности: крупный текст и голосовые подсказки</translation>
+    </message>
+    <message>
         <source>The camera is here</source>
         <translation>Камера находится здесь</translation>
     </message>
@@ -960,6 +968,14 @@ Last error: %8</source>
     <message>
         <source>Doors open one after another: %1. Every opening is recorded with your ID.</source>
         <translation>Ячейки откроются по очереди: %1. Каждое открытие записывается с вашим номером.</translation>
+    </message>
+    <message>
+        <source>%1 holds a customer&apos;s parcel: its record stays “in the locker”, so leave it inside or the customer&apos;s code will open an empty door.</source>
+        <translation>В %1 лежит посылка клиента: по записям она остаётся «в постамате», поэтому оставьте её внутри, иначе код клиента откроет пустую ячейку.</translation>
+    </message>
+    <message>
+        <source>%1 holds a parcel for a courier to collect: its record does not change either.</source>
+        <translation>В %1 лежит посылка, которую должен забрать курьер: её запись тоже не меняется.</translation>
     </message>
     <message>
         <source>Cancel</source>

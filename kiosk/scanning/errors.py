@@ -43,6 +43,28 @@ class ScannerPortError(ScanningError):
         )
 
 
+class ScanTooLong(ScanningError):
+    """A scan longer than any code the kiosk reads: dropped at its source, so a huge QR
+    or scanner payload never reaches the flows, the events or the logs whole."""
+
+    def __init__(self, source: str, length: int, text: str, limit: int) -> None:
+        self.source = source
+        self.length = length
+        self.limit = limit
+        self.excerpt = excerpt(text)
+        super().__init__(
+            f"{source}: a scan longer than the {limit} characters of any code the kiosk "
+            f"reads was dropped ({length} seen); it began {self.excerpt!r}"
+        )
+
+
+def excerpt(text: str, limit: int = 16) -> str:
+    """The first `limit` characters of untrusted text with everything outside printable
+    ASCII escaped, so a log line stays one short, harmless line."""
+    head = text[:limit].encode("unicode_escape").decode("ascii")
+    return head + ("..." if len(text) > limit else "")
+
+
 class InvalidFrame(ScanningError, ValueError):
     """An image that no decoder can take (wrong dtype or channel count)."""
 

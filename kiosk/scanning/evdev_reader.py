@@ -131,7 +131,7 @@ class EvdevScannerSource(ScannerThread):
         # Kernel timestamps are wall-clock (CLOCK_REALTIME) by default, so the
         # assembler's idle check must use the same clock.
         self._assembler = HidLineAssembler(
-            max_gap_s=max_gap_s, min_length=min_length, clock=time.time
+            max_gap_s=max_gap_s, min_length=min_length, clock=time.time, name=self.name
         )
 
     def _open(self) -> int:

@@ -12,12 +12,16 @@ is handed to the focused widget (a hardware keypad, if the kiosk has one).
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from kiosk.scanning.model import Symbology
+from kiosk.scanning.errors import ScanTooLong
+from kiosk.scanning.model import MAX_SCAN_CHARS, Symbology
+
+log = logging.getLogger(__name__)
 
 
 class LineKind(StrEnum):
@@ -47,7 +51,10 @@ class HidLineAssembler:
     - with `require_terminator=False`, a burst of `min_length`+ that simply stops for
       `max_gap_s` is a SCAN too (scanners configured without a suffix);
     - anything else is TYPED, released once the typist has paused for `max_gap_s`
-      (call `poll()` regularly so a lone key press is not held back).
+      (call `poll()` regularly so a lone key press is not held back);
+    - a burst longer than `max_length` (default MAX_SCAN_CHARS) is dropped up to its
+      end, counted in `too_long` and logged as `ScanTooLong` with a short excerpt: a
+      scanner that types a huge payload never hands it on.
     """
 
     def __init__(
@@ -56,7 +63,9 @@ class HidLineAssembler:
         max_gap_s: float = 0.05,
         min_length: int = 4,
         require_terminator: bool = True,
+        max_length: int = MAX_SCAN_CHARS,
         clock: Callable[[], float] = time.monotonic,
+        name: str = "hid",
     ) -> None:
         if max_gap_s <= 0 or min_length < 1:
             raise ValueError("max_gap_s must be positive and min_length at least 1")
@@ -64,7 +73,11 @@ class HidLineAssembler:
         self.min_length = min_length
         self.require_terminator = require_terminator
         self._clock = clock
+        self.max_length = max_length
+        self.name = name
+        self.too_long = 0
         self._chars: list[str] = []
+        self._overflow = False  # inside an overlong burst: drop up to its end
         self._first_at = 0.0
         self._last_at = 0.0
 
@@ -73,21 +86,35 @@ class HidLineAssembler:
         now = self._clock() if ts is None else ts
         out = self.poll(now)
         if key in END_KEYS:
+            if self._overflow:
+                self._overflow = False
+                return out
             if len(self._chars) >= self.min_length:
                 out.append(self._take(LineKind.SCAN, now))
             else:
                 self._chars.append("\n")
                 out.append(self._take(LineKind.TYPED, now))
             return out
+        self._last_at = now
+        if self._overflow:
+            return out
         if not self._chars:
             self._first_at = now
         self._chars.extend(key)
-        self._last_at = now
+        if len(self._chars) > self.max_length:
+            self.too_long += 1
+            error = ScanTooLong(self.name, len(self._chars), "".join(self._chars),
+                                self.max_length)
+            log.warning("%s", error)
+            self._chars.clear()
+            self._overflow = True
         return out
 
     def poll(self, ts: float | None = None) -> list[HidLine]:
         """Releases a burst that ended more than `max_gap_s` ago."""
         now = self._clock() if ts is None else ts
+        if self._overflow and now - self._last_at > self.max_gap_s:
+            self._overflow = False  # the overlong burst has ended
         if not self._chars or now - self._last_at <= self.max_gap_s:
             return []
         if not self.require_terminator and len(self._chars) >= self.min_length:

@@ -56,6 +56,12 @@ KIOSK_SYMBOLOGIES: frozenset[Symbology] = frozenset(
 )
 
 
+# The longest scan any source hands on: pickup payloads are ~30 characters, GS1 parcel
+# labels stay under 100, a full QR code holds up to ~7,000. Anything longer is dropped
+# where it is read (`ScanTooLong`), so the flows, the outbox and the logs never see it.
+MAX_SCAN_CHARS = 512
+
+
 @dataclass(frozen=True, slots=True)
 class Decoded:
     """One symbol found in one image."""
@@ -139,6 +145,7 @@ class DecodeStats:
     scans_reported: int = 0
     duplicates_suppressed: int = 0
     decode_errors: int = 0
+    scans_too_long: int = 0  # dropped at the source (MAX_SCAN_CHARS)
     last_decode_ms: float = 0.0
     mean_decode_ms: float = 0.0
     max_decode_ms: float = 0.0
@@ -149,3 +156,16 @@ class DecodeStats:
 
 
 LABEL_SYMBOLOGIES = KIOSK_SYMBOLOGIES
+
+
+class ScanPurpose(StrEnum):
+    """Who stands at the kiosk, which decides what the camera looks for."""
+
+    CUSTOMER = "customer"  # pickup codes: QR only
+    STAFF = "staff"  # couriers and technicians: badges and every parcel-label symbology
+
+
+PURPOSE_SYMBOLOGIES: dict[ScanPurpose, frozenset[Symbology]] = {
+    ScanPurpose.CUSTOMER: CUSTOMER_SYMBOLOGIES,
+    ScanPurpose.STAFF: LABEL_SYMBOLOGIES,
+}

@@ -13,12 +13,23 @@ from collections.abc import Callable
 import numpy as np
 
 from kiosk.scanning.decoders import Decoder, make_decoder
+from kiosk.scanning.errors import ScanTooLong
 from kiosk.scanning.frames import FrameSource
-from kiosk.scanning.model import DecodeStats, ScanResult
+from kiosk.scanning.model import (
+    KIOSK_SYMBOLOGIES,
+    MAX_SCAN_CHARS,
+    PURPOSE_SYMBOLOGIES,
+    Decoded,
+    DecodeStats,
+    ScanPurpose,
+    ScanResult,
+    Symbology,
+)
 
 log = logging.getLogger(__name__)
 
 ScanCallback = Callable[[ScanResult], None]
+DecoderFactory = Callable[[frozenset[Symbology]], Decoder]
 
 
 class Deduplicator:
@@ -76,7 +87,10 @@ class ScanPipeline:
       running: a code reported before and still held up through a paused screen is not
       reported again on `resume()`, while a code that first appeared during the pause
       is reported at once;
-    - the pipeline starts and stops its source unless `owns_source=False`.
+    - the pipeline starts and stops its source unless `owns_source=False`;
+    - `set_purpose(ScanPurpose.CUSTOMER)` makes the decoder look for QR codes only,
+      `ScanPurpose.STAFF` for badges and every label symbology; the decoders come from
+      `decoders(symbologies)` (default: `make_decoder("auto", ...)`), built once each.
     """
 
     def __init__(
@@ -89,9 +103,21 @@ class ScanPipeline:
         clock: Callable[[], float] = time.monotonic,
         owns_source: bool = True,
         stats_window: int = 50,
+        decoders: DecoderFactory | None = None,
+        purpose: ScanPurpose | None = None,
     ) -> None:
         self.source = source
-        self.decoder = decoder if decoder is not None else make_decoder("auto")
+        self._decoders: DecoderFactory = decoders or (lambda s: make_decoder("auto", s))
+        self._by_symbologies: dict[frozenset[Symbology], Decoder] = {}
+        self._purpose: ScanPurpose | None = None
+        self._purpose_lock = threading.Lock()
+        if decoder is not None and purpose is not None:
+            raise ValueError("give a decoder or a purpose, not both")
+        if decoder is None:
+            wanted = PURPOSE_SYMBOLOGIES[purpose] if purpose is not None else KIOSK_SYMBOLOGIES
+            decoder = self._decoder_for(wanted)
+        self.decoder: Decoder = decoder
+        self._purpose = purpose
         self._on_scan = on_scan
         self._clock = clock
         self._owns_source = owns_source
@@ -100,7 +126,11 @@ class ScanPipeline:
         self._paused = threading.Event()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
-        self._counts = {"decoded": 0, "with_symbol": 0, "reported": 0, "dupes": 0, "errors": 0}
+        self._counts = {
+            "decoded": 0, "with_symbol": 0, "reported": 0, "dupes": 0, "errors": 0,
+            "too_long": 0,
+        }
+        self.max_scan_chars = MAX_SCAN_CHARS
         self._times: deque[tuple[float, float]] = deque(maxlen=stats_window)  # (at, ms)
         self._last_error = ""
 
@@ -138,9 +168,32 @@ class ScanPipeline:
         self._paused.clear()
 
     def set_decoder(self, decoder: Decoder) -> None:
-        """Swap the decoder from any thread; it is used from the next frame on. Screens
-        use this to look for QR only (customer) or for labels too (courier deposit)."""
+        """Swap the decoder from any thread; it is used from the next frame on."""
         self.decoder = decoder
+
+    def set_purpose(self, purpose: ScanPurpose) -> None:
+        """Look for what this purpose scans, from the next frame on; any thread, as
+        often as the kiosk likes (the same purpose again changes nothing). A customer's
+        QR-only decoder is several times faster per frame than one that also looks for
+        every 1D label symbology (bench/decode.py)."""
+        purpose = ScanPurpose(purpose)
+        with self._purpose_lock:
+            if purpose is self._purpose:
+                return
+            self.decoder = self._decoder_for(PURPOSE_SYMBOLOGIES[purpose])
+            self._purpose = purpose
+        log.info("scanning for %s codes with %s", purpose, self.decoder.name)
+
+    @property
+    def purpose(self) -> ScanPurpose | None:
+        with self._purpose_lock:
+            return self._purpose
+
+    def _decoder_for(self, symbologies: frozenset[Symbology]) -> Decoder:
+        decoder = self._by_symbologies.get(symbologies)
+        if decoder is None:
+            decoder = self._by_symbologies[symbologies] = self._decoders(symbologies)
+        return decoder
 
     @property
     def running(self) -> bool:
@@ -176,6 +229,7 @@ class ScanPipeline:
             scans_reported=counts["reported"],
             duplicates_suppressed=counts["dupes"],
             decode_errors=counts["errors"],
+            scans_too_long=counts["too_long"],
             last_decode_ms=durations[-1] if durations else 0.0,
             mean_decode_ms=sum(durations) / len(durations) if durations else 0.0,
             max_decode_ms=max(durations, default=0.0),
@@ -184,6 +238,22 @@ class ScanPipeline:
         )
 
     # -- worker -------------------------------------------------------------------------
+
+    def _short_enough(self, found: list[Decoded]) -> list[Decoded]:
+        kept = []
+        for symbol in found:
+            if len(symbol.text) <= self.max_scan_chars:
+                kept.append(symbol)
+                continue
+            error = ScanTooLong(self.source.name, len(symbol.text), symbol.text,
+                                self.max_scan_chars)
+            with self._lock:
+                self._counts["too_long"] += 1
+                repeat = self._last_error == str(error)
+                self._last_error = str(error)
+            # The same code held up is seen 30 times a second: log it once.
+            (log.debug if repeat else log.warning)("%s", error)
+        return kept
 
     def _run(self) -> None:
         last_seq = 0
@@ -212,6 +282,7 @@ class ScanPipeline:
                 self._counts["decoded"] += 1
                 self._counts["with_symbol"] += bool(found)
                 self._times.append((self._clock(), ms))
+            found = self._short_enough(found)
             if self._paused.is_set():
                 for symbol in found:
                     self.dedup.refresh(symbol.text)

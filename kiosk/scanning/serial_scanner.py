@@ -11,8 +11,15 @@ from collections.abc import Callable
 
 import serial
 
+from kiosk.scanning.errors import ScanTooLong
 from kiosk.scanning.hid import split_aim_identifier
-from kiosk.scanning.model import ScanResult, SourceState, SourceStatus, Symbology
+from kiosk.scanning.model import (
+    MAX_SCAN_CHARS,
+    ScanResult,
+    SourceState,
+    SourceStatus,
+    Symbology,
+)
 from kiosk.scanning.scanner_thread import ScannerThread
 
 log = logging.getLogger(__name__)
@@ -26,7 +33,9 @@ class SerialScannerSource(ScannerThread):
     - a line ends at CR or LF (CRLF counts once); blank lines are ignored;
     - `line_timeout_s` also ends a line after that much silence (scanners set up
       without a suffix); None waits for a terminator;
-    - bytes beyond `max_line` without a terminator are line noise: dropped and logged;
+    - a line longer than `max_line` bytes (default MAX_SCAN_CHARS) is dropped up to its
+      end and logged as `ScanTooLong` with a short escaped excerpt: a huge payload
+      never reaches the flows whole;
     - if the port cannot be opened or vanishes, the state becomes DISCONNECTED and the
       port is reopened every `reconnect_s` seconds. RTS/DTR are never touched.
     """
@@ -39,7 +48,7 @@ class SerialScannerSource(ScannerThread):
         baudrate: int = 9600,
         aim_prefix: bool = False,
         line_timeout_s: float | None = None,
-        max_line: int = 4096,
+        max_line: int = MAX_SCAN_CHARS,
         reconnect_s: float = 2.0,
         on_status: Callable[[SourceState], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
@@ -54,6 +63,7 @@ class SerialScannerSource(ScannerThread):
         self._on_scan = on_scan
         super().__init__(on_status, clock)
         self.lines_received = 0
+        self.lines_too_long = 0
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -103,11 +113,10 @@ class SerialScannerSource(ScannerThread):
                     continue
                 buffer.append(byte)
                 if len(buffer) > self.max_line:
-                    log.warning(
-                        "%s: over %d bytes without a line end dropped (noise or wrong baud rate?)",
-                        self.name,
-                        self.max_line,
-                    )
+                    self.lines_too_long += 1
+                    error = ScanTooLong(self.name, len(buffer), buffer.decode("latin-1"),
+                                        self.max_line)
+                    log.warning("%s (or line noise: check the baud rate)", error)
                     buffer.clear()
                     discarding = True
 

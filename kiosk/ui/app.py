@@ -29,6 +29,7 @@ from kiosk.ui.screens.base import ScreenContext
 from kiosk.ui.screens.registry import add_pickup_pages, add_staff_pages
 from kiosk.ui.settings import UiSettings
 from kiosk.ui.sounds import TonePlayer
+from kiosk.ui.speech import Speaker
 from kiosk.ui.widgets.camera_preview import FrameSource
 
 log = logging.getLogger(__name__)
@@ -77,6 +78,7 @@ def build_main_window(
     window.bridge = bridge  # type: ignore[attr-defined]
     if settings.sounds:
         window.tones = TonePlayer()
+        window.speaker = Speaker()  # heard only in the accessibility mode
     if settings.default_language != languages.current:
         languages.set_language(settings.default_language)
     return window

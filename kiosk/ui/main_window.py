@@ -83,6 +83,7 @@ class MainWindow(QWidget):
     technician_requested = Signal()
     page_changed = Signal(str)
     large_text_changed = Signal(bool)
+    accessible_changed = Signal(bool)
 
     def __init__(self, ctx: ScreenContext, languages: LanguageSwitcher | None = None) -> None:
         super().__init__()
@@ -128,6 +129,10 @@ class MainWindow(QWidget):
         self._metrics = theme.Metrics.for_size(1920, 1080)
         self._style_key: tuple[int, int, bool] | None = None
         self.large_text = False
+        # Accessibility mode: larger text and every screen read out (kiosk.ui.speech).
+        self.accessible = False
+        self.speaker: Any = None
+        self._last_spoken = ""
 
         self._working_timer = QTimer(self)
         self._working_timer.setSingleShot(True)
@@ -187,6 +192,7 @@ class MainWindow(QWidget):
             page.setFocus()
             page.on_enter()
             self._show_help_line()
+            QTimer.singleShot(0, self.speak_current)  # once the page has laid out
             self.page_changed.emit(page.name)
         self._restart_timeout()
 
@@ -231,6 +237,7 @@ class MainWindow(QWidget):
         previous = (self._tone_key, self._current)
         self._set_page(page)
         self._sound((flow, sid), page, previous)
+        QTimer.singleShot(0, self.speak_current)  # a no-op unless the words changed
         self._flow_countdown = view.timeout_remaining_s
         if page.timeout == "flow":
             self._show_countdown(self._flow_countdown)
@@ -273,7 +280,7 @@ class MainWindow(QWidget):
             return None
         if page.timeout == "none":
             if self.languages.current == self.settings.default_language \
-                    and not self.large_text:
+                    and not self.large_text and not self.accessible:
                 return None
             return self.settings.screen_timeout_s
         return self.settings.screen_timeout_s
@@ -335,6 +342,7 @@ class MainWindow(QWidget):
             self.ctx.actions.cancel()
         self.languages.set_language(self.settings.default_language)
         self.set_large_text(False)
+        self.set_accessible(False)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if event.type() in (
@@ -363,6 +371,43 @@ class MainWindow(QWidget):
             self.large_text_changed.emit(on)
             self._restart_timeout()
 
+    def set_accessible(self, on: bool) -> None:
+        """Accessibility mode: the larger text, and each screen's words spoken in the
+        chosen language (off the GUI thread) while it is on."""
+        if on != self.accessible:
+            self.accessible = on
+            self.set_large_text(on)
+            self.accessible_changed.emit(on)
+            self._last_spoken = ""
+            self._restart_timeout()
+            self.speak_current()
+
+    def toggle_accessible(self) -> None:
+        self.set_accessible(not self.accessible)
+
+    def spoken_text(self) -> str:
+        """What the current screen says, read in screen order: its title and text."""
+        page = self._current
+        if page is None:
+            return ""
+        parts = []
+        for label in page.findChildren(QLabel):
+            if label.isVisibleTo(page) and label.property("role") in (
+                    "title", "body", "door") and label.text().strip():
+                parts.append((label.mapTo(page, label.rect().topLeft()).y(),
+                              label.mapTo(page, label.rect().topLeft()).x(),
+                              label.text().strip()))
+        texts = [t for _, _, t in sorted(parts)]
+        return ". ".join(t.rstrip(".") for t in texts) + ("." if texts else "")
+
+    def speak_current(self) -> None:
+        if not self.accessible or self.speaker is None:
+            return
+        text = self.spoken_text()
+        if text and text != self._last_spoken:
+            self._last_spoken = text
+            self.speaker.say(text, self.languages.current)
+
     def toggle_large_text(self) -> None:
         self.set_large_text(not self.large_text)
 
@@ -388,6 +433,7 @@ class MainWindow(QWidget):
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         if event.type() == QEvent.Type.LanguageChange:
             self._retranslate()
+            QTimer.singleShot(0, self.speak_current)  # read out again, in the new one
         super().changeEvent(event)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802

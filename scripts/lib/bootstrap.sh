@@ -17,6 +17,7 @@ APT_PACKAGES=(
   "libglib2.0-0t64|libglib2.0-0"
   "libdbus-1-3" libx11-6 libx11-xcb1
   fonts-dejavu-core fonts-noto-cjk
+  espeak-ng
 )
 
 _apt_updated=0

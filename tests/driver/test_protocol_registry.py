@@ -14,11 +14,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kiosk.config import load_config
 from locker_driver import PROTOCOLS, cli
 from locker_driver.codec import CodecBase
-from locker_driver.protocols import CODECS, DEFAULT_LOCKS, codec_for
+from locker_driver.protocols import CODECS, DEFAULT_LOCKS, codec_for, describe_frame
 from locker_driver.sim import SimulatedBank
 
 pytestmark = pytest.mark.unit
@@ -112,3 +114,24 @@ def test_the_installer_follows_the_registry(tmp_path: Path) -> None:
     listed = subprocess.run([sys.executable, "-m", "locker_driver.protocols"],
                             capture_output=True, text=True, check=True, timeout=60)
     assert tuple(listed.stdout.split()) == PROTOCOLS
+
+
+def test_frames_are_described_for_the_frame_log() -> None:
+    h = bytes.fromhex
+    assert describe_frame("cu16", h("02 02 31 03 38"), sent=True) == "unlock board 0 lock 3"
+    assert describe_frame("cu16", h("02 F0 32 03 27"), sent=True) == "status of every board"
+    assert describe_frame("cu16", h("02 00 35 01 00 01 00 03 3C"), sent=False) == (
+        "status of board 0: hook bits set on 1; item present in 1")
+    assert describe_frame("8a", h("8A 01 01 11 9B"), sent=False) == (
+        "unlock of board 1 lock 1 acknowledged, feedback contact set")
+    assert describe_frame("cu48", h("02 00 00 65 07 00 00 00 00 C0 03 31"), sent=False) == (
+        "status of board 0: hook bits set on 1, 2, 3, 47, 48")
+    assert describe_frame("cu16", h("02 00 35 01 00 01 00 03 3D"), sent=False) == (
+        "not a cu16 reply")  # a bad checksum is no status
+
+
+@pytest.mark.parametrize("protocol", PROTOCOLS)
+@settings(max_examples=150, deadline=None)
+@given(data=st.binary(max_size=24), sent=st.booleans())
+def test_describing_any_bytes_never_raises(protocol: str, data: bytes, sent: bool) -> None:
+    assert describe_frame(protocol, data, sent=sent)

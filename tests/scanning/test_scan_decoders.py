@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kiosk.scanning import (
+    Decoder,
     DecoderUnavailable,
     InvalidFrame,
     Symbology,
@@ -23,7 +24,7 @@ from kiosk.scanning import (
 from kiosk.scanning.model import Decoded
 from kiosk.scanning.synth import code128_values, on_canvas, render, render_code128, render_qr
 
-from .conftest import load_samples
+from .conftest import Sample, load_samples
 
 pytestmark = pytest.mark.unit
 
@@ -35,7 +36,7 @@ QR_PAYLOAD = "XP1:LOCKER-0042:12345678"
 # passes; one that decodes fewer real photos is a regression worth a look.
 PHOTO_FLOORS = {
     ("zxing", "qrcode-1"): 8,
-    ("zxing", "qrcode-2"): 51,  # measured 53 of 56
+    ("zxing", "qrcode-2"): 52,  # measured 54 of 56 (53 without the second pass)
     ("zxing", "qrcode-3"): 18,
     ("zxing", "code128-1"): 6,
     ("pyzbar", "qrcode-1"): 8,
@@ -71,6 +72,47 @@ def test_real_photos_decode_at_least_the_measured_count(name: str, folder: str) 
             for t in texts
         )
     assert decoded >= PHOTO_FLOORS[(name, folder)], f"{name} read {decoded}/{len(samples)}"
+
+
+def _reads(decoder: Decoder, sample: Sample) -> bool:
+    return any(_reads_text(d.text, sample.expected) for d in decoder.decode(sample.gray()))
+
+
+def test_a_crumpled_paper_code_is_read_by_the_second_pass() -> None:
+    """qrcode-2/28: a QR code printed on crumpled paper. zxing-cpp's full pass with its
+    local binarizer misses it; the global-histogram pass behind it reads it."""
+    [crumpled] = [s for s in load_samples("qrcode-2") if s.path.name == "28.webp"]
+    assert not _reads(ZxingDecoder(second_pass=False), crumpled)
+    assert _reads(make_decoder("auto"), crumpled)
+    assert _reads(ZxingDecoder({Symbology.QR}), crumpled)  # the customer screen's decoder
+
+
+@pytest.mark.parametrize("folder", ["qrcode-1", "qrcode-2", "qrcode-3", "code128-1"])
+def test_the_second_pass_reads_every_real_photo_the_first_does_and_misreads_none(
+    folder: str,
+) -> None:
+    one_pass, kiosk = ZxingDecoder(second_pass=False), make_decoder("auto")
+    for sample in load_samples(folder):
+        if one_pass.decode(sample.gray()):
+            # The second pass runs only when the first read nothing: same result.
+            assert kiosk.decode(sample.gray()) == one_pass.decode(sample.gray())
+        else:  # what the second pass reads must be the photo's own text
+            found = kiosk.decode(sample.gray())
+            assert all(_reads_text(d.text, sample.expected) for d in found), sample.path.name
+
+
+def _reads_text(text: str, expected: bytes) -> bool:
+    return text.encode("utf-8") == expected or text.encode("latin-1", "replace") == expected
+
+
+def test_an_empty_frame_never_reaches_a_second_library() -> None:
+    """The second pass is zxing-cpp itself on the same grey image: an empty frame
+    costs one more single-threshold pass, never pyzbar or OpenCV."""
+    decoder = make_decoder("auto")
+    assert isinstance(decoder, ZxingDecoder)
+    blank = np.full((480, 640), 200, np.uint8)
+    noise = np.random.default_rng(7).integers(0, 256, (480, 640), dtype=np.uint8)
+    assert decoder.decode(blank) == [] and decoder.decode(noise) == []
 
 
 def test_zxing_reads_every_real_code128_label_with_its_symbology() -> None:

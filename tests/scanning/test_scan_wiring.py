@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import queue
+import threading
 from pathlib import Path
 
 import cv2
+import numpy as np
 import pytest
 
 from kiosk.scanning import (
     CUSTOMER_SYMBOLOGIES,
     LABEL_SYMBOLOGIES,
+    PURPOSE_SYMBOLOGIES,
     CameraSource,
     EvdevScannerSource,
     FileSource,
     ScanPipeline,
+    ScanPurpose,
     ScanResult,
     SerialScannerSource,
     SourceUnavailable,
@@ -107,3 +112,81 @@ def test_cli_registers_under_expresspoint_and_lists_decoders(capsys) -> None:
     args = parser.parse_args(["scan", "decoders"])
     assert args.func(args) == 0
     assert "auto           -> zxing" in capsys.readouterr().out
+
+
+@pytest.mark.integration
+def test_the_purpose_switches_what_the_camera_reads_from_any_thread() -> None:
+    label = on_canvas(render_code128("JD0146000032785"))
+    got: queue.Queue[ScanResult] = queue.Queue()
+    built: list[frozenset[Symbology]] = []
+
+    def decoders(symbologies: frozenset[Symbology]):  # type: ignore[no-untyped-def]
+        built.append(symbologies)
+        return make_decoder("zxing", symbologies)
+
+    source = FileSource(label, fps=50)
+    pipeline = ScanPipeline(source, got.put, purpose=ScanPurpose.CUSTOMER, decoders=decoders)
+    pipeline.start()
+    try:
+        wait_until(lambda: pipeline.stats().frames_decoded >= 5, what="frames decoded")
+        assert got.empty()  # a customer's screen looks for QR codes only
+        # Screens, the flow runner and the UI may all say it, at once and again and again.
+        threads = [
+            threading.Thread(target=lambda p=p: [pipeline.set_purpose(p) for _ in range(200)])
+            for p in (ScanPurpose.STAFF, ScanPurpose.CUSTOMER) * 3
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+        pipeline.set_purpose(ScanPurpose.STAFF)  # a courier's visit begins
+        assert pipeline.purpose is ScanPurpose.STAFF
+        result = got.get(timeout=5)
+        assert (result.text, result.symbology) == ("JD0146000032785", Symbology.CODE_128)
+        # One decoder per symbology set, however often the purpose changed.
+        assert sorted(map(sorted, built)) == sorted(map(sorted, PURPOSE_SYMBOLOGIES.values()))
+        assert pipeline.decoder.symbologies == LABEL_SYMBOLOGIES
+        pipeline.set_purpose(ScanPurpose.CUSTOMER)
+        assert pipeline.decoder.symbologies == CUSTOMER_SYMBOLOGIES
+    finally:
+        pipeline.stop()
+
+
+@pytest.mark.unit
+def test_a_pipeline_takes_a_decoder_or_a_purpose_not_both() -> None:
+    with pytest.raises(ValueError, match="not both"):
+        ScanPipeline(FileSource(np.zeros((8, 8), np.uint8)), print,
+                     make_decoder("zxing"), purpose=ScanPurpose.CUSTOMER)
+
+
+@pytest.mark.integration
+def test_the_kiosk_reads_qr_only_for_customers_and_labels_during_a_visit(
+    tmp_path: Path,
+) -> None:
+    """Through the app's own wiring: the camera starts on the customers' QR-only
+    decoder, follows the flow runner into a courier visit and back."""
+    from kiosk.app import KioskApp
+    from kiosk.config import CameraSection
+    from kiosk.demo_world import DemoWorld
+
+    label = tmp_path / "label.png"
+    cv2.imwrite(str(label), on_canvas(render_code128("JD0146000032785")))
+    got: queue.Queue[ScanResult] = queue.Queue()
+    with DemoWorld(tmp_path / "demo", auto_close_s=None, kdf_n=1024, sync_worker=False) as world:
+        assert world.config is not None
+        config = dataclasses.replace(world.config, camera=CameraSection(source=str(label)))
+        app = KioskApp(config)
+        try:
+            app.start()
+            app.start_camera(got.put)
+            assert app.pipeline is not None and app.flows is not None
+            assert app.pipeline.purpose is ScanPurpose.CUSTOMER
+            wait_until(lambda: app.pipeline.stats().frames_decoded >= 5, what="frames")
+            assert got.empty()
+            app.flows.courier_mode().result(timeout=10)
+            wait_until(lambda: app.pipeline.purpose is ScanPurpose.STAFF, what="staff purpose")
+            assert got.get(timeout=10).symbology is Symbology.CODE_128
+            app.flows.runner.switch(app.flows.pickup).result(timeout=10)
+            wait_until(lambda: app.pipeline.purpose is ScanPurpose.CUSTOMER, what="customers")
+        finally:
+            app.close()

@@ -19,6 +19,7 @@ class IdleScreen(Screen):
     language_chosen = Signal(str)
     service_requested = Signal()
     large_text_toggled = Signal()
+    accessible_toggled = Signal()
 
     def __init__(self, ctx: ScreenContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -47,6 +48,9 @@ class IdleScreen(Screen):
         self.service.setObjectName("service")
         self.large_text = TouchButton("", "quiet", self)
         self.large_text.setObjectName("large_text")
+        # Accessibility mode: larger text and spoken guidance, one big button.
+        self.accessible = TouchButton("", "secondary", self)
+        self.accessible.setObjectName("accessible")
 
         layout.addWidget(self.title)
         layout.addWidget(self.subtitle)
@@ -55,6 +59,7 @@ class IdleScreen(Screen):
         layout.addStretch(1)
         actions = QHBoxLayout()
         actions.setProperty("gapped", True)
+        actions.addWidget(self.accessible, 1)
         actions.addWidget(self.show_camera, 1)
         actions.addWidget(self.type_code, 2)
         self.actions_row = actions
@@ -72,6 +77,7 @@ class IdleScreen(Screen):
         self.languages.language_chosen.connect(self.language_chosen)
         self.service.clicked.connect(self.service_requested)
         self.large_text.clicked.connect(self.large_text_toggled)
+        self.accessible.clicked.connect(self.accessible_toggled)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.retranslate()
 
@@ -83,6 +89,9 @@ class IdleScreen(Screen):
         self.type_code.setText(self.tr("Type your code"))
         self.service.setText(self.tr("Courier / service"))
         self.large_text.setText(self.tr("A+ Larger"))
+        self.accessible.setText(self.tr("Speak to me"))
+        self.accessible.setAccessibleName(
+            self.tr("Accessibility mode: larger text and spoken guidance"))
         self.arrow.setAccessibleName(self.tr("The camera is here"))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
@@ -99,6 +108,9 @@ class IdleScreen(Screen):
 
     def show_large_text(self, on: bool) -> None:
         self.large_text.set_current(on)
+
+    def show_accessible(self, on: bool) -> None:
+        self.accessible.set_current(on)
 
     def apply_metrics(self, m: Metrics) -> None:
         super().apply_metrics(m)

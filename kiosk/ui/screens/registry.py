@@ -36,6 +36,8 @@ def add_pickup_pages(window: MainWindow, ctx: ScreenContext) -> None:
     idle.service_requested.connect(window.service_requested)
     idle.large_text_toggled.connect(window.toggle_large_text)
     window.large_text_changed.connect(idle.show_large_text)
+    idle.accessible_toggled.connect(window.toggle_accessible)
+    window.accessible_changed.connect(idle.show_accessible)
     # The chosen language's button is marked (filled), not only its words changed.
     window.languages.language_changed.connect(idle.languages.set_current)
     window.add_page(idle, (PickupScreen.idle,))
