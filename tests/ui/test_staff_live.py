@@ -2,31 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
 from kiosk.flows.views import FlowKind
-from tests.ui.live import COURIER_BADGE, COURIER_ID, COURIER_PIN, TECH_ID, TECH_PIN, LiveKiosk
+from tests.ui.live import (
+    COURIER_BADGE,
+    COURIER_ID,
+    COURIER_PIN,
+    TECH_ID,
+    TECH_PIN,
+    WAIT_MS,
+    LiveKiosk,
+)
 
 pytestmark = [pytest.mark.ui, pytest.mark.integration]
 
-WAIT_MS = 5000
-
-
-@pytest.fixture
-def kiosk(qtbot, tmp_path: Path) -> Iterator[LiveKiosk]:
-    k = LiveKiosk(tmp_path)
-    qtbot.addWidget(k.window)
-    k.window.resize(1280, 800)
-    k.window.show()
-    k.start()
-    yield k
-    k.stop()
-    k.window.set_language("en")
 
 
 def click(qtbot, widget) -> None:
