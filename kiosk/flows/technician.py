@@ -35,6 +35,7 @@ from kiosk.flows.ratelimit import Limits, Lockout, LockoutKind, lockout_for
 from kiosk.flows.technician_view import (
     BoardRow,
     FrameRow,
+    HeldParcel,
     MapCell,
     OpenAction,
     OpenResult,
@@ -90,6 +91,7 @@ class TechnicianFlow:
         self._map_at = 0.0
         self._action: OpenAction | None = None
         self._targets: list[Compartment] = []
+        self._held: tuple[HeldParcel, ...] = ()
         self._results: list[OpenResult] = []
         self._job: DoorJob | None = None
         self._boards: tuple[BoardRow, ...] = ()
@@ -220,6 +222,10 @@ class TechnicianFlow:
         targets = [c for c in self._compartments if pick(c)]
         if targets:
             self._action, self._targets, self._results = action, targets, []
+            # Say whose parcels are behind those doors before anything opens.
+            self._held = tuple(
+                HeldParcel(self._map.place(c.compartment_id), p.parcel_id, str(p.state))
+                for c in targets for p in self._store.parcels_in_compartment(c.compartment_id))
             self._go(TechnicianScreen.confirm)
         return self.view()
 
@@ -447,6 +453,7 @@ class TechnicianFlow:
             cells=tuple(cells) if self._tech else (),
             action=self._action,
             targets=tuple(self._map.place(c.compartment_id) for c in self._targets),
+            held=self._held if self._screen is TechnicianScreen.confirm else (),
             results=tuple(self._results),
             boards=self._boards,
             port_connected=self._port_connected,

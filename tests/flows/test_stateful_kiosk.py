@@ -214,8 +214,9 @@ class KioskMachine(RuleBasedStateMachine):
 
     def _poll(self, flow: Any = None) -> Any:
         readings = self.world.bank.read_states()
-        self.flows.watch.on_door_states(readings)
-        self.flows.recovery.on_door_states(readings)
+        # Every observer the app's runner shows each poll to (door watch, recovery, ...).
+        for observe in self.flows.runner._observers:
+            observe(readings)
         return (flow or self.flows.pickup).on_door_states(readings)
 
     def _pass(self, seconds: float, flow: Any = None) -> None:

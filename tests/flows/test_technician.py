@@ -96,6 +96,20 @@ def test_open_one_and_cancel_a_confirm(world: World, tech) -> None:
         TechnicianScreen.opened, [("A03", "opened")])
 
 
+def test_the_confirm_names_the_parcels_behind_the_doors(world: World, tech) -> None:
+    stored = world.add_parcel(None, "B02", state=ParcelState.STORED)
+    old = world.add_parcel(None, "B04", state=ParcelState.EXPIRED)
+    view = tech.open_column(1)
+    assert view.screen is TechnicianScreen.confirm
+    assert sorted((h.door.label, h.parcel_id, h.state) for h in view.held) == [
+        ("B02", stored, "stored"), ("B04", old, "expired")]
+    tech.cancel()
+    assert tech.open_one("B01").held == ()  # an empty door: nothing to say
+    tech.confirm()
+    world.poll(tech)
+    assert world.parcel_state(stored) is ParcelState.STORED
+
+
 def test_out_of_service_and_back_with_events_and_audit(world: World, tech) -> None:
     world.add_parcel(None, "A02", state=ParcelState.STORED)
     tech.set_out_of_service("A02")
