@@ -20,62 +20,28 @@ import argparse
 import os
 import re
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+import kiosk_start  # noqa: E402
 from decode import table  # noqa: E402
-from kiosk_start import status_kb  # noqa: E402
 
 from kiosk.demo_world import DemoWorld  # noqa: E402
 
-TIMEOUT_S = 90.0
 READY = {"sync worker": "sync worker for locker", "kiosk": "first screen shown"}
 
 
 def start_once(args: list[str], tree: Path, ready: str, env: dict[str, str]
                ) -> tuple[float, int]:
     """(ms to the ready line, VmRSS kB then) of one start of `args` run from `tree`."""
-    seen = threading.Event()
-    lines: list[str] = []
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(args, cwd=tree, stdin=subprocess.DEVNULL,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                            env={**env, "PYTHONPATH": str(tree)})
-    at: list[float] = []
-
-    def read() -> None:
-        assert proc.stderr is not None
-        for line in proc.stderr:
-            if not seen.is_set() and ready in line:
-                at.append(time.perf_counter())
-                seen.set()
-            lines.append(line.rstrip("\n"))
-
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
-    try:
-        if not seen.wait(TIMEOUT_S):
-            raise RuntimeError(f"no {ready!r} after {TIMEOUT_S:.0f} s from {tree}: "
-                               + "\n".join(lines[-15:]))
-        rss = status_kb(proc.pid)["VmRSS"]
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
-        reader.join(5)
-    return (at[0] - t0) * 1000, rss
+    start = kiosk_start.start_once(args, {**env, "PYTHONPATH": str(tree)}, ready, cwd=tree)
+    return start.ms, start.rss_kb
 
 
 def own_world(world: DemoWorld, folder: Path) -> Path:

@@ -101,19 +101,21 @@ def status_kb(pid: int) -> dict[str, int]:
     return out
 
 
-def start_once(args: list[str], env: dict[str, str]) -> Start:
-    """Spawn, wait for the first-screen line, read the memory, stop (SIGTERM)."""
+def start_once(args: list[str], env: dict[str, str], ready: str = FIRST_SCREEN,
+               cwd: Path | None = None) -> Start:
+    """Spawn (from `cwd`), wait for the `ready` line on stderr, read the memory, stop
+    (SIGTERM)."""
     lines: list[str] = []
     shown = threading.Event()
     t0 = time.perf_counter()
     proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True, env=env)
+                            stderr=subprocess.PIPE, text=True, env=env, cwd=cwd)
     at: list[float] = []
 
     def read() -> None:
         assert proc.stderr is not None
         for line in proc.stderr:
-            if not shown.is_set() and FIRST_SCREEN in line:
+            if not shown.is_set() and ready in line:
                 at.append(time.perf_counter())
                 shown.set()
             lines.append(line.rstrip("\n"))
@@ -122,7 +124,7 @@ def start_once(args: list[str], env: dict[str, str]) -> Start:
     reader.start()
     try:
         if not shown.wait(TIMEOUT_S):
-            raise RuntimeError(f"no first screen after {TIMEOUT_S:.0f} s from "
+            raise RuntimeError(f"no {ready!r} after {TIMEOUT_S:.0f} s from "
                                f"{' '.join(args[:6])}: " + "\n".join(lines[-15:]))
         memory = status_kb(proc.pid)
     finally:

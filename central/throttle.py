@@ -78,7 +78,9 @@ def fail(
         values["window_start"] = now
     starts = failures >= limit.failures
     if starts:
-        values.update(blocked_until=now + limit.block, blocked_since=now)
+        # From the latest time this row has seen: a clock set back meanwhile must not
+        # make the block end before it began.
+        values.update(blocked_until=max(now, row.window_start) + limit.block, blocked_since=now)
         log.warning("%s failures from %s: blocked for %s", scope, client, limit.block)
     conn.execute(
         update(throttles)

@@ -18,12 +18,14 @@ from central.console import (
     routes_fleet,
     routes_parcels,
 )
+from central.console.views import FleetCache
 from central.console.web import ConsoleError, SignInNeeded, render, session_of
 
 STATIC = Path(__file__).parent / "static"
 
 
 def install(app: FastAPI) -> None:
+    app.state.fleet_cache = FleetCache()
     for module in (routes_auth, routes_fleet, routes_parcels, routes_admin, routes_audit):
         app.include_router(module.router, prefix="/console")
     app.mount("/console/static", StaticFiles(directory=STATIC), name="console-static")

@@ -49,6 +49,10 @@ def fleet_page(request: Request, ctx: Ctx) -> Response:
             sort=sort if sort in views.SORTS else "locker_id",
             desc=qp.get("desc") == "1",
             page=page,
+            # The first look is fresh; sorting, filtering and paging from it reuse the
+            # view built for it for FLEET_CACHE_S, so they answer at once.
+            cache=request.app.state.fleet_cache,
+            fresh=not qp,
         )
     return render(
         request,

@@ -48,6 +48,15 @@ class OpenResult:
 
 
 @dataclass(frozen=True)
+class HeldParcel:
+    """A parcel behind a door the technician is about to open."""
+
+    door: DoorPlace
+    parcel_id: str
+    state: str  # stored (a customer's), expired / cancelled (for a courier to collect)
+
+
+@dataclass(frozen=True)
 class BoardRow:
     board: int
     answered: bool
@@ -89,6 +98,8 @@ class TechnicianView:
     cells: tuple[MapCell, ...] = ()
     action: OpenAction | None = None
     targets: tuple[DoorPlace, ...] = ()
+    held: tuple[HeldParcel, ...] = ()  # confirm: parcels behind the doors to open
+    scan_waiting: tuple[DoorPlace, ...] = ()  # bus_scan: open doors the scan waits for
     results: tuple[OpenResult, ...] = ()
     boards: tuple[BoardRow, ...] = ()
     port_connected: bool | None = None

@@ -970,6 +970,14 @@ Last error: %8</source>
         <translation>Ячейки откроются по очереди: %1. Каждое открытие записывается с вашим номером.</translation>
     </message>
     <message>
+        <source>%1 holds a customer&apos;s parcel: its record stays “in the locker”, so leave it inside or the customer&apos;s code will open an empty door.</source>
+        <translation>В %1 лежит посылка клиента: по записям она остаётся «в постамате», поэтому оставьте её внутри, иначе код клиента откроет пустую ячейку.</translation>
+    </message>
+    <message>
+        <source>%1 holds a parcel for a courier to collect: its record does not change either.</source>
+        <translation>В %1 лежит посылка, которую должен забрать курьер: её запись тоже не меняется.</translation>
+    </message>
+    <message>
         <source>Cancel</source>
         <translation>Отмена</translation>
     </message>
@@ -1023,6 +1031,10 @@ Last error: %8</source>
     <message>
         <source>Bus scan</source>
         <translation>Опрос шины</translation>
+    </message>
+    <message>
+        <source>Waiting for door %1 to close: the scan starts by itself when every door is shut.</source>
+        <translation>Ждём, пока закроется дверца %1: опрос начнётся сам, когда все дверцы будут закрыты.</translation>
     </message>
     <message>
         <source>%1 of %2 addresses answered. Serial port: %3.</source>

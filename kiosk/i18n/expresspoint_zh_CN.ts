@@ -944,6 +944,14 @@ Last error: %8</source>
         <translation>格口将依次打开：%1。每次开门都会连同您的编号一起记录。</translation>
     </message>
     <message>
+        <source>%1 holds a customer&apos;s parcel: its record stays “in the locker”, so leave it inside or the customer&apos;s code will open an empty door.</source>
+        <translation>%1 内有客户的包裹：记录仍为“在柜中”，请留在柜内，否则客户的取件码会打开一个空格口。</translation>
+    </message>
+    <message>
+        <source>%1 holds a parcel for a courier to collect: its record does not change either.</source>
+        <translation>%1 内有待快递员取回的包裹：其记录同样不会改变。</translation>
+    </message>
+    <message>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -995,6 +1003,10 @@ Last error: %8</source>
     <message>
         <source>Bus scan</source>
         <translation>总线扫描</translation>
+    </message>
+    <message>
+        <source>Waiting for door %1 to close: the scan starts by itself when every door is shut.</source>
+        <translation>正在等待 %1 号柜门关闭：所有柜门关好后扫描会自动开始。</translation>
     </message>
     <message>
         <source>%1 of %2 addresses answered. Serial port: %3.</source>

@@ -235,3 +235,40 @@ def test_session_idle_and_absolute_expiry(tmp_path: Path) -> None:
             operators.record_login(conn, "ann", True, t0 + operators.LOCKOUT)[0] is LoginResult.OK
         )
     db.dispose()
+
+
+def test_hostile_forms_and_redirects(service: CentralService, tmp_path: Path) -> None:
+    user = ConsoleUser(service.base_url)
+    user.get("/console/login")
+    big = user.http.post(
+        service.base_url + "/console/login",
+        data={"csrf": user.csrf, "name": "x" * 70_000, "password": "p"},
+        allow_redirects=False,
+        timeout=30,
+    )
+    assert big.status_code == 413
+    garbage = user.http.post(
+        service.base_url + "/console/login",
+        data=b"name=\xff\xfe",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        allow_redirects=False,
+        timeout=30,
+    )
+    assert garbage.status_code == 400
+    # After sign-in, a "next" pointing off the console lands on the fleet instead.
+    name, password = add_operator(service, "viewer", tmp_path)
+    user.get("/console/login")
+    resp = user.post(
+        "/console/login", name=name, password=password, next="https://evil.example/console/"
+    )
+    assert resp.headers["location"] == "/console/fleet"
+    lang = user.http.get(
+        service.base_url + "/console/lang/ru?next=//evil.example/x",
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert lang.headers["location"] == "/console/fleet"
+    # Markup in what operators type is shown as text, never run.
+    page = user.get("/console/parcels", q="<script>alert(1)</script>")
+    assert "<script>alert(1)</script>" not in page.text and "&lt;script&gt;" in page.text
+    user.close()

@@ -96,6 +96,20 @@ def test_open_one_and_cancel_a_confirm(world: World, tech) -> None:
         TechnicianScreen.opened, [("A03", "opened")])
 
 
+def test_the_confirm_names_the_parcels_behind_the_doors(world: World, tech) -> None:
+    stored = world.add_parcel(None, "B02", state=ParcelState.STORED)
+    old = world.add_parcel(None, "B04", state=ParcelState.EXPIRED)
+    view = tech.open_column(1)
+    assert view.screen is TechnicianScreen.confirm
+    assert sorted((h.door.label, h.parcel_id, h.state) for h in view.held) == [
+        ("B02", stored, "stored"), ("B04", old, "expired")]
+    tech.cancel()
+    assert tech.open_one("B01").held == ()  # an empty door: nothing to say
+    tech.confirm()
+    world.poll(tech)
+    assert world.parcel_state(stored) is ParcelState.STORED
+
+
 def test_out_of_service_and_back_with_events_and_audit(world: World, tech) -> None:
     world.add_parcel(None, "A02", state=ParcelState.STORED)
     tech.set_out_of_service("A02")
@@ -194,3 +208,18 @@ def test_stopping_an_open_all_after_the_current_door(world: World, tech) -> None
     assert view.screen is TechnicianScreen.opened
     assert [(r.door.label, r.outcome) for r in view.results] == [("A01", "jammed")]
     assert world.bank.unlocks() == ["A01"]
+
+
+def test_a_bus_scan_waits_for_an_open_door_and_runs_when_it_closes(world: World, tech
+                                                                  ) -> None:
+    world.bank.open_by_hand("B03")
+    world.poll(tech)
+    view = tech.scan_bus()
+    assert view.screen is TechnicianScreen.bus_scan
+    assert ([d.label for d in view.scan_waiting], view.boards) == (["B03"], ())
+    assert not any("bus scan" in a.detail for a in world.audits("note"))
+    world.close("B03")
+    view = world.poll(tech)
+    assert view.scan_waiting == ()
+    assert {r.board for r in view.boards if r.answered} == {1}
+    assert any("bus scan" in a.detail for a in world.audits("note"))

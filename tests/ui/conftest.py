@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from kiosk.ui.app import build_main_window
 from kiosk.ui.main_window import MainWindow
 from kiosk.ui.settings import UiSettings
+from tests.ui.live import LiveKiosk
 
 
 @dataclass
@@ -127,3 +131,16 @@ def kiosk_factory(qtbot, tmp_path):
     yield make
     for k in made:
         k.stop()
+
+
+@pytest.fixture
+def kiosk(qtbot: Any, tmp_path: Path) -> Iterator[LiveKiosk]:
+    """A live kiosk window on the real flows, cache and simulated board."""
+    k = LiveKiosk(tmp_path)
+    qtbot.addWidget(k.window)
+    k.window.resize(1280, 800)
+    k.window.show()
+    k.start()
+    yield k
+    k.stop()
+    k.window.set_language("en")

@@ -44,6 +44,12 @@ COURIER_ID, COURIER_PIN, COURIER_BADGE = "1001", "2468", "XPB-1001-TEST"
 TECH_ID, TECH_PIN = "T01", "908172"
 
 
+# How long a live test waits at most for the flow runner's thread: it returns as soon as
+# the screen is there, so a generous bound costs nothing and keeps a loaded box (two
+# test workers, other processes) from failing a test that only waited its turn.
+WAIT_MS = 30_000
+
+
 class LiveKiosk:
     def __init__(self, tmp_path: Path, frame_source: Any = None, *, protocol: str = "8a",
                  **flow_settings: Any) -> None:
@@ -162,3 +168,4 @@ class LiveKiosk:
         row = self.cache.parcel(pid)
         assert row is not None
         return str(row.state)
+

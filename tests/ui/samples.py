@@ -79,6 +79,7 @@ from kiosk.flows.courier_view import (  # noqa: E402
 from kiosk.flows.technician_view import (  # noqa: E402
     BoardRow,
     FrameRow,
+    HeldParcel,
     OpenAction,
     OpenResult,
     SyncInfo,
@@ -158,6 +159,10 @@ TECH_SAMPLES: dict[str, TechnicianView] = {
     "tech_login_failed": TechnicianView(screen=TechnicianScreen.login_failed, attempts_left=1),
     "tech_map": _t(TechnicianScreen.map),
     "tech_confirm": _t(TechnicianScreen.confirm, action=OpenAction.all, targets=_DOORS),
+    "tech_confirm_held": _t(TechnicianScreen.confirm, action=OpenAction.column,
+                            targets=_DOORS[6:12], held=(
+                                HeldParcel(_DOORS[7], "P301", "stored"),
+                                HeldParcel(_DOORS[9], "P302", "expired"))),
     "tech_opening": _t(TechnicianScreen.opening, action=OpenAction.column,
                        targets=_DOORS[:6], results=(OpenResult(_DOORS[0], "opened"),
                                                     OpenResult(_DOORS[1], "pending"))),
@@ -167,6 +172,7 @@ TECH_SAMPLES: dict[str, TechnicianView] = {
     "bus_scan": _t(TechnicianScreen.bus_scan, port_connected=True, boards=(
         BoardRow(1, True, 12.5, 16, None, 420, 1, 11.8),
         BoardRow(2, False, None, None, "no reply", 3, 3, None))),
+    "bus_scan_waiting": _t(TechnicianScreen.bus_scan, scan_waiting=(_DOORS[8],)),
     "frame_log": _t(TechnicianScreen.frame_log, frames=tuple(
         FrameRow(_AT, "tx" if i % 2 == 0 else "rx",
                  "8A 01 00 33 B8" if i % 2 == 0 else "8A 01 00 11 00 00 9A", 1,

@@ -6,9 +6,6 @@ pty, they close it, reopen it, hit errors and time-outs, in three languages.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import numpy as np
 import pytest
 import qrcode
@@ -20,24 +17,11 @@ from kiosk.flows.pickup_view import DoorProblem
 from kiosk.flows.ports import ParcelState
 from kiosk.scanning import FileSource, ScanPipeline
 from sync import cache as c
-from tests.ui.live import LOCKER_ID, LiveKiosk
+from tests.ui.live import LOCKER_ID, WAIT_MS, LiveKiosk
 
 pytestmark = [pytest.mark.ui, pytest.mark.integration]
 
 CODE = "40213377"
-WAIT_MS = 5000
-
-
-@pytest.fixture
-def kiosk(qtbot, tmp_path: Path) -> Iterator[LiveKiosk]:
-    k = LiveKiosk(tmp_path)
-    qtbot.addWidget(k.window)
-    k.window.resize(1280, 800)
-    k.window.show()
-    k.start()
-    yield k
-    k.stop()
-    k.window.set_language("en")
 
 
 def page(k: LiveKiosk) -> str:

@@ -2,31 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
 from kiosk.flows.views import FlowKind
-from tests.ui.live import COURIER_BADGE, COURIER_ID, COURIER_PIN, TECH_ID, TECH_PIN, LiveKiosk
+from tests.ui.live import (
+    COURIER_BADGE,
+    COURIER_ID,
+    COURIER_PIN,
+    TECH_ID,
+    TECH_PIN,
+    WAIT_MS,
+    LiveKiosk,
+)
 
 pytestmark = [pytest.mark.ui, pytest.mark.integration]
 
-WAIT_MS = 5000
-
-
-@pytest.fixture
-def kiosk(qtbot, tmp_path: Path) -> Iterator[LiveKiosk]:
-    k = LiveKiosk(tmp_path)
-    qtbot.addWidget(k.window)
-    k.window.resize(1280, 800)
-    k.window.show()
-    k.start()
-    yield k
-    k.stop()
-    k.window.set_language("en")
 
 
 def click(qtbot, widget) -> None:
@@ -107,6 +99,7 @@ def test_courier_visit_deposit_and_log_out(qtbot, kiosk) -> None:
 
 
 def test_technician_gesture_map_open_a_door_and_diagnostics(qtbot, kiosk) -> None:
+    pid = kiosk.add_parcel("55556666", "B02")  # a customer's parcel waits behind B02
     brand = kiosk.window.brand
     for _ in range(kiosk.window.settings.technician_taps):
         click(qtbot, brand)
@@ -125,23 +118,29 @@ def test_technician_gesture_map_open_a_door_and_diagnostics(qtbot, kiosk) -> Non
     qtbot.mouseClick(page.grid, Qt.MouseButton.LeftButton, pos=QPoint(*map(int, (
         rect.center().x(), rect.center().y()))))
     # The detail follows the live readings: the door reads closed once the board answered.
-    qtbot.waitUntil(lambda: page.detail.text().startswith("B02, size M: door closed, free"),
+    qtbot.waitUntil(lambda: page.detail.text().startswith(
+        "B02, size M: door closed, occupied"),
                     timeout=WAIT_MS)
     click(qtbot, page.buttons["open_one"])
     on(qtbot, kiosk, "technician_doors", "confirm")
     doors = kiosk.window.pages["technician_doors"]
     assert doors.title.text() == "Open door B02?"
+    assert "B02 holds a customer's parcel" in doors.body.text()
     click(qtbot, doors.confirm)
     on(qtbot, kiosk, "technician_doors", "opened")
     qtbot.waitUntil(lambda: doors.table.rowCount() == 1, timeout=WAIT_MS)
     assert (doors.table.cell_text(0, 0), doors.table.cell_text(0, 1)) == ("B02", "opened")
     assert kiosk.door_is_open("B02")
+    assert kiosk.parcel_state(pid) == "stored"  # opening from diagnostics changes no parcel
     click(qtbot, doors.confirm)  # back to the map
     on(qtbot, kiosk, "technician_map", "map")
 
     click(qtbot, page.buttons["bus"])
     on(qtbot, kiosk, "technician_info", "bus_scan")
     info = kiosk.window.pages["technician_info"]
+    # B02 still stands open: the scan waits for it and says so, then runs by itself.
+    assert info.body.text().startswith("Waiting for door B02 to close")
+    kiosk.close_door("B02")
     qtbot.waitUntil(lambda: info.table.rowCount() >= 1, timeout=WAIT_MS)
     assert info.table.cell_text(0, 1) == "yes"
     click(qtbot, info.back)

@@ -67,8 +67,21 @@ class TechnicianDoorsScreen(Screen):
                                            len(targets)))
             else:
                 self.title.setText(self.tr("Open door %1?").replace("%1", labels))
-            self.body.setText(self.tr("Doors open one after another: %1. Every opening is "
-                                      "recorded with your ID.").replace("%1", labels))
+            body = self.tr("Doors open one after another: %1. Every opening is "
+                           "recorded with your ID.").replace("%1", labels)
+            held = view.held if view is not None else ()
+            customers = sorted({h.door.label for h in held if h.state == "stored"})
+            collect = sorted({h.door.label for h in held if h.state != "stored"})
+            if customers:
+                body += " " + self.tr(
+                    "%1 holds a customer's parcel: its record stays “in the locker”, so "
+                    "leave it inside or the customer's code will open an empty door."
+                ).replace("%1", ", ".join(customers))
+            if collect:
+                body += " " + self.tr(
+                    "%1 holds a parcel for a courier to collect: its record does not "
+                    "change either.").replace("%1", ", ".join(collect))
+            self.body.setText(body)
             self.cancel.setVisible(True)
             self.cancel.setText(self.tr("Cancel"))
             self.confirm.setVisible(True)
