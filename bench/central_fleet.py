@@ -404,7 +404,8 @@ def main() -> int:
 
     print(
         f"central fleet bench: each locker's sync cycle every {CYCLE_S:.0f} s (heartbeat, "
-        "the pulls it shows are needed, events 1 cycle in 10); pass = p99 < {P99_LIMIT_MS:.0f} ms, "
+        "the pulls it shows are needed, events 1 cycle in 10); "
+        f"pass = p99 < {P99_LIMIT_MS:.0f} ms, "
         f"no errors, >= {MIN_RATE_SHARE:.0%} of the offered rate; {args.window:.0f} s per step"
     )
     print(f"  load average at start: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")

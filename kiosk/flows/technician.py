@@ -93,6 +93,7 @@ class TechnicianFlow:
         self._action: OpenAction | None = None
         self._targets: list[Compartment] = []
         self._held: tuple[HeldParcel, ...] = ()
+        self._scan_waiting: tuple[str, ...] = ()  # open doors a bus scan waits for
         self._results: list[OpenResult] = []
         self._job: DoorJob | None = None
         self._boards: tuple[BoardRow, ...] = ()
@@ -320,9 +321,24 @@ class TechnicianFlow:
 
     # -- bus, frames, sync, export ---------------------------------------------------
 
+    def _open_doors(self) -> tuple[str, ...]:
+        return tuple(sorted(cid for cid, r in self._readings.items()
+                            if str(r.door) == str(DoorState.OPEN)))
+
     def scan_bus(self) -> TechnicianView:
         if not self._act():
             return self.view()
+        # A scan asks every address in turn and holds the bus meanwhile: while a door
+        # stands open its closing must be read, so the scan waits (and says so) and
+        # runs by itself once every door reads closed.
+        self._scan_waiting = self._open_doors()
+        if self._scan_waiting:
+            self._boards = ()
+            self._go(TechnicianScreen.bus_scan)
+            return self.view()
+        return self._run_scan()
+
+    def _run_scan(self) -> TechnicianView:
         s = self.settings
         found = self._diag.scan(s.scan_addresses, timeout_s=s.scan_timeout_s)
         stats = self._diag.stats()
@@ -438,6 +454,10 @@ class TechnicianFlow:
         if self._job is not None:
             reading = readings.get(self._job.compartment_id)
             self._follow(reading.door if reading else None)
+        if self._scan_waiting and self._screen is TechnicianScreen.bus_scan:
+            self._scan_waiting = self._open_doors()
+            if not self._scan_waiting:
+                return self._run_scan()
         return self.view()
 
     def tick(self) -> TechnicianView:
@@ -482,6 +502,8 @@ class TechnicianFlow:
             action=self._action,
             targets=tuple(self._map.place(c.compartment_id) for c in self._targets),
             held=self._held if self._screen is TechnicianScreen.confirm else (),
+            scan_waiting=tuple(self._map.place(cid) for cid in self._scan_waiting)
+            if self._screen is TechnicianScreen.bus_scan else (),
             results=tuple(self._results),
             boards=self._boards,
             port_connected=self._port_connected,

@@ -102,6 +102,7 @@ class TechnicianView:
     action: OpenAction | None = None
     targets: tuple[DoorPlace, ...] = ()
     held: tuple[HeldParcel, ...] = ()  # confirm: parcels behind the doors to open
+    scan_waiting: tuple[DoorPlace, ...] = ()  # bus_scan: open doors the scan waits for
     results: tuple[OpenResult, ...] = ()
     boards: tuple[BoardRow, ...] = ()
     port_connected: bool | None = None

@@ -1033,6 +1033,10 @@ Last error: %8</source>
         <translation>Опрос шины</translation>
     </message>
     <message>
+        <source>Waiting for door %1 to close: the scan starts by itself when every door is shut.</source>
+        <translation>Ждём, пока закроется дверца %1: опрос начнётся сам, когда все дверцы будут закрыты.</translation>
+    </message>
+    <message>
         <source>%1 of %2 addresses answered. Serial port: %3.</source>
         <translation>Ответили %1 адресов из %2. Последовательный порт: %3.</translation>
     </message>

@@ -1005,6 +1005,10 @@ Last error: %8</source>
         <translation>总线扫描</translation>
     </message>
     <message>
+        <source>Waiting for door %1 to close: the scan starts by itself when every door is shut.</source>
+        <translation>正在等待 %1 号柜门关闭：所有柜门关好后扫描会自动开始。</translation>
+    </message>
+    <message>
         <source>%1 of %2 addresses answered. Serial port: %3.</source>
         <translation>%2 个地址中有 %1 个响应。串口：%3。</translation>
     </message>

@@ -23,6 +23,7 @@ Bounded for the default run; EXPRESSPOINT_STATEFUL_EXAMPLES=200 for a soak.
 from __future__ import annotations
 
 import dataclasses
+import importlib.util
 import itertools
 import os
 import shutil
@@ -93,7 +94,11 @@ HOLE_DEPOSIT_INTO_FULL = (
     "a deposit can open a door whose occupancy sensor reads full, after a pull changed "
     "the state of the parcel inside"
 )
-KNOWN_HOLES: dict[str, str] = {
+# The fix of both (one rule for compartment states, pulls that only claim a door's
+# contents) comes with the cache's door claims; once that module is on main these
+# entries and this check go (the strict test below then passes as a plain test).
+RULE_LANDED = importlib.util.find_spec("sync.cache.claims") is not None
+KNOWN_HOLES: dict[str, str] = {} if RULE_LANDED else {
     "compartments_follow_their_parcels": HOLE_PULLED_STORED,
     "compartments_agree_with_the_sensors": HOLE_PULLED_STORED,
     "deposits_skip_full_doors": HOLE_DEPOSIT_INTO_FULL,
@@ -601,7 +606,7 @@ class StrictMachine(KioskMachine):
     tolerated: frozenset[str] = frozenset()
 
 
-@pytest.mark.xfail(strict=True, reason=HOLE_PULLED_STORED)
+@pytest.mark.xfail(not RULE_LANDED, strict=True, reason=HOLE_PULLED_STORED)
 def test_a_rebuilt_cache_puts_pulled_parcels_back_in_their_doors() -> None:
     machine = StrictMachine()
     try:

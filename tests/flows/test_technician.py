@@ -208,3 +208,18 @@ def test_stopping_an_open_all_after_the_current_door(world: World, tech) -> None
     assert view.screen is TechnicianScreen.opened
     assert [(r.door.label, r.outcome) for r in view.results] == [("A01", "jammed")]
     assert world.bank.unlocks() == ["A01"]
+
+
+def test_a_bus_scan_waits_for_an_open_door_and_runs_when_it_closes(world: World, tech
+                                                                  ) -> None:
+    world.bank.open_by_hand("B03")
+    world.poll(tech)
+    view = tech.scan_bus()
+    assert view.screen is TechnicianScreen.bus_scan
+    assert ([d.label for d in view.scan_waiting], view.boards) == (["B03"], ())
+    assert not any("bus scan" in a.detail for a in world.audits("note"))
+    world.close("B03")
+    view = world.poll(tech)
+    assert view.scan_waiting == ()
+    assert {r.board for r in view.boards if r.answered} == {1}
+    assert any("bus scan" in a.detail for a in world.audits("note"))

@@ -115,7 +115,8 @@ def test_the_cli_reports_a_bad_config_key_and_file(tmp_path: Path) -> None:
     assert f"{cfg}: central.url: must start with https://" in run.stderr
 
 
-def _wait_for(predicate, timeout_s: float = 30.0) -> None:  # noqa: ANN001
+def _wait_for(predicate, timeout_s: float = 120.0) -> None:  # noqa: ANN001
+    """Returns as soon as `predicate` holds; the bound only has to outlast a loaded box."""
     import time
 
     deadline = time.monotonic() + timeout_s

@@ -172,6 +172,7 @@ TECH_SAMPLES: dict[str, TechnicianView] = {
     "bus_scan": _t(TechnicianScreen.bus_scan, port_connected=True, boards=(
         BoardRow(1, True, 12.5, 16, None, 420, 1, 11.8),
         BoardRow(2, False, None, None, "no reply", 3, 3, None))),
+    "bus_scan_waiting": _t(TechnicianScreen.bus_scan, scan_waiting=(_DOORS[8],)),
     "frame_log": _t(TechnicianScreen.frame_log, frames=tuple(
         FrameRow(_AT, "tx" if i % 2 == 0 else "rx",
                  "8A 01 00 33 B8" if i % 2 == 0 else "8A 01 00 11 00 00 9A", 1,

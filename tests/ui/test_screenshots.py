@@ -51,6 +51,7 @@ def _render(window: MainWindow, name: str) -> None:
 
 # Renders every screen at four sizes: minutes of CPU on a loaded 2-core box, so the
 # default 120 s guard against a hang is too tight here.
+@pytest.mark.slow
 @pytest.mark.timeout(900)
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_screen_fits_in_every_size(qtbot, window, language) -> None:
@@ -78,6 +79,7 @@ def test_every_screen_fits_in_every_size(qtbot, window, language) -> None:
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.slow
 def test_large_text_still_fits(qtbot, window) -> None:
     """The attract screen's larger-text toggle, in Russian (the longest strings)."""
     window.set_language("ru")

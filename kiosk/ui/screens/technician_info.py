@@ -72,11 +72,18 @@ class TechnicianInfoScreen(Screen):
             answered = sum(b.answered for b in boards)
             self.title.setText(self.tr("Bus scan"))
             port = view.port_connected if view is not None else None
-            self.body.setText(
-                self.tr("%1 of %2 addresses answered. Serial port: %3.")
-                .replace("%1", str(answered)).replace("%2", str(len(boards)))
-                .replace("%3", self.tr("connected") if port else self.tr("not connected"))
-            )
+            waiting = view.scan_waiting if view is not None else ()
+            if waiting:
+                self.body.setText(
+                    self.tr("Waiting for door %1 to close: the scan starts by itself when "
+                            "every door is shut.").replace(
+                        "%1", ", ".join(d.label for d in waiting)))
+            else:
+                self.body.setText(
+                    self.tr("%1 of %2 addresses answered. Serial port: %3.")
+                    .replace("%1", str(answered)).replace("%2", str(len(boards)))
+                    .replace("%3", self.tr("connected") if port else self.tr("not connected"))
+                )
             self.table.set_headers([self.tr("Board"), self.tr("Answer"), self.tr("Latency"),
                                     self.tr("Locks"), self.tr("Errors")])
             for b in boards:
