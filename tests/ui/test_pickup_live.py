@@ -170,7 +170,10 @@ def test_half_typed_code_is_cleared_on_timeout_with_a_countdown(qtbot, kiosk) ->
     assert entry.digits == ""
 
 
-def test_expired_parcel_in_russian_then_back_to_english_after_the_timeout(qtbot, kiosk) -> None:
+def test_an_expired_parcels_code_reads_as_a_wrong_one_then_english_after_the_timeout(
+        qtbot, kiosk) -> None:
+    """A known code that opens nothing tells nothing a wrong code would not: the customer
+    of an expired parcel sees the wrong-code screen with the help contact."""
     from datetime import UTC, datetime
 
     kiosk.add_parcel(CODE, "A01", ParcelState.EXPIRED,
@@ -179,8 +182,9 @@ def test_expired_parcel_in_russian_then_back_to_english_after_the_timeout(qtbot,
     type_code(qtbot, kiosk, CODE)
     wait_page(qtbot, kiosk, "error")
     error = kiosk.window.pages["error"]
-    assert error.title.text() == "Срок действия кода истёк"
-    assert "20 ноября 2026" in error.body.text()
+    assert error.title.text() == "Мы не нашли такой код"
+    assert "20 ноября 2026" not in error.body.text()
+    assert "+1 555 0100" in error.help.text()
     kiosk.clock.advance(kiosk.flow.settings.error_timeout_s + 1)
     wait_page(qtbot, kiosk, "idle")
     # The next customer starts in the default language after the attract screen waits.
