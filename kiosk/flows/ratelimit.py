@@ -176,13 +176,19 @@ class TimeRatchet:
         self._boot = boot_id
         mono = clock.monotonic()
         saved = _load(state, _RATCHET_KEY) or {}
+        same_boot = False
         try:
             base = max(0.0, float(saved.get("t", 0.0)))
             if saved.get("boot") == boot_id and mono >= float(saved.get("mono", mono)):
                 base += mono - float(saved["mono"])
+                same_boot = True
         except (TypeError, ValueError):
             base = 0.0  # only differences matter; the lockouts' own records say more
         self._base, self._mono0 = base, mono
+        if not same_boot:
+            # Rebased on this boot's monotonic clock: saved at once, so a process
+            # restarted later in this boot counts the time in between.
+            self.save()
 
     def now(self) -> float:
         return self._base + max(0.0, self._clock.monotonic() - self._mono0)

@@ -60,12 +60,21 @@ class Kiosk:
         if view.screen in CHECKED:
             self.checked_at.append(self.flows.limits.ratchet.now())
         if view.screen is PickupScreen.door_opening:
+            # The customer takes the parcel and closes the door; read the real board
+            # until it says so (each read is a bus transaction, no sleeping).
             cid = view.door.label
-            pickup.on_door_states(self.world.bank.read_states())
+            self._poll_until(PickupScreen.door_open)
             self.world.close(cid)
-            pickup.on_door_states(self.world.bank.read_states())
+            self._poll_until(PickupScreen.done)
             pickup.cancel()
         return view.screen, view.lockout_remaining_s
+
+    def _poll_until(self, screen: PickupScreen, reads: int = 200) -> None:
+        pickup = self.flows.pickup
+        for _ in range(reads):
+            if pickup.on_door_states(self.world.bank.read_states()).screen is screen:
+                return
+        raise AssertionError(f"the door never reached {screen}")
 
 
 def new_world(root: Path, name: str) -> World:
