@@ -78,6 +78,9 @@ LIMITS: Limits = {
     RemoteSettings: {
         # 0 turns remote openings off; past 60 an hour the cap no longer protects.
         "max_opens_per_hour": Range(0, 60),
+        # Remote service-state changes: 0 turns them off; past 60 an hour, no cap.
+        "max_state_changes_per_hour": Range(0, 60),
+        "commands_per_step": Range(1, 50),
         "open_confirm_timeout_s": _CONFIRM,
         "results_kept": Range(1, 1000),
     },

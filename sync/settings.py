@@ -411,7 +411,7 @@ class SyncSection:
     backoff_max_s: float = field(300.0, range=Range(1, 3600))
     # The weakest code KDF the kiosk accepts from the central service (scrypt n). Only
     # the demo and tests lower it, and never below 1024.
-    kdf_min_n: int = field(16384, check=lambda v: (
+    kdf_min_n: int = field(16384, range=Range(1024, 2**20), check=lambda v: (
         None if 1024 <= v <= 2**20 and v & (v - 1) == 0
         else "must be a power of two from 1024 to 1048576 (16384 in production)"))
 

@@ -76,7 +76,8 @@ def test_a_kiosk_behind_the_balancer_survives_an_instance_dying(
     kiosk = make_kiosk(tmp_path / "cache.db", base, a)
     try:
         worker = kiosk.worker()
-        worker.settings = WorkerSettings(pull_interval_s=0.0, heartbeat_interval_s=0.0)
+        worker.settings = WorkerSettings(pull_interval_s=0.0, heartbeat_interval_s=0.0,
+                                         kdf_min_n=1024)
         assert worker.run_round(force=True).ok
         failed = 0
         for k in range(16):

@@ -243,6 +243,17 @@ class MemoryStore:
         self.audits.append(Written(AuditKind.COMPARTMENT_STATE, actor, compartment_id,
                                    detail=f"{before} -> {state}: {reason}"))
 
+    # A memory store starts with every door's contents known: no unverified claims (the
+    # rebuilt-cache claims are tested on the real cache, tests/cache/test_door_contents.py).
+    def unverified_doors(self) -> Mapping[str, int]:
+        return {}
+
+    def verify_door(self, compartment_id: str, *, actor: Actor, how: str) -> Sequence[str]:
+        return []
+
+    def refute_door(self, compartment_id: str, *, actor: Actor, how: str) -> int:
+        return 0
+
     def set_door_state(self, compartment_id: str, door: DoorState, occupied: bool | None
                        ) -> None:
         self.doors[compartment_id] = (door, occupied)
