@@ -35,7 +35,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -610,3 +610,24 @@ def postgres_cluster() -> Iterator[TempPostgres]:
         yield cluster
     finally:
         cluster.stop()
+
+
+@contextlib.contextmanager
+def service_on_backend(request: Any, tmp_path_factory: Any, name: str,
+                       extra_args: Callable[[Path], list[str]] | None = None
+                       ) -> Iterator[CentralService]:
+    """One service process for a session fixture parametrised by backend ("sqlite" or
+    "postgresql": a fresh database of the session's cluster). `extra_args` gets the
+    service's work folder, for files such as a secret key that live beside it."""
+    db_url = None
+    if request.param == "postgresql":
+        cluster: TempPostgres = request.getfixturevalue("postgres_cluster")
+        db_url = cluster.new_database()
+    workdir = tmp_path_factory.mktemp(f"{name}-{request.param}")
+    svc = CentralService(workdir, db_url=db_url,
+                         extra_args=extra_args(workdir) if extra_args else None)
+    svc.start()
+    try:
+        yield svc
+    finally:
+        svc.close()

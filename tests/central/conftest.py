@@ -24,6 +24,7 @@ from tests.central_service import (  # noqa: F401 - fixtures are registered by i
     central_service,
     central_service_factory,
     postgres_cluster,
+    service_on_backend,
 )
 
 BACKENDS = ["sqlite", "postgresql"]
@@ -33,16 +34,8 @@ BACKENDS = ["sqlite", "postgresql"]
 def service(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[CentralService]:
-    db_url = None
-    if request.param == "postgresql":
-        cluster: TempPostgres = request.getfixturevalue("postgres_cluster")
-        db_url = cluster.new_database()
-    svc = CentralService(tmp_path_factory.mktemp(f"central-{request.param}"), db_url=db_url)
-    svc.start()
-    try:
+    with service_on_backend(request, tmp_path_factory, "central") as svc:
         yield svc
-    finally:
-        svc.close()
 
 
 @dataclass

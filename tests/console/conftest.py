@@ -18,6 +18,7 @@ from tests.central_service import (  # noqa: F401 - fixtures are registered by i
     TempPostgres,
     central_service_factory,
     postgres_cluster,
+    service_on_backend,
 )
 from tests.console.console_client import ConsoleUser, add_operator
 
@@ -28,19 +29,11 @@ BACKENDS = ["sqlite", "postgresql"]
 def service(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[CentralService]:
-    db_url = None
-    if request.param == "postgresql":
-        cluster: TempPostgres = request.getfixturevalue("postgres_cluster")
-        db_url = cluster.new_database()
-    workdir = tmp_path_factory.mktemp(f"console-{request.param}")
-    svc = CentralService(
-        workdir, db_url=db_url, extra_args=["--secret-key-file", str(workdir / "secret.key")]
-    )
-    svc.start()
-    try:
+    with service_on_backend(
+        request, tmp_path_factory, "console",
+        extra_args=lambda workdir: ["--secret-key-file", str(workdir / "secret.key")],
+    ) as svc:
         yield svc
-    finally:
-        svc.close()
 
 
 @dataclass
